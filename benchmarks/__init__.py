@@ -1,0 +1,1 @@
+"""urbangov benchmarks: ``python -m benchmarks`` (full size) or ``python -m benchmarks --tiny``."""

@@ -1,0 +1,87 @@
+"""Generate ``src/urbangov/data/sample_district.toml``: the synthetic sample district.
+
+The seven streets are the ones named in seed 001 篇5 §五(二) (南湖、滨湖、兴隆、南苑、
+沙洲、双闸、江心洲 — their bonds are 200,000 and 100,000 yuan). Everything below the
+street level (communities, grids, road segments) is synthetic, generated here with a fixed
+seed; codes follow DESIGN.md "The hierarchy and its codes". Re-running this script
+rewrites the file byte-identically.
+
+    python scripts/make_sample_district.py
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from urbangov import Hierarchy, Segment
+
+STREETS = ["南湖", "滨湖", "兴隆", "南苑", "沙洲", "双闸", "江心洲"]
+ORDINALS = "一二三四五六七八九十"
+ROADS = ["江东路", "应天大街", "集庆门大街", "庐山路", "奥体大街", "河西大街", "梦都大街"]
+OUT = Path(__file__).resolve().parents[1] / "src" / "urbangov" / "data" / "sample_district.toml"
+
+
+def build() -> Hierarchy:
+    rng = random.Random(20261123)
+    rows: list[dict[str, object]] = [
+        {"code": "320100", "name": "示例市", "level": "city"},
+        {
+            "code": "320105",
+            "name": "示例区",
+            "level": "district",
+            "parent": "320100",
+            "attributes": {
+                "synthetic": True,
+                "note": "streets named after seed 001 篇5 §五(二); all else synthetic",
+            },
+        },
+    ]
+    segments: list[Segment] = []
+    for s, street in enumerate(STREETS, start=1):
+        street_code = f"320105{s:03d}"
+        rows.append(
+            {"code": street_code, "name": f"{street}街道", "level": "street", "parent": "320105"}
+        )
+        for c in range(1, rng.randint(5, 7) + 1):
+            community_code = f"{street_code}{c:03d}"
+            community = f"{street}{ORDINALS[c - 1]}社区"
+            rows.append(
+                {
+                    "code": community_code,
+                    "name": community,
+                    "level": "community",
+                    "parent": street_code,
+                }
+            )
+            for g in range(1, rng.randint(6, 10) + 1):
+                rows.append(
+                    {
+                        "code": f"{community_code}{g:03d}",
+                        "name": f"{community}第{g}网格",
+                        "level": "grid",
+                        "parent": community_code,
+                        # 万米单元网格: about 10,000 m² each (CJ/T 213)
+                        "area_m2": float(rng.randrange(8000, 12001, 50)),
+                    }
+                )
+        for r in range(1, 4):
+            road = ROADS[(s + r) % len(ROADS)]
+            segments.append(
+                Segment(
+                    f"S{street_code}{r:02d}",
+                    f"{road}({street}段{r})",
+                    unit=street_code,
+                    attributes={"synthetic": True},
+                )
+            )
+    return Hierarchy.from_rows(rows, segments)
+
+
+def main() -> None:
+    build().dump(OUT)
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""The ``urbangov`` command line (click + rich).
+
+Each command lives in its own module of this package and is registered here.
+
+>>> from click.testing import CliRunner
+>>> CliRunner().invoke(main, ["--version"]).output.startswith("urbangov ")
+True
+"""
+
+from __future__ import annotations
+
+import click
+
+from urbangov._version import __version__
+from urbangov.cli._common import LANGS
+from urbangov.cli.demo import demo
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="urbangov", message="%(prog)s %(version)s")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default="en",
+    show_default=True,
+    help="Language of table labels.",
+)
+@click.pass_context
+def main(ctx: click.Context, lang: str) -> None:
+    """urbangov: city-management governance rules (城市管理, 网格化管理, 数字城管)."""
+    ctx.ensure_object(dict)
+    ctx.obj["lang"] = lang
+
+
+main.add_command(demo)

@@ -1,0 +1,168 @@
+"""Every error urbangov raises, and its one warning.
+
+Each error is a subclass of :class:`UrbangovError` and of the closest built-in
+exception (``ValueError``, ``LookupError``), so callers may catch either. The message
+names what was wrong (``field``), where (``file`` and ``line``) and what to do next
+(``hint``); the parts are also attributes, for programs that handle the error.
+
+Examples
+--------
+>>> err = PolicyError(
+...     "'4 workin hours' is not a time limit",
+...     field="deadlines.limits.exposed_garbage",
+...     file="policy.toml",
+...     line=41,
+...     hint="write e.g. '4 working hours' or '15 working days'",
+... )
+>>> print(err)  # doctest: +NORMALIZE_WHITESPACE
+deadlines.limits.exposed_garbage: '4 workin hours' is not a time limit
+(policy.toml, line 41); write e.g. '4 working hours' or '15 working days'
+>>> err.line
+41
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CalendarCoverageError",
+    "CalendarError",
+    "CaseLogError",
+    "HierarchyError",
+    "MissingExtraError",
+    "NaiveDatetimeError",
+    "OrganisationError",
+    "PolicyError",
+    "ProvisionalCalendarWarning",
+    "RuleCaseError",
+    "StandardError",
+    "TaxonomyError",
+    "TransitionError",
+    "UnknownTermError",
+    "UrbangovError",
+]
+
+
+class UrbangovError(Exception):
+    """Base class of every error urbangov raises.
+
+    Parameters
+    ----------
+    message
+        What is wrong, in one sentence.
+    field
+        The offending field or dotted path (``units[3].parent``, ``deadlines.limits``).
+    file, line
+        Where the offending value was read from, when it came from a file.
+    hint
+        What the user should do next.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        file: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.field = field
+        self.file = file
+        self.line = line
+        self.hint = hint
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        if self.file is not None:
+            where = self.file if self.line is None else f"{self.file}, line {self.line}"
+            text = f"{text} ({where})"
+        if self.hint:
+            text = f"{text}; {self.hint}"
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keep the structured parts across pickling (process pools, Dask workers).
+        kwargs = {"field": self.field, "file": self.file, "line": self.line, "hint": self.hint}
+        return (_rebuild_error, (type(self), self.message, kwargs))
+
+    def located(self, *, file: str | None = None, line: int | None = None) -> UrbangovError:
+        """Return a copy of this error that also names the file and line it came from.
+
+        >>> HierarchyError("duplicate code", field="units[2].code").located(file="a.toml", line=9)
+        HierarchyError('units[2].code: duplicate code (a.toml, line 9)')
+        """
+        return type(self)(
+            self.message,
+            field=self.field,
+            file=file if file is not None else self.file,
+            line=line if line is not None else self.line,
+            hint=self.hint,
+        )
+
+
+def _rebuild_error(cls: type[UrbangovError], message: str, kwargs: dict[str, Any]) -> Any:
+    return cls(message, **kwargs)
+
+
+class UnknownTermError(UrbangovError, ValueError):
+    """A word that names no member of a vocabulary (level, domain, zone tier…)."""
+
+
+class HierarchyError(UrbangovError, ValueError):
+    """An invalid or inconsistent hierarchy of units (bad code, missing parent…),
+    or a query that has no answer in it (no common ancestor, unknown unit)."""
+
+
+class OrganisationError(UrbangovError, ValueError):
+    """An invalid organisation or duty matrix (a domain with no lead somewhere…)."""
+
+
+class PolicyError(UrbangovError, ValueError):
+    """An invalid policy file, section or reform (unknown key, wrong type, gap…)."""
+
+    problems: tuple[PolicyError, ...] = ()  # every problem of a file (set by urbangov.params)
+
+
+class CalendarCoverageError(UrbangovError, LookupError):
+    """A date outside the years the working calendar knows the holidays of."""
+
+
+class CalendarError(UrbangovError, ValueError):
+    """An invalid time limit, work schedule, calendar file or working-time argument."""
+
+
+class NaiveDatetimeError(UrbangovError, ValueError):
+    """A ``datetime`` without a timezone where an aware one is required."""
+
+
+class TaxonomyError(UrbangovError, ValueError):
+    """An invalid taxonomy file or category, or a category name/code that resolves to none."""
+
+
+class TransitionError(UrbangovError, ValueError):
+    """An event that the case workflow does not allow in the case's current state."""
+
+
+class CaseLogError(UrbangovError, ValueError):
+    """A bad row or field in a case event log (CSV, JSON Lines, Parquet)."""
+
+
+class StandardError(UrbangovError, ValueError):
+    """An invalid assessment standard (scoring items, caps, cut-offs)."""
+
+
+class RuleCaseError(UrbangovError, ValueError):
+    """An invalid rule-case file, or a rule case whose expected output differs."""
+
+
+class MissingExtraError(UrbangovError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""
+
+
+class ProvisionalCalendarWarning(UserWarning):
+    """A working-time result touched a year with no official holiday data and was
+    computed as Monday–Friday (``WorkCalendar.china(provisional=True)``)."""

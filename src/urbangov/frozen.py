@@ -1,0 +1,147 @@
+"""Immutable containers: :class:`FrozenMap` and deep freezing of plain data.
+
+Domain values hold tuples, frozensets and ``FrozenMap`` so that they hash, pickle and
+compare equal after a round-trip (process pools and Dask workers depend on it).
+
+>>> m = FrozenMap({"b": 2, "a": 1})
+>>> m["a"], len(m), m == {"a": 1, "b": 2}
+(1, 2, True)
+>>> hash(m) == hash(FrozenMap(a=1, b=2))
+True
+>>> m.set("c", 3)
+FrozenMap({'b': 2, 'a': 1, 'c': 3})
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+__all__ = ["FrozenMap", "freeze", "thaw"]
+
+K = TypeVar("K")
+V = TypeVar("V")
+_MISSING: Any = object()
+
+
+class FrozenMap(Mapping[K, V]):
+    """An immutable, hashable, picklable mapping that keeps insertion order.
+
+    Equality is by content (order-insensitive) and also holds against a plain ``dict``
+    with the same items. Hashing requires hashable values, like a tuple.
+
+    Examples
+    --------
+    >>> m = FrozenMap({"grid": 4})
+    >>> m["grid"]
+    4
+    >>> m["grid"] = 5
+    Traceback (most recent call last):
+    ...
+    TypeError: 'FrozenMap' object does not support item assignment
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    _data: dict[K, V]
+    _hash: int | None
+
+    def __init__(self, items: Mapping[K, V] | Iterable[tuple[K, V]] = (), /, **kwargs: V) -> None:
+        data: dict[Any, Any] = dict(items)
+        if kwargs:
+            data.update(kwargs)
+        object.__setattr__(self, "_data", data)
+        object.__setattr__(self, "_hash", None)
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            object.__setattr__(self, "_hash", hash(frozenset(self._data.items())))
+        assert self._hash is not None
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMap):
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("FrozenMap is immutable; use .set() or .delete() for a new map")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._data,))
+
+    def __or__(self, other: Mapping[K, V]) -> FrozenMap[K, V]:
+        return FrozenMap({**self._data, **other})
+
+    def set(self, key: K, value: V) -> FrozenMap[K, V]:
+        """Return a new map with ``key`` set to ``value``."""
+        return FrozenMap({**self._data, key: value})
+
+    def delete(self, key: K) -> FrozenMap[K, V]:
+        """Return a new map without ``key`` (``KeyError`` if absent).
+
+        >>> FrozenMap(a=1, b=2).delete("a")
+        FrozenMap({'b': 2})
+        """
+        if key not in self._data:
+            raise KeyError(key)
+        return FrozenMap({k: v for k, v in self._data.items() if k != key})
+
+    def to_dict(self) -> dict[K, V]:
+        """A plain, mutable ``dict`` copy (shallow)."""
+        return dict(self._data)
+
+
+_SCALARS = (str, int, float, bool, Decimal, _dt.date, _dt.time, type(None))
+
+
+def freeze(value: Any) -> Any:
+    """Deep-freeze plain data: dicts become :class:`FrozenMap`, lists and tuples become
+    tuples, sets become frozensets; scalars are returned as they are.
+
+    >>> freeze({"a": [1, {"b": [2]}]})
+    FrozenMap({'a': (1, FrozenMap({'b': (2,)}))})
+    """
+    if isinstance(value, (*_SCALARS, FrozenMap, frozenset)):
+        return value
+    if isinstance(value, Mapping):
+        return FrozenMap({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, set):
+        return frozenset(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """Undo :func:`freeze` for writing files: maps become dicts, tuples become lists.
+
+    >>> thaw(freeze({"a": [1, {"b": [2]}]}))
+    {'a': [1, {'b': [2]}]}
+    """
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [thaw(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return sorted(thaw(v) for v in value)
+    return value
