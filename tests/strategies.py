@@ -7,8 +7,13 @@ from hypothesis import strategies as st
 from urbangov import Hierarchy, Level, Unit
 
 
+def hierarchy_rows(max_children: int = 3) -> st.SearchStrategy[list[Unit]]:
+    """Units of a random valid forest (all codes distinct)."""
+    return _hierarchy_rows(max_children).filter(_unique_codes)
+
+
 @st.composite
-def hierarchy_rows(draw: st.DrawFn, max_children: int = 3) -> list[Unit]:
+def _hierarchy_rows(draw: st.DrawFn, max_children: int = 3) -> list[Unit]:
     """Units of a random valid forest: 1–3 roots at any level, random fan-out."""
     units: list[Unit] = []
     used: set[str] = set()
@@ -26,6 +31,11 @@ def hierarchy_rows(draw: st.DrawFn, max_children: int = 3) -> list[Unit]:
         used.add(code)
         _grow(draw, units, Unit(code, f"u{code}", level), max_children)
     return units
+
+
+def _unique_codes(units: list[Unit]) -> bool:
+    # a root district may share its code with a city tree's child district: redraw then
+    return len({u.code for u in units}) == len(units)
 
 
 def _grow(draw: st.DrawFn, units: list[Unit], unit: Unit, max_children: int) -> None:
