@@ -3,8 +3,9 @@
 The seven streets are the ones named in seed 001 篇5 §五(二) (南湖、滨湖、兴隆、南苑、
 沙洲、双闸、江心洲 — their bonds are 200,000 and 100,000 yuan). Everything below the
 street level (communities, grids, road segments) is synthetic, generated here with a fixed
-seed; codes follow DESIGN.md "The hierarchy and its codes". Re-running this script
-rewrites the file byte-identically.
+seed; codes follow DESIGN.md "The hierarchy and its codes". The ``[organisation]`` table
+comes from ``scripts/make_sample_organisation.py`` and is appended (and checked with
+``org.load_city``). Re-running this script rewrites the file byte-identically.
 
     python scripts/make_sample_district.py
 """
@@ -12,9 +13,15 @@ rewrites the file byte-identically.
 from __future__ import annotations
 
 import random
+import sys
+import tempfile
 from pathlib import Path
 
 from urbangov import Hierarchy, Segment
+from urbangov.org import merge_organisation_file
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_sample_organisation
 
 STREETS = ["南湖", "滨湖", "兴隆", "南苑", "沙洲", "双闸", "江心洲"]
 ORDINALS = "一二三四五六七八九十"
@@ -79,7 +86,12 @@ def build() -> Hierarchy:
 
 
 def main() -> None:
-    build().dump(OUT)
+    h = build()
+    h.dump(OUT)
+    with tempfile.TemporaryDirectory() as tmp:
+        fragment = Path(tmp) / "organisation.toml"
+        fragment.write_text(make_sample_organisation.build(h), encoding="utf-8", newline="\n")
+        merge_organisation_file(OUT, fragment)
     print(f"wrote {OUT}")
 
 

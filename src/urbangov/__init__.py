@@ -14,47 +14,76 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from urbangov import calendar, deadlines, io, kpi
 from urbangov._version import __version__
+from urbangov.calendar import TimeLimit, WorkCalendar, WorkSchedule
+from urbangov.cases import Case, CaseEvent, EventKind, Status
 from urbangov.errors import (
     CalendarCoverageError,
     CaseLogError,
     HierarchyError,
+    KpiError,
     NaiveDatetimeError,
     OrganisationError,
     PolicyError,
     RuleCaseError,
     StandardError,
+    TaxonomyError,
     TransitionError,
     UrbangovError,
 )
 from urbangov.frozen import FrozenMap
+from urbangov.graph import AccountabilityGraph
 from urbangov.hierarchy import Hierarchy, Segment, Unit
+from urbangov.kpi import KpiCounts
+from urbangov.org import DutyMatrix, Organisation
+from urbangov.policy import Change, Policy, diff
 from urbangov.vocabulary import Domain, Level, Source, Urgency, ZoneTier
 
 __all__ = [
+    "AccountabilityGraph",
     "CalendarCoverageError",
+    "Case",
+    "CaseEvent",
     "CaseLogError",
+    "Change",
     "Domain",
+    "DutyMatrix",
+    "EventKind",
     "FrozenMap",
     "Hierarchy",
     "HierarchyError",
+    "KpiCounts",
+    "KpiError",
     "Level",
     "NaiveDatetimeError",
+    "Organisation",
     "OrganisationError",
+    "Policy",
     "PolicyError",
     "RuleCaseError",
     "Segment",
     "Source",
     "StandardError",
+    "Status",
+    "TaxonomyError",
+    "TimeLimit",
     "TransitionError",
     "Unit",
     "UrbangovError",
     "Urgency",
+    "WorkCalendar",
+    "WorkSchedule",
     "ZoneTier",
     "__version__",
+    "calendar",
+    "deadlines",
+    "diff",
+    "io",
+    "kpi",
 ]
 
-_LAZY_MODULES: frozenset[str] = frozenset()
+_LAZY_MODULES: frozenset[str] = frozenset({"testing"})
 
 
 def __getattr__(name: str) -> Any:

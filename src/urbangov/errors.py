@@ -30,6 +30,7 @@ __all__ = [
     "CalendarError",
     "CaseLogError",
     "HierarchyError",
+    "KpiError",
     "MissingExtraError",
     "NaiveDatetimeError",
     "OrganisationError",
@@ -149,6 +150,10 @@ class TransitionError(UrbangovError, ValueError):
 
 class CaseLogError(UrbangovError, ValueError):
     """A bad row or field in a case event log (CSV, JSON Lines, Parquet)."""
+
+
+class KpiError(UrbangovError, ValueError):
+    """Invalid KPI counts, a bad period or grouping, or a missing deadline (``urbangov.kpi``)."""
 
 
 class StandardError(UrbangovError, ValueError):

@@ -226,7 +226,9 @@ class Hierarchy:
         by_code = self._index.by_code
         return tuple(by_code[c] for c in self._index.children.get(self.unit(unit).code, ()))
 
-    def descendants(self, unit: str | Unit, level: Level | None = None) -> tuple[Unit, ...]:
+    def descendants(
+        self, unit: str | Unit, level: Level | int | str | None = None
+    ) -> tuple[Unit, ...]:
         """All units below ``unit`` (optionally only those at ``level``), sorted by code.
 
         >>> h = Hierarchy.from_rows([("320105", "建邺区", "district", None),
@@ -236,10 +238,9 @@ class Hierarchy:
         ['320105001001']
         """
         start = self.unit(unit)
-        if level is not None:
-            level = Level.parse(level, field="level")
-            if level <= start.level:
-                return ()
+        wanted = None if level is None else Level.parse(level, field="level")
+        if wanted is not None and wanted <= start.level:
+            return ()
         by_code = self._index.by_code
         children = self._index.children
         found: list[Unit] = []
@@ -247,9 +248,9 @@ class Hierarchy:
         while stack:
             code = stack.pop()
             u = by_code[code]
-            if level is None or u.level == level:
+            if wanted is None or u.level == wanted:
                 found.append(u)
-            if level is None or u.level < level:
+            if wanted is None or u.level < wanted:
                 stack.extend(reversed(children.get(code, ())))
         found.sort(key=_code)
         return tuple(found)

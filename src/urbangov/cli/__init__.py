@@ -13,7 +13,11 @@ import click
 
 from urbangov._version import __version__
 from urbangov.cli._common import LANGS
+from urbangov.cli.deadline import deadline
 from urbangov.cli.demo import demo
+from urbangov.cli.diff import diff_command
+from urbangov.cli.kpi import kpi
+from urbangov.cli.validate import validate
 
 __all__ = ["main"]
 
@@ -35,3 +39,7 @@ def main(ctx: click.Context, lang: str) -> None:
 
 
 main.add_command(demo)
+main.add_command(diff_command)
+main.add_command(validate)
+main.add_command(deadline)
+main.add_command(kpi)

@@ -16,7 +16,7 @@ LANGS = ("en", "zh")
 
 def console() -> Console:
     """A rich console on standard output; plain text when output is not a terminal."""
-    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 
 
 def label(ctx: click.Context, en: str, zh: str) -> str:

@@ -11,7 +11,10 @@ import click
 from rich.table import Table
 
 from urbangov.cli._common import console, label
+from urbangov.cli.demo_cases import demo_section as cases_section
+from urbangov.cli.demo_org import demo_section as organisation_section
 from urbangov.hierarchy import Hierarchy
+from urbangov.org import load_city
 from urbangov.vocabulary import Level
 
 __all__ = ["demo", "sample_district_path"]
@@ -86,9 +89,16 @@ def _coordinator_table(ctx: click.Context, h: Hierarchy) -> Table:
 @click.command()
 @click.pass_context
 def demo(ctx: click.Context) -> None:
-    """Show the bundled sample district: its hierarchy and who coordinates what."""
+    """Show the bundled sample district: its hierarchy, who leads on what, who is
+    accountable up the chain, who coordinates a problem spanning several grids, one case
+    through the workflow with its working-time deadline, and the KPIs of a synthetic
+    quarter."""
     out = console()
-    h = Hierarchy.load(sample_district_path())
+    lang = (ctx.find_root().obj or {}).get("lang", "en")
+    city = load_city(sample_district_path())
+    h = city.hierarchy
     out.print(_levels_table(ctx, h))
     out.print(_streets_table(ctx, h))
     out.print(_coordinator_table(ctx, h))
+    organisation_section(out, city, lang=lang)
+    cases_section(out, city, lang=lang)

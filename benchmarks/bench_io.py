@@ -1,0 +1,65 @@
+"""Case logs: reading a 1,000,000-event CSV log into ``CaseColumns``.
+
+Target (issue 9): ``io.read_columns`` on a 1,000,000-event CSV log ≤ 5 s. Peer, on the
+same file in the same run: pandas ``read_csv`` (every column as text — it only splits the
+file), and pandas ``read_csv`` plus ``to_datetime(..., utc=True)`` of the time column
+(still short of urbangov's work: no codes, no checks). Also shown: writing the log, and
+reading the same log as JSON Lines and Parquet. ``--tiny``: about 10,000 events.
+
+The log is ``io.example_log`` (a seeded synthetic mix of closed, open, extended,
+reworked, suspended, sent-back, rejected and voided cases, about 5.3 events a case, some
+notes quoted because they hold commas).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarks._harness import fmt_time, median_seconds, print_table, verdict
+from urbangov import io
+
+TARGET_S = 5.0
+EVENTS_PER_CASE = 5.34  # the example log's mix
+
+
+def main(tiny: bool) -> None:
+    """Write the example log, then time urbangov's readers and pandas on it."""
+    n_events = 10_000 if tiny else 1_000_000
+    repeat = 3
+    cols = io.example_log(round(n_events / EVENTS_PER_CASE), seed=2024)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = {fmt: Path(tmp) / f"log.{fmt}" for fmt in ("csv", "jsonl", "parquet")}
+        write_s = median_seconds(lambda: io.write_columns(paths["csv"], cols), repeat=1)
+        io.write_columns(paths["jsonl"], cols)
+        io.write_columns(paths["parquet"], cols)
+        size_mb = paths["csv"].stat().st_size / 2**20
+        assert io.read_columns(paths["csv"]) == cols  # the benchmark reads what it wrote
+        ours = median_seconds(lambda: io.read_columns(paths["csv"]), repeat=repeat)
+        plain = median_seconds(
+            lambda: pd.read_csv(paths["csv"], dtype=str, keep_default_na=False), repeat=repeat
+        )
+
+        def pandas_times() -> None:
+            frame = pd.read_csv(paths["csv"], dtype=str, keep_default_na=False)
+            pd.to_datetime(frame["at"], format="ISO8601", utc=True)
+
+        with_times = median_seconds(pandas_times, repeat=repeat)
+        jsonl = median_seconds(lambda: io.read_columns(paths["jsonl"]), repeat=1)
+        parquet = median_seconds(lambda: io.read_columns(paths["parquet"]), repeat=1)
+    rows = [
+        ("urbangov read_columns (CSV)", fmt_time(ours), "1.00", verdict(ours, TARGET_S)),
+        ("pandas read_csv (text only)", fmt_time(plain), f"{ours / plain:.2f}", ""),
+        ("pandas read_csv + to_datetime", fmt_time(with_times), f"{ours / with_times:.2f}", ""),
+        ("urbangov read_columns (JSON Lines)", fmt_time(jsonl), "", ""),
+        ("urbangov read_columns (Parquet)", fmt_time(parquet), "", ""),
+        ("urbangov write_columns (CSV)", fmt_time(write_s), "", ""),
+    ]
+    print_table(
+        f"case log, {cols.n_events:,} events of {cols.n_cases:,} cases, CSV {size_mb:.1f} MiB "
+        f"(target: read ≤ {TARGET_S:.0f} s at 1,000,000 events; ratio = urbangov / peer)",
+        ("what", "median", "urbangov / this", "target"),
+        rows,
+    )

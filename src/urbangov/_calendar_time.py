@@ -1,0 +1,131 @@
+"""Aware instants as integer microseconds, and pauses (private).
+
+Imported only by :mod:`urbangov.calendar`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from urbangov.errors import CalendarError, NaiveDatetimeError
+
+__all__ = [
+    "EPOCH",
+    "SUB",
+    "US",
+    "add_elapsed",
+    "date_of",
+    "days_arg",
+    "from_us",
+    "pauses_us",
+    "to_us",
+    "zone",
+]
+
+US = _dt.timedelta(microseconds=1)
+EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+SUB: Callable[[Any, Any], _dt.timedelta] = _dt.datetime.__sub__
+_FROMTS = _dt.datetime.fromtimestamp
+
+
+def zone(tz: str) -> ZoneInfo:
+    try:
+        return _zone_cached(tz)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise CalendarError(
+            f"{tz!r} is not an IANA time zone",
+            field="tz",
+            hint="give a name such as 'Asia/Shanghai'",
+        ) from None
+
+
+@functools.cache
+def _zone_cached(tz: str) -> ZoneInfo:
+    return ZoneInfo(tz)
+
+
+def to_us(t: object, field: str) -> int:
+    """Microseconds since the epoch (UTC) of an aware datetime, without pendulum maths."""
+    try:
+        # The C subtraction of the base class: exact, and skips pendulum's __sub__.
+        return SUB(t, EPOCH) // US
+    except TypeError:
+        if not isinstance(t, _dt.datetime):
+            raise CalendarError(
+                f"{t!r} is not a datetime", field=field, hint="give a timezone-aware datetime"
+            ) from None
+        raise NaiveDatetimeError(
+            f"{t!r} has no timezone",
+            field=field,
+            hint="attach one, e.g. tzinfo=ZoneInfo('Asia/Shanghai')",
+        ) from None
+
+
+def date_of(d: object, field: str) -> _dt.date:
+    if isinstance(d, _dt.datetime) or not isinstance(d, _dt.date):
+        raise CalendarError(
+            f"{d!r} is not a date", field=field, hint="give a datetime.date (not a datetime)"
+        )
+    return d
+
+
+def days_arg(value: object, field: str, default: str) -> dict[_dt.date, str]:
+    if isinstance(value, Mapping):
+        items = [(date_of(k, field), str(v)) for k, v in value.items()]
+    elif isinstance(value, Iterable) and not isinstance(value, str | bytes):
+        items = [(date_of(k, field), default) for k in value]
+    else:
+        raise CalendarError(f"{value!r} is not a collection of dates", field=field)
+    return dict(items)
+
+
+def from_us(us: int, zone: _dt.tzinfo) -> _dt.datetime:
+    seconds, micro = divmod(us, 1_000_000)
+    out = _FROMTS(seconds, zone)
+    return out.replace(microsecond=micro) if micro else out
+
+
+def add_elapsed(t: int, amount: int, spans: Sequence[tuple[int, int]]) -> int:
+    if amount == 0:
+        return t
+    current, rest = t, amount
+    for a, b in spans:
+        if b <= current:
+            continue
+        if a > current:
+            if rest <= a - current:
+                break
+            rest -= a - current
+        current = max(current, b)
+    return current + rest
+
+
+def pauses_us(
+    pauses: Iterable[tuple[_dt.datetime, _dt.datetime]], after: int
+) -> list[tuple[int, int]]:
+    spans = []
+    for i, pair in enumerate(pauses):
+        try:
+            a, b = pair
+        except (TypeError, ValueError):
+            raise CalendarError(
+                f"{pair!r} is not a (from, to) pair", field=f"pauses[{i}]"
+            ) from None
+        lo, hi = to_us(a, f"pauses[{i}][0]"), to_us(b, f"pauses[{i}][1]")
+        if hi < lo:
+            raise CalendarError(
+                "a pause ends before it begins", field=f"pauses[{i}]", hint="give (from, to)"
+            )
+        spans.append((lo, hi))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return [(lo, hi) for lo, hi in merged if hi > after]

@@ -1,0 +1,228 @@
+"""``WorkflowMachine``: a Hypothesis state machine over :func:`urbangov.cases.apply`.
+
+The machine drives one case through random events — mostly allowed ones, sometimes
+forbidden ones and events earlier than the last — and checks after every step that:
+
+- allowed events move the case to the status the **model** table says (the table is
+  written out here independently of ``urbangov.cases``, from DESIGN.md);
+- forbidden events and events going back in time raise
+  :class:`~urbangov.errors.TransitionError` naming the state and the allowed events, and
+  leave the case unchanged;
+- every reachable status is legal, the history replays to the same case, the derived
+  counts and times match the history, and the columnar form agrees with the case.
+
+Run it as a test by exposing its ``TestCase``:
+
+>>> from hypothesis import settings
+>>> TestWorkflow = WorkflowMachine.TestCase
+>>> TestWorkflow.settings = settings(max_examples=5, stateful_step_count=10, deadline=None)
+
+Subclass it for your own workflow rules: set :attr:`WorkflowMachine.workflow_rules`
+(and :attr:`WorkflowMachine.taxonomy` for your categories); override :meth:`model` if
+your rules change the table, :meth:`event_for` to shape events (your departments,
+extensions), or add ``@rule``/``@invariant`` methods of your own:
+
+>>> from urbangov.cases import WorkflowRules
+>>> class NoVerification(WorkflowMachine):
+...     workflow_rules = WorkflowRules(close_without_verification=True)
+>>> from urbangov.cases import EventKind, Status
+>>> NoVerification.model()[Status.HANDLED][EventKind.CLOSE]
+<Status.CLOSED: 'closed'>
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as _dt
+import pickle
+from collections.abc import Mapping
+from typing import ClassVar
+
+import attrs
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from urbangov.cases import (
+    Case,
+    CaseColumns,
+    CaseEvent,
+    EventKind,
+    Status,
+    WorkflowRules,
+    apply,
+    replay,
+)
+from urbangov.errors import TransitionError
+from urbangov.taxonomy import Taxonomy
+from urbangov.testing import strategies as us
+
+__all__ = ["WorkflowMachine"]
+
+_S, _E = Status, EventKind
+
+
+class WorkflowMachine(RuleBasedStateMachine):
+    """A ``RuleBasedStateMachine`` for the case workflow (案件流程); public so that users
+    can subclass it for their own :class:`~urbangov.cases.WorkflowRules`."""
+
+    #: The rules under test; override in a subclass.
+    workflow_rules: ClassVar[WorkflowRules] = WorkflowRules()
+    #: The taxonomy cases are drawn from (``None``: the bundled one).
+    taxonomy: ClassVar[Taxonomy | None] = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.case: Case | None = None
+        self.expected: Status = Status.REPORTED
+        self.applied: list[EventKind] = []
+
+    # ----------------------------------------------------------------- the model
+
+    @classmethod
+    def model(cls) -> Mapping[Status, Mapping[EventKind, Status]]:
+        """The expected transition table: DESIGN.md's, written out independently of
+        ``urbangov.cases`` (plus HANDLED → ``close`` with ``close_without_verification``)."""
+        table: dict[Status, dict[EventKind, Status]] = {
+            _S.REPORTED: {_E.ACCEPT: _S.ACCEPTED, _E.REJECT: _S.REJECTED},
+            _S.ACCEPTED: {_E.FILE: _S.FILED, _E.REJECT: _S.REJECTED, _E.VOID: _S.VOIDED},
+            _S.FILED: {_E.DISPATCH: _S.DISPATCHED, _E.VOID: _S.VOIDED},
+            _S.DISPATCHED: {
+                _E.HANDLE: _S.HANDLED,
+                _E.SEND_BACK: _S.FILED,
+                _E.SUSPEND: _S.SUSPENDED,
+                _E.EXTEND: _S.DISPATCHED,
+            },
+            _S.SUSPENDED: {_E.RESUME: _S.DISPATCHED},
+            _S.HANDLED: {_E.VERIFY_PASS: _S.VERIFIED, _E.VERIFY_FAIL: _S.DISPATCHED},
+            _S.VERIFIED: {_E.CLOSE: _S.CLOSED},
+            _S.CLOSED: {},
+            _S.REJECTED: {},
+            _S.VOIDED: {},
+        }
+        if cls.workflow_rules.close_without_verification:
+            table[_S.HANDLED][_E.CLOSE] = _S.CLOSED
+        return table
+
+    def event_for(self, data: st.DataObject, kind: EventKind, after: _dt.datetime) -> CaseEvent:
+        """Draw a well-formed event of ``kind`` at or after ``after`` (override to shape
+        your events)."""
+        return data.draw(us.case_events(kind, after), label=f"{kind.value} event")
+
+    # ----------------------------------------------------------------- rules
+
+    @initialize(case=us.fresh_cases())
+    def report(self, case: Case) -> None:
+        """Start from a freshly reported case."""
+        self.case = case
+
+    def _current(self) -> Case:
+        assert self.case is not None, "the machine has no case yet"
+        return self.case
+
+    def _open(self) -> bool:
+        return bool(self.model()[self.expected])
+
+    @precondition(lambda self: self._open())
+    @rule(data=st.data())
+    def allowed_event(self, data: st.DataObject) -> None:
+        """An event the model allows moves the case to the model's next status."""
+        case = self._current()
+        allowed = sorted(self.model()[self.expected])
+        kind = data.draw(st.sampled_from(allowed), label="allowed kind")
+        event = self.event_for(data, kind, case.last_at)
+        new = apply(case, event, self.workflow_rules)
+        assert new.status is self.model()[self.expected][kind], (new.status, kind)
+        assert new.history == (*case.history, event)
+        self.case, self.expected = new, new.status
+        self.applied.append(kind)
+
+    @rule(data=st.data())
+    def forbidden_event(self, data: st.DataObject) -> None:
+        """An event the model forbids raises TransitionError and changes nothing."""
+        case = self._current()
+        forbidden = [k for k in EventKind if k not in self.model()[self.expected]]
+        kind = data.draw(st.sampled_from(forbidden), label="forbidden kind")
+        event = self.event_for(data, kind, case.last_at)
+        snapshot = pickle.dumps(case)
+        text = _refusal(case, event, self.workflow_rules)
+        assert text is not None, f"{kind.value} was allowed in {self.expected.value}"
+        assert self.expected.value in text, text
+        assert kind.value in text, text
+        for allowed in self.model()[self.expected]:
+            assert allowed.value in text, (allowed, text)
+        assert pickle.dumps(case) == snapshot
+        assert self.case is case
+
+    @precondition(lambda self: self._open())
+    @rule(data=st.data(), back=st.integers(1, 10**6))
+    def event_back_in_time(self, data: st.DataObject, back: int) -> None:
+        """An allowed event earlier than the last one raises TransitionError."""
+        case = self._current()
+        kind = data.draw(st.sampled_from(sorted(self.model()[self.expected])), label="kind")
+        earlier = case.last_at - _dt.timedelta(seconds=back)
+        event = self.event_for(data, kind, earlier)
+        if event.at >= case.last_at:
+            return  # the drawn gap reached the present: nothing to test
+        text = _refusal(case, event, self.workflow_rules)
+        assert text is not None, "an event going back in time was accepted"
+        assert "earlier" in text, text
+
+    # ----------------------------------------------------------------- invariants
+
+    @invariant()
+    def status_is_legal(self) -> None:
+        """The status is a state of the table, the one the model expects, and the
+        history replays to the same case (through apply and through the constructor)."""
+        if self.case is None:
+            return
+        case = self.case
+        assert case.status in self.model()
+        assert case.status is self.expected
+        assert replay(case, self.workflow_rules) == case
+        fields = {f.name: getattr(case, f.name) for f in attrs.fields(Case) if f.init}
+        assert Case(**fields) == case
+
+    @invariant()
+    def derived_fields_match_history(self) -> None:
+        """Counts and times derived from the case agree with the events applied."""
+        if self.case is None:
+            return
+        case = self.case
+        counts = collections.Counter(self.applied)
+        assert [e.kind for e in case.history] == self.applied
+        assert case.rework_count == counts[_E.VERIFY_FAIL]
+        assert case.extension_count == counts[_E.EXTEND]
+        assert case.suspension_count == counts[_E.SUSPEND]
+        assert case.send_back_count == counts[_E.SEND_BACK]
+        assert (case.filed_at is None) == (counts[_E.FILE] == 0)
+        assert (case.closed_at is None) == (case.status is not Status.CLOSED)
+        assert (case.dispatched_at is None) == (counts[_E.DISPATCH] == 0)
+        assert len(case.extensions) == counts[_E.EXTEND]
+
+    @rule()
+    def columns_agree(self) -> None:
+        """The columnar form round-trips and derives the same fields (a rule, not an
+        invariant: it runs at random steps, which keeps the machine fast)."""
+        if self.case is None:
+            return
+        case = self.case
+        cols = CaseColumns.from_cases([case])
+        assert not cols.invalid(self.workflow_rules).any()
+        assert cols.to_cases() == (case,)
+        derived = cols.derived()
+        assert tuple(Status)[int(derived.status[0])] is case.status
+        assert int(derived.rework_count[0]) == case.rework_count
+        assert int(derived.extension_count[0]) == case.extension_count
+        assert int(derived.suspension_count[0]) == case.suspension_count
+
+    def teardown(self) -> None:
+        """Nothing to release (values only)."""
+
+
+def _refusal(case: Case, event: CaseEvent, rules: WorkflowRules) -> str | None:
+    """The message of the TransitionError that applying ``event`` raises, or ``None``."""
+    try:
+        apply(case, event, rules)
+    except TransitionError as exc:
+        return str(exc)
+    return None

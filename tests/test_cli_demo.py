@@ -1,0 +1,45 @@
+"""``urbangov demo``: real output from the sample district, in English and Chinese."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from urbangov.cli import main
+
+
+def _demo(*args: str) -> str:
+    result = CliRunner().invoke(main, [*args, "demo"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_demo_shows_the_sample_district_and_a_worked_case() -> None:
+    out = _demo()
+    # the seven streets of seed 001 篇5 §五(二)
+    for street in (
+        "南湖街道",
+        "滨湖街道",
+        "兴隆街道",
+        "南苑街道",
+        "沙洲街道",
+        "双闸街道",
+        "江心洲街道",
+    ):
+        assert street in out
+    assert "grid (网格)" in out
+    assert "362" in out  # grids in the sample district
+    # two grids of different streets are coordinated by the district
+    assert "示例区 (320105)" in out
+    # the duty matrix: city-list roads → the sanitation station (001 篇5 §二(一))
+    assert "road.city_list" in out
+    assert "区环卫所" in out
+    # 暴露垃圾 dispatched Fri 2024-09-27 16:20, 4 working hours → make-up Sunday 11:20
+    assert "due Sun 2024-09-29 11:20" in out
+    assert "KPIs of a synthetic quarter" in out
+
+
+def test_demo_in_chinese_uses_chinese_labels() -> None:
+    out = _demo("--lang", "zh")
+    assert "示例区：各级单位数" in out
+    assert "处置时限至 2024-09-29 11:20" in out
+    assert "按期结案率" in out
