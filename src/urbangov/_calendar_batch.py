@@ -104,6 +104,10 @@ class Clock:
         # UTC offset at each local midnight (fold=0), then per window edge where it moves.
         offsets = _midnight_offsets(zone, first, n + 1)
         self.fixed_offset: int | None = int(offsets[0]) if (offsets == offsets[0]).all() else None
+        # With one offset over the span, an instant in this very zone object converts by
+        # naive arithmetic (same-tzinfo subtraction skips utcoffset): the scalar hot path.
+        self.zone = zone
+        self.local_epoch = _dt.datetime(1970, 1, 1, tzinfo=zone)
         local_open = days[:, None] * DAY_US + opens[period] * MIN_US
         local_close = days[:, None] * DAY_US + closes[period] * MIN_US
         off_open = np.repeat(offsets[:-1, None], width, axis=1)

@@ -498,14 +498,22 @@ class WorkCalendar:
         ...         TimeLimit.working_hours(4))
         datetime.datetime(2024, 10, 8, 11, 0, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
         """
+        clock = self._cache.get("clock")
         try:
-            t: int = SUB(start, EPOCH) // US  # the C subtraction: exact, skips pendulum
             kind = limit._kind
+            if clock is not None and clock.fixed_offset is not None and start.tzinfo is clock.zone:
+                # Same zone object with one offset over the span: naive arithmetic is exact
+                # there; anything off the span is recomputed exactly below.
+                t: int = SUB(start, clock.local_epoch) // US - clock.fixed_offset
+                exact = False
+            else:
+                t = SUB(start, EPOCH) // US  # the C subtraction: exact, skips pendulum
+                exact = True
         except (TypeError, AttributeError):
             t = to_us(start, "start")
             raise CalendarError(f"{limit!r} is not a TimeLimit", field="limit") from None
         if kind == 0 and not pauses:  # working hours or minutes: the hot path
-            clock = self._cache.get("clock") or self._clock()
+            clock = clock or self._clock()
             amount = limit._us
             if amount:
                 due, day, due_day = clock.add(t, amount)
@@ -514,7 +522,10 @@ class WorkCalendar:
                     if clock.l_prov[due_day + 1] != clock.l_prov[day]:
                         clock.warn(day, due_day)
                     return from_us(due, self._cache.get("zone") or zone(self.tz))
-            due = self._add_work(t, amount, ())
+        if not exact:
+            t = SUB(start, EPOCH) // US
+        if kind == 0 and not pauses:
+            due = self._add_work(t, limit._us, ())
         elif kind == 1:
             due = self._add_days(t, int(limit.amount))
             if pauses:
