@@ -53,3 +53,14 @@ def test_located_adds_a_location() -> None:
 
 def test_provisional_warning_is_a_user_warning() -> None:
     assert issubclass(errors.ProvisionalCalendarWarning, UserWarning)
+
+
+def test_policy_error_keeps_every_problem_across_pickling() -> None:
+    err = errors.PolicyError("2 problems", field="a", file="p.toml", line=1)
+    err.problems = (
+        errors.PolicyError("bad", field="a.b", file="p.toml", line=3),
+        errors.PolicyError("worse", field="c", file="p.toml", line=7),
+    )
+    again = pickle.loads(pickle.dumps(err))
+    assert [(p.field, p.line) for p in again.problems] == [("a.b", 3), ("c", 7)]
+    assert str(again) == str(err)

@@ -123,9 +123,17 @@ class OrganisationError(UrbangovError, ValueError):
 
 
 class PolicyError(UrbangovError, ValueError):
-    """An invalid policy file, section or reform (unknown key, wrong type, gap…)."""
+    """An invalid policy file, section or reform (unknown key, wrong type, gap…).
 
-    problems: tuple[PolicyError, ...] = ()  # every problem of a file (set by urbangov.params)
+    ``problems`` lists every problem of a file or reform (set by ``urbangov.params``);
+    it survives pickling with the rest of the error.
+    """
+
+    problems: tuple[PolicyError, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        rebuild, args = super().__reduce__()[:2]
+        return (rebuild, args, {"problems": self.problems} if self.problems else None)
 
 
 class CalendarCoverageError(UrbangovError, LookupError):
