@@ -35,6 +35,7 @@ from urbangov._case_states import (
 from urbangov._case_workflow import Case, CaseEvent
 from urbangov.calendar import TimeLimit, TimeUnit
 from urbangov.errors import CaseLogError, TransitionError
+from urbangov.frozen import readonly_array
 from urbangov.vocabulary import Source, Urgency, ZoneTier
 
 __all__ = ["CaseColumns", "DerivedColumns"]
@@ -82,14 +83,7 @@ def _ns(value: _dt.datetime) -> int:
 
 
 def _ro(value: object, dtype: Any, field: str) -> NDArray[Any]:
-    try:
-        arr = np.array(value, dtype=dtype, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise CaseLogError(f"cannot read as {np.dtype(dtype)}: {exc}", field=field) from None
-    if arr.ndim != 1:
-        raise CaseLogError(f"must be one-dimensional, not {arr.ndim}-d", field=field)
-    arr.setflags(write=False)
-    return arr
+    return readonly_array(value, dtype, field=field, error=CaseLogError)
 
 
 _DTYPES: dict[str, Any] = {

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from urbangov.cases import CaseColumns, EventKind
 from urbangov.errors import KpiError, PolicyError
-from urbangov.frozen import FrozenMap
+from urbangov.frozen import FrozenMap, readonly_array
 
 __all__ = [
     "FIELDS",
@@ -385,14 +385,7 @@ def to_ns(value: object, n: int, field: str) -> NDArray[np.int64]:
 
 
 def _ro(value: object, dtype: Any, field: str) -> NDArray[Any]:
-    try:
-        arr = np.array(value, dtype=dtype, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise KpiError(f"cannot read as {np.dtype(dtype)}: {exc}", field=field) from None
-    if arr.ndim != 1:
-        raise KpiError(f"must be one-dimensional, not {arr.ndim}-d", field=field)
-    arr.setflags(write=False)
-    return arr
+    return readonly_array(value, dtype, field=field, error=KpiError)
 
 
 def _pause_case(value: object) -> NDArray[np.int64]:

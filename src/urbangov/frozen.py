@@ -19,7 +19,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
-__all__ = ["FrozenMap", "freeze", "thaw"]
+import numpy as np
+import numpy.typing as npt
+
+from urbangov.errors import UrbangovError
+
+__all__ = ["FrozenMap", "freeze", "readonly_array", "thaw"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -145,3 +150,33 @@ def thaw(value: Any) -> Any:
     if isinstance(value, frozenset | set):
         return sorted(thaw(v) for v in value)
     return value
+
+
+def readonly_array(
+    value: object,
+    dtype: Any,
+    *,
+    field: str,
+    error: type[UrbangovError] = UrbangovError,
+) -> npt.NDArray[Any]:
+    """A one-dimensional, read-only numpy copy of ``value`` (columns inside frozen values).
+
+    Raises ``error`` naming ``field`` when ``value`` cannot be read as ``dtype`` or is not
+    one-dimensional.
+
+    >>> a = readonly_array([1, 2], "int64", field="x")
+    >>> a.flags.writeable, a.dtype.name
+    (False, 'int64')
+    >>> readonly_array([[1]], "int64", field="x")
+    Traceback (most recent call last):
+    ...
+    urbangov.errors.UrbangovError: x: must be one-dimensional, not 2-d
+    """
+    try:
+        arr = np.array(value, dtype=dtype, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise error(f"cannot read as {np.dtype(dtype)}: {exc}", field=field) from None
+    if arr.ndim != 1:
+        raise error(f"must be one-dimensional, not {arr.ndim}-d", field=field)
+    arr.setflags(write=False)
+    return arr
