@@ -82,6 +82,19 @@ def _ns(value: _dt.datetime) -> int:
     return ((value - _EPOCH) // _US) * 1000
 
 
+# The per-event arrays besides ``case`` (one value per event, in ``case`` order).
+_EVENT_ARRAYS = (
+    "kind",
+    "at",
+    "extension_min",
+    "extension_unit",
+    "event_department",
+    "actor",
+    "outcome",
+    "note",
+)
+
+
 def _ro(value: object, dtype: Any, field: str) -> NDArray[Any]:
     return readonly_array(value, dtype, field=field, error=CaseLogError)
 
@@ -227,16 +240,7 @@ class CaseColumns:
                     hint="give one value per case",
                 )
         m = len(self.case)
-        for name in (
-            "kind",
-            "at",
-            "extension_min",
-            "extension_unit",
-            "event_department",
-            "actor",
-            "outcome",
-            "note",
-        ):
+        for name in _EVENT_ARRAYS:
             if len(getattr(self, name)) != m:
                 raise CaseLogError(
                     f"has {len(getattr(self, name))} rows for {m} events",
@@ -264,17 +268,7 @@ class CaseColumns:
             raise CaseLogError("duplicate case ids", field="ids", hint="give each case its own id")
         if m > 1 and (np.diff(self.case) < 0).any():
             order = np.argsort(self.case, kind="stable")
-            for name in (
-                "case",
-                "kind",
-                "at",
-                "extension_min",
-                "extension_unit",
-                "event_department",
-                "actor",
-                "outcome",
-                "note",
-            ):
+            for name in ("case", *_EVENT_ARRAYS):
                 arr = getattr(self, name)[order]
                 arr.setflags(write=False)
                 object.__setattr__(self, name, arr)
