@@ -26,15 +26,21 @@ def median_seconds(fn: Callable[[], Any], *, repeat: int = 5, number: int = 1) -
     return statistics.median(times)
 
 
-def per_call_median(fn: Callable[[Any], Any], inputs: Sequence[Any]) -> float:
-    """Median over ``inputs`` of the time of one call ``fn(x)`` (timed in blocks of 100)."""
+def per_call_median(fn: Callable[..., Any], inputs: Sequence[Any], *, star: bool = False) -> float:
+    """Median over ``inputs`` of the time of one call ``fn(x)`` (timed in blocks of 100);
+    with ``star``, each input is a tuple of arguments and the call is ``fn(*x)`` (no
+    wrapping lambda to time along with ``fn``)."""
     block = 100
     times = []
     for i in range(0, len(inputs), block):
         chunk = inputs[i : i + block]
         start = time.perf_counter()
-        for x in chunk:
-            fn(x)
+        if star:
+            for x in chunk:
+                fn(*x)
+        else:
+            for x in chunk:
+                fn(x)
         times.append((time.perf_counter() - start) / len(chunk))
     return statistics.median(times)
 

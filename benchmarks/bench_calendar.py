@@ -69,7 +69,7 @@ def bench_scalar(n: int) -> list[list[object]]:
     except ImportError:  # pragma: no cover - pendulum is a core dependency
         pass
     for name, data in inputs.items():
-        t = per_call_median(lambda p: CAL.add(p[0], p[1]), data)
+        t = per_call_median(CAL.add, data, star=True)
         rows.append([f"add(), {name}", fmt_time(t), "≤ 5 µs", verdict(t, 5e-6)])
     # This machine's speed, for reading the figures above: add() does one aware
     # subtraction (to read the start) and one fromtimestamp (to build the result).

@@ -193,14 +193,18 @@ class TimeLimit:
     unit: TimeUnit = attrs.field(converter=_unit_converter)
     _us: int = attrs.field(init=False, eq=False, repr=False, hash=False)
     _kind: int = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _work_us: int = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         # Computed once for the hot path: the length in µs (-1 for working days, which
-        # have none) and the kind (0 working time, 1 working days, 2 elapsed time).
+        # have none), the kind (0 working time, 1 working days, 2 elapsed time) and the
+        # working µs of a working-hour or -minute limit (0 for every other kind).
         per = _MINUTES_PER.get(self.unit)
-        object.__setattr__(self, "_us", -1 if per is None else int(self.amount * per) * 60_000_000)
+        us = -1 if per is None else int(self.amount * per) * 60_000_000
         kind = 1 if self.unit is TimeUnit.WORKING_DAYS else 0 if self.unit in _WORKING else 2
+        object.__setattr__(self, "_us", us)
         object.__setattr__(self, "_kind", kind)
+        object.__setattr__(self, "_work_us", us if kind == 0 else 0)
 
     # -- constructors -------------------------------------------------------------
     @classmethod

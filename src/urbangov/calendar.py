@@ -50,12 +50,10 @@ import numpy.typing as npt
 
 from urbangov import _files
 from urbangov._calendar_batch import PROVISIONAL, UNCOVERED, Clock, batch_add, batch_between
+from urbangov._calendar_fast import ScalarAdd, scalar_adder
 from urbangov._calendar_files import bundled, read_days
 from urbangov._calendar_schedule import WorkSchedule
 from urbangov._calendar_time import (
-    EPOCH,
-    SUB,
-    US,
     add_elapsed,
     date_of,
     days_arg,
@@ -161,6 +159,10 @@ class WorkCalendar:
         factory=FrozenMap, converter=_frozen_names, repr=False
     )
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False, hash=False)
+    # The scalar hot path of add(), built with the clock (see _calendar_fast).
+    _fast: ScalarAdd | None = attrs.field(
+        default=None, init=False, eq=False, repr=False, hash=False
+    )
 
     def __repr__(self) -> str:
         years = self.coverage
@@ -373,6 +375,7 @@ class WorkCalendar:
             )
             self._cache["zone"] = zone(self.tz)
             self._cache["clock"] = clock
+            object.__setattr__(self, "_fast", scalar_adder(clock))
         return clock
 
     # -- days ----------------------------------------------------------------------
@@ -498,32 +501,15 @@ class WorkCalendar:
         ...         TimeLimit.working_hours(4))
         datetime.datetime(2024, 10, 8, 11, 0, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
         """
-        clock = self._cache.get("clock")
-        try:
-            kind = limit._kind
-            if clock is not None and clock.fixed_offset is not None and start.tzinfo is clock.zone:
-                # Same zone object with one offset over the span: naive arithmetic is exact
-                # there; anything off the span is recomputed exactly below.
-                t: int = SUB(start, clock.local_epoch) // US - clock.fixed_offset
-                exact = False
-            else:
-                t = SUB(start, EPOCH) // US  # the C subtraction: exact, skips pendulum
-                exact = True
-        except (TypeError, AttributeError):
-            t = to_us(start, "start")
-            raise CalendarError(f"{limit!r} is not a TimeLimit", field="limit") from None
-        if kind == 0 and not pauses:  # working hours or minutes: the hot path
-            clock = clock or self._clock()
-            amount = limit._us
-            if amount:
-                due, day, due_day = clock.add(t, amount)
-                bad = clock.l_bad
-                if day >= 0 and due_day < clock.ndays and bad[due_day + 1] == bad[day]:
-                    if clock.l_prov[due_day + 1] != clock.l_prov[day]:
-                        clock.warn(day, due_day)
-                    return from_us(due, self._cache.get("zone") or zone(self.tz))
-        if not exact:
-            t = SUB(start, EPOCH) // US
+        fast = self._fast
+        if fast is not None and not pauses:  # working hours or minutes: the hot path
+            found = fast(start, limit)
+            if found is not None:
+                return found
+        t = to_us(start, "start")
+        if not isinstance(limit, TimeLimit):
+            raise CalendarError(f"{limit!r} is not a TimeLimit", field="limit")
+        kind = limit._kind
         if kind == 0 and not pauses:
             due = self._add_work(t, limit._us, ())
         elif kind == 1:
