@@ -591,3 +591,38 @@ def test_load_rejects_a_bad_zone_with_its_line(tmp_path: Path) -> None:
     )
     with pytest.raises(CalendarError, match=r"tz: 'Mars/Base' .*zone\.toml, line 4"):
         WorkCalendar.load(path)
+
+
+def test_check_file_lists_every_problem_and_load_raises_the_first(tmp_path: Path) -> None:
+    path = tmp_path / "many.toml"
+    path.write_text(
+        'kind = "calendar"\nformat_version = 1\ncovers = "2027"\ncolour = "red"\n'
+        'schedule = ["09:00-25:00"]\ntz = "Mars/Base"\n\n[[years]]\nyear = 2027\n'
+        'holidays = [{ name = "no date" }, { date = 2027-01-01T08:00:00 }]\n'
+        'workdays = "none"\n',
+        encoding="utf-8",
+    )
+    problems = WorkCalendar.check_file(path)
+    assert [(p.field, p.line) for p in problems] == [
+        ("colour", 4),
+        ("covers", 3),
+        ("years[0].holidays[0]", 10),
+        ("years[0].holidays[1]", 10),
+        ("years[0].workdays", 11),
+        ("schedule[0]", 5),
+        ("tz", 6),
+    ]
+    assert all(p.file == str(path) for p in problems)
+    with pytest.raises(CalendarError) as info:
+        WorkCalendar.load(path)
+    assert str(info.value) == str(problems[0])
+
+
+def test_check_file_of_a_sound_file_is_empty(tmp_path: Path) -> None:
+    path = tmp_path / "ok.toml"
+    path.write_text(
+        'kind = "calendar"\nformat_version = 1\nextends = "china"\ncovers = [2027]\n',
+        encoding="utf-8",
+    )
+    assert WorkCalendar.check_file(path) == ()
+    assert WorkCalendar.load(path).coverage[-1] == 2027

@@ -299,3 +299,24 @@ def test_diff_command_fails_on_a_bad_file(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "the file is empty" in result.output
+
+
+def test_validate_lists_every_problem_of_calendar_and_taxonomy_files(tmp_path: Path) -> None:
+    calendar = write(
+        tmp_path,
+        "cal.toml",
+        'kind = "calendar"\nformat_version = 1\ncolour = "red"\ntz = "Mars/Base"\n',
+    )
+    taxonomy = write(
+        tmp_path,
+        "tax.toml",
+        'kind = "taxonomy"\nformat_version = 1\n[[categories]]\nslug = "x"\nname = "x"\n'
+        'kind = "evnt"\ncode = "0102"\ndomain = "sanitation"\n[[categories]]\nslug = "y"\n',
+    )
+    result = CliRunner().invoke(main, ["validate", str(calendar), str(taxonomy)])
+    assert result.exit_code == 1
+    assert f"✗ {calendar}:3: colour: unknown key" in result.output
+    assert f"✗ {calendar}:4: tz: 'Mars/Base'" in result.output
+    assert f"✗ {taxonomy}:6: categories[0].kind:" in result.output
+    assert f"✗ {taxonomy}:9: categories[1]: missing key" in result.output
+    assert "2 file(s) checked: 0 valid" in result.output

@@ -310,3 +310,48 @@ def test_error_in_a_file_over_a_base_names_the_files_line(tmp_path: Path) -> Non
     assert info.value.field == "categories[1].name"
     assert info.value.file == str(path)
     assert info.value.line == 11
+
+
+def test_check_file_lists_every_entry_problem_and_load_raises_the_first(
+    tmp_path: Path,
+) -> None:
+    body = (
+        'colour = "red"\n'
+        '[[categories]]\nslug = "x"\nname = "x"\nkind = "evnt"\ncode = "0102"\n'
+        'domain = "sanitation"\n'
+        '[[categories]]\nslug = "y"\nname = "y"\nkind = "event"\ncode = "0103"\n'
+        'domian = "sanitation"\n'
+    )
+    path = write(tmp_path, HEADER + body)
+    problems = Taxonomy.check_file(path)
+    assert [p.field for p in problems] == [
+        "colour",
+        "categories[0].kind",
+        "categories[1].domian",
+        "categories[1]",
+    ]
+    assert [p.line for p in problems] == [3, 7, 15, 10]
+    assert "missing key 'domain'" in problems[3].message
+    with pytest.raises(TaxonomyError) as info:
+        Taxonomy.load(path)
+    assert str(info.value) == str(problems[0])
+
+
+def test_check_file_runs_cross_entry_checks_once_entries_are_sound(tmp_path: Path) -> None:
+    body = (
+        '[[majors]]\nkind = "event"\ncode = "01"\nname = "市容环境"\nslug = "env"\n'
+        '[[categories]]\nslug = "a"\nname = "甲"\nkind = "event"\ncode = "0101"\n'
+        'domain = "sanitation"\n'
+        '[[categories]]\nslug = "a"\nname = "乙"\nkind = "event"\ncode = "0102"\n'
+        'domain = "sanitation"\n'
+    )
+    path = write(tmp_path, HEADER + body)
+    (problem,) = Taxonomy.check_file(path)
+    assert problem.field == "categories[1].slug"
+    assert problem.line == 15
+    assert (
+        Taxonomy.check_file(
+            write(tmp_path, HEADER + body.replace('"a"\nname = "乙"', '"b"\nname = "乙"'))
+        )
+        == ()
+    )

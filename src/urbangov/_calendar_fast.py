@@ -17,8 +17,11 @@ since 1991):
   plus ``hour``/``minute``/``second``/``microsecond`` plus the shift. Sampling offsets
   at midnights needs a zone's changes of offset to be more than a day apart: in
   2002–2027 no two changes of any zone in the tz database are closer than eight days
-  (a test checks it), and another test compares this path with the exact one over
-  random zones, folds and instants near changes.
+  (a test checks it). A start on a day left out of its zone's table (near a change),
+  or in a zone of another kind (pytz, dateutil, past the first 32 zones), is shifted by
+  its own ``utcoffset()``, read exactly as the exact path's subtraction reads it. A
+  test compares this path with the exact one over every IANA zone, both folds, other
+  kinds of tzinfo and instants near changes.
 * **Position.** The working time before the start is the working time before its day
   plus, for a start between the day's first opening and last close, a walk over that
   day's windows.
@@ -28,10 +31,10 @@ since 1991):
 * **The result** is built from the due day's ``(year, month, day)`` and the wall-clock
   time with the positional ``datetime`` constructor.
 
-Anything else (another kind of zone, a day near an offset change, a start or due time
-outside the covered years, a provisional year, a due time at a window closing at 24:00,
-pauses, a limit that is not a positive number of working hours or minutes) returns
-``None`` and the caller takes the exact path, which also raises or warns. Calendars
+Anything else (a naive start or not a datetime, a start or due time outside the covered
+years, a provisional year, a due time at a window closing at 24:00, pauses, a limit that
+is not a positive number of working hours or minutes) returns ``None`` and the caller
+takes the exact path, which also raises or warns. Calendars
 whose own zone changes its offset inside the span have no hot path.
 
 Imported only by :mod:`urbangov.calendar`.
@@ -65,6 +68,9 @@ _US = _dt.timedelta(microseconds=1)
 # The wall-clock ordinal of any datetime, pendulum's included, without a method lookup
 # on the instance (pendulum's instances have a __dict__ that the lookup would read).
 _toordinal = _dt.date.toordinal
+# The start's UTC offset as the exact path's subtraction reads it (from its tzinfo,
+# whatever a datetime subclass does with its own utcoffset method).
+_utcoffset = _dt.datetime.utcoffset
 
 
 def scalar_adder(clock: Clock) -> ScalarAdd | None:
@@ -145,24 +151,41 @@ def scalar_adder(clock: Clock) -> ScalarAdd | None:
     hour_minute = [(h, m) for h in range(24) for m in range(60)]
     # Shift tables by ``id`` of the zone object (pendulum's zones hash in Python, which
     # costs more than the rest of the lookup); ``zones`` keeps those objects alive, so
-    # an id is never reused by another zone while its table is here.
+    # an id is never reused by another zone while its table is here. A zone with no
+    # table (another kind of tzinfo, or past MAX_ZONES) gets ``unread``: every start in
+    # it is shifted by its own utcoffset(), like a day near a change in a known zone.
     tables: dict[int, list[int | None]] = {}
     zones: list[Any] = []
+    unread: list[int | None] = [None] * size
+    offsets_us: dict[_dt.timedelta, int] = {}
 
-    def learn(tz: Any) -> list[int | None] | None:
-        """The shift table of input zone ``tz`` (built once), or ``None`` if unsupported."""
+    def learn(tz: Any) -> list[int | None]:
+        """The shift table of input zone ``tz``, built once (``unread`` if it has none)."""
         if len(tables) >= MAX_ZONES:
-            return None
+            return unread
         if type(tz) is _dt.timezone:
             offset = tz.utcoffset(None)
             table: list[int | None] = [fixed - offset // _US] * size
         elif isinstance(tz, ZoneInfo) and type(tz).utcoffset is ZoneInfo.utcoffset:
             table = _shift_table(tz, base, size, fixed)
         else:
-            return None
+            return unread
         tables[id(tz)] = table
         zones.append(tz)
         return table
+
+    def own_shift(start: Any) -> int | None:
+        """The shift of ``start`` by its own UTC offset (as the exact path reads it), or
+        ``None`` for a naive start."""
+        offset = _utcoffset(start)
+        if offset is None:
+            return None
+        us = offsets_us.get(offset)
+        if us is None:
+            us = offset // _US
+            if len(offsets_us) < 1000:
+                offsets_us[offset] = us
+        return fixed - us
 
     last: tuple[Any, list[int | None]] = (None, [])
 
@@ -180,8 +203,6 @@ def scalar_adder(clock: Clock) -> ScalarAdd | None:
                 table = tables.get(id(tz))
                 if table is None:
                     table = learn(tz)
-                    if table is None:
-                        return None
                 shifts = table
                 last = (tz, table)
             # No bounds check: past the table raises IndexError; before it, a negative
@@ -189,15 +210,17 @@ def scalar_adder(clock: Clock) -> ScalarAdd | None:
             # and the day below is still negative, which the day check rejects.
             i = _toordinal(start) - base
             shift = shifts[i]
-            if shift is None:
-                return None
+            if shift is None:  # near a change of offset, or a zone without a table
+                shift = own_shift(start)
+                if shift is None:
+                    return None
             x = (
                 ((start.hour * 60 + start.minute) * 60 + start.second) * SECOND_US
                 + start.microsecond
                 + shift
             )
-        except (AttributeError, TypeError, IndexError):
-            return None
+        except (AttributeError, TypeError, ValueError, IndexError):
+            return None  # the exact path raises the right error, if any
         day = i - MARGIN
         while x >= DAY_US:  # shifts are within ±38 hours: at most two turns
             x -= DAY_US

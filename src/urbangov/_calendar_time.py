@@ -53,15 +53,25 @@ def to_us(t: object, field: str) -> int:
     try:
         # The C subtraction of the base class: exact, and skips pendulum's __sub__.
         return SUB(t, EPOCH) // US
-    except TypeError:
+    except (TypeError, ValueError) as exc:
         if not isinstance(t, _dt.datetime):
             raise CalendarError(
                 f"{t!r} is not a datetime", field=field, hint="give a timezone-aware datetime"
             ) from None
-        raise NaiveDatetimeError(
-            f"{t!r} has no timezone",
+        try:
+            naive = t.utcoffset() is None
+        except (TypeError, ValueError):
+            naive = False
+        if naive:
+            raise NaiveDatetimeError(
+                f"{t!r} has no timezone",
+                field=field,
+                hint="attach one, e.g. tzinfo=ZoneInfo('Asia/Shanghai')",
+            ) from None
+        raise CalendarError(
+            f"{t!r} has a tzinfo that gives no valid UTC offset ({exc})",
             field=field,
-            hint="attach one, e.g. tzinfo=ZoneInfo('Asia/Shanghai')",
+            hint="use a zoneinfo.ZoneInfo zone, e.g. ZoneInfo('Asia/Shanghai')",
         ) from None
 
 

@@ -51,7 +51,7 @@ import numpy.typing as npt
 from urbangov import _files
 from urbangov._calendar_batch import PROVISIONAL, UNCOVERED, Clock, batch_add, batch_between
 from urbangov._calendar_fast import ScalarAdd, scalar_adder
-from urbangov._calendar_files import bundled, read_days
+from urbangov._calendar_files import bundled, check_days, read_days
 from urbangov._calendar_schedule import WorkSchedule
 from urbangov._calendar_time import (
     add_elapsed,
@@ -271,6 +271,38 @@ class WorkCalendar:
             )
         except CalendarError as exc:
             raise exc.located(file=doc.file, line=doc.line_of(("tz",))) from None
+
+    @classmethod
+    def check_file(cls, path: str | Path) -> tuple[CalendarError, ...]:
+        """Every problem of a ``kind = "calendar"`` file, each naming its key, file and
+        line; empty exactly when :meth:`load` would succeed (whose error is the first).
+
+        ``urbangov validate`` prints these. Unknown keys, entries without a date, a
+        datetime where a date belongs, a bad ``covers``, ``schedule`` or ``tz``: all are
+        reported, not just the first.
+
+        >>> WorkCalendar.check_file("no/such/calendar.toml")[0].message[:20]
+        'cannot read the file'
+        """
+        try:
+            doc = _files.read_document(path, "calendar", CalendarError)
+        except CalendarError as exc:
+            return (exc,)
+        problems = check_days(doc)
+        file_schedule = doc.data.get("schedule")
+        if file_schedule is not None:
+            try:
+                WorkSchedule.from_toml(file_schedule, field="schedule")
+            except CalendarError as exc:
+                problems.append(exc.located(file=doc.file, line=doc.line_of(("schedule",))))
+        tz_name = doc.data.get("tz", "Asia/Shanghai")
+        try:
+            if not isinstance(tz_name, str):
+                raise CalendarError(f"{tz_name!r} is not a time zone name", field="tz")
+            zone(tz_name)
+        except CalendarError as exc:
+            problems.append(exc.located(file=doc.file, line=doc.line_of(("tz",))))
+        return tuple(problems)
 
     def with_days(
         self,

@@ -23,7 +23,7 @@ deadlines.limits.exposed_garbage: '4 workin hours' is not a time limit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 __all__ = [
     "CalendarCoverageError",
@@ -90,7 +90,7 @@ class UrbangovError(Exception):
         kwargs = {"field": self.field, "file": self.file, "line": self.line, "hint": self.hint}
         return (_rebuild_error, (type(self), self.message, kwargs))
 
-    def located(self, *, file: str | None = None, line: int | None = None) -> UrbangovError:
+    def located(self, *, file: str | None = None, line: int | None = None) -> Self:
         """Return a copy of this error that also names the file and line it came from.
 
         >>> HierarchyError("duplicate code", field="units[2].code").located(file="a.toml", line=9)

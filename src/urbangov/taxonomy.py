@@ -357,67 +357,43 @@ class Taxonomy:
         return cls._from_document(doc, base)
 
     @classmethod
+    def check_file(
+        cls, path: str | Path, *, base: Taxonomy | None = None
+    ) -> tuple[TaxonomyError, ...]:
+        """Every problem of a ``kind = "taxonomy"`` file, each naming its field, file and
+        line; empty exactly when :meth:`load` would succeed (whose error is the first).
+
+        Each entry's unknown and missing keys and bad values are all reported; checks
+        across entries (duplicate slugs or codes, classes of unknown majors) run once the
+        entries themselves are sound. ``urbangov validate`` prints these.
+
+        >>> Taxonomy.check_file("no/such/taxonomy.toml")[0].message[:20]
+        'cannot read the file'
+        """
+        try:
+            doc = read_document(path, "taxonomy", TaxonomyError)
+        except TaxonomyError as exc:
+            return (exc,)
+        built, problems = _read_entries(doc)
+        if problems:
+            return tuple(problems)
+        try:
+            cls._assemble(doc, base, built)
+        except TaxonomyError as exc:
+            return (exc,)
+        return ()
+
+    @classmethod
     def _from_document(cls, doc: TomlDocument, base: Taxonomy | None) -> Self:
-        data = doc.data
+        built, problems = _read_entries(doc)
+        if problems:
+            raise problems[0]
+        return cls._assemble(doc, base, built)
 
-        def fail(exc: TaxonomyError, path: tuple[str | int, ...]) -> TaxonomyError:
-            full = (*path, *_path_of(exc.field))
-            return TaxonomyError(
-                exc.message,
-                field=dotted(full),
-                file=doc.file,
-                line=doc.line_of(full),
-                hint=exc.hint,
-            )
-
-        unknown = set(data) - {"majors", "categories"}
-        if unknown:
-            key = sorted(unknown)[0]
-            raise TaxonomyError(
-                f"unknown key {key!r}",
-                field=key,
-                file=doc.file,
-                line=doc.line_of((key,)),
-                hint="a taxonomy file has only [[majors]] and [[categories]] tables",
-            )
-        built: dict[str, list[Any]] = {"majors": [], "categories": []}
-        for section, keys, required, make in (
-            ("majors", _MAJOR_KEYS, _MAJOR_REQUIRED, MajorClass),
-            ("categories", _CATEGORY_KEYS, _REQUIRED, Category),
-        ):
-            rows = data.get(section, [])
-            if not isinstance(rows, list):
-                raise TaxonomyError(
-                    f"{section} must be an array of tables",
-                    field=section,
-                    file=doc.file,
-                    line=doc.line_of((section,)),
-                    hint=f"write each entry under [[{section}]]",
-                )
-            for i, row in enumerate(rows):
-                path: tuple[str | int, ...] = (section, i)
-                if not isinstance(row, dict):
-                    raise fail(TaxonomyError("must be a table"), path)
-                extra = sorted(set(row) - keys)
-                if extra:
-                    close = difflib.get_close_matches(extra[0], sorted(keys), n=1)
-                    raise fail(
-                        TaxonomyError(
-                            f"unknown key {extra[0]!r}",
-                            field=extra[0],
-                            hint=f"did you mean {close[0]!r}?"
-                            if close
-                            else "allowed: " + ", ".join(sorted(keys)),
-                        ),
-                        path,
-                    )
-                missing = sorted(k for k in required if k not in row)
-                if missing:
-                    raise fail(TaxonomyError(f"missing key {missing[0]!r}", hint="add it"), path)
-                try:
-                    built[section].append(make(**row))
-                except TaxonomyError as exc:
-                    raise fail(exc, path) from None
+    @classmethod
+    def _assemble(
+        cls, doc: TomlDocument, base: Taxonomy | None, built: dict[str, list[Any]]
+    ) -> Self:
         majors: tuple[MajorClass, ...] = tuple(built["majors"])
         cats: tuple[Category, ...] = tuple(built["categories"])
         if base is not None:
@@ -472,6 +448,74 @@ class Taxonomy:
 
 _REQUIRED = frozenset({"slug", "name", "kind", "code", "domain"})
 _MAJOR_REQUIRED = frozenset({"kind", "code", "name", "slug"})
+
+
+def _read_entries(doc: TomlDocument) -> tuple[dict[str, list[Any]], list[TaxonomyError]]:
+    """The majors and categories of a taxonomy document, and every problem of its
+    entries (unknown top-level keys, non-tables, unknown or missing keys, bad values)."""
+    data = doc.data
+    problems: list[TaxonomyError] = []
+
+    def fail(exc: TaxonomyError, path: tuple[str | int, ...]) -> None:
+        full = (*path, *_path_of(exc.field))
+        problems.append(
+            TaxonomyError(
+                exc.message,
+                field=dotted(full),
+                file=doc.file,
+                line=doc.line_of(full),
+                hint=exc.hint,
+            )
+        )
+
+    for key in sorted(set(data) - {"majors", "categories"}):
+        fail(
+            TaxonomyError(
+                f"unknown key {key!r}",
+                hint="a taxonomy file has only [[majors]] and [[categories]] tables",
+            ),
+            (key,),
+        )
+    built: dict[str, list[Any]] = {"majors": [], "categories": []}
+    for section, keys, required, make in (
+        ("majors", _MAJOR_KEYS, _MAJOR_REQUIRED, MajorClass),
+        ("categories", _CATEGORY_KEYS, _REQUIRED, Category),
+    ):
+        rows = data.get(section, [])
+        if not isinstance(rows, list):
+            fail(
+                TaxonomyError(
+                    f"{section} must be an array of tables",
+                    hint=f"write each entry under [[{section}]]",
+                ),
+                (section,),
+            )
+            continue
+        for i, row in enumerate(rows):
+            path: tuple[str | int, ...] = (section, i)
+            if not isinstance(row, dict):
+                fail(TaxonomyError("must be a table"), path)
+                continue
+            sound = True
+            for key in sorted(set(row) - keys):
+                close = difflib.get_close_matches(key, sorted(keys), n=1)
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else "allowed: " + ", ".join(sorted(keys))
+                )
+                fail(TaxonomyError(f"unknown key {key!r}", field=key, hint=hint), path)
+                sound = False
+            for key in sorted(k for k in required if k not in row):
+                fail(TaxonomyError(f"missing key {key!r}", hint="add it"), path)
+                sound = False
+            if not sound:
+                continue
+            try:
+                built[section].append(make(**row))
+            except TaxonomyError as exc:
+                fail(exc, path)
+    return built, problems
 
 
 def _in_file(

@@ -21,10 +21,34 @@ from hypothesis import strategies as st
 
 from urbangov._calendar_fast import _shift_table
 from urbangov.calendar import TimeLimit, WorkCalendar, WorkSchedule
-from urbangov.errors import CalendarCoverageError
+from urbangov.errors import CalendarCoverageError, CalendarError, NaiveDatetimeError
 
 SH = ZoneInfo("Asia/Shanghai")
 ZONES = sorted(available_timezones())
+
+
+class Wrapped(dt.tzinfo):
+    """A tzinfo of another kind (as pytz's or dateutil's are): the hot path has no table
+    for it and shifts each start by its own utcoffset()."""
+
+    def __init__(self, name: str) -> None:
+        self.zone = ZoneInfo(name)
+
+    def utcoffset(self, d: dt.datetime | None) -> dt.timedelta | None:
+        return self.zone.utcoffset(d.replace(tzinfo=None) if d is not None else None)
+
+    def dst(self, d: dt.datetime | None) -> dt.timedelta | None:
+        return self.zone.dst(d.replace(tzinfo=None) if d is not None else None)
+
+    def tzname(self, d: dt.datetime | None) -> str | None:
+        return self.zone.tzname(d.replace(tzinfo=None) if d is not None else None)
+
+
+class Broken(dt.tzinfo):
+    """A tzinfo whose offset is not a timedelta: refused with a clear error."""
+
+    def utcoffset(self, d: dt.datetime | None) -> dt.timedelta | None:
+        return 8  # type: ignore[return-value]
 
 
 def _pair(make: object) -> tuple[WorkCalendar, WorkCalendar]:
@@ -73,13 +97,16 @@ def _outcome(cal: WorkCalendar, start: dt.datetime, limit: TimeLimit) -> object:
     return (due, due.tzinfo, due.replace(tzinfo=None), [str(w.message) for w in caught])
 
 
+WRAPPED: dict[str, Wrapped] = {}
+
+
 @st.composite
 def starts(draw: st.DrawFn) -> dt.datetime:
     """A wall-clock time in any zone (any fold), a pendulum zone or a fixed offset."""
     wall = draw(
         st.datetimes(min_value=dt.datetime(2002, 12, 30), max_value=dt.datetime(2027, 1, 2))
     )
-    kind = draw(st.sampled_from(["zoneinfo", "pendulum", "fixed", "shanghai"]))
+    kind = draw(st.sampled_from(["zoneinfo", "pendulum", "fixed", "shanghai", "wrapped"]))
     if kind == "fixed":
         minutes = draw(st.integers(-24 * 60 + 1, 24 * 60 - 1))
         return wall.replace(tzinfo=dt.timezone(dt.timedelta(minutes=minutes)))
@@ -87,6 +114,8 @@ def starts(draw: st.DrawFn) -> dt.datetime:
     fold = draw(st.sampled_from([0, 1]))
     if kind == "pendulum":
         return pendulum.instance(wall, tz=pendulum.timezone(name)).replace(fold=fold)
+    if kind == "wrapped":
+        return wall.replace(tzinfo=WRAPPED.setdefault(name, Wrapped(name)), fold=fold)
     zone = SH if kind == "shanghai" else ZoneInfo(name)
     return wall.replace(tzinfo=zone, fold=fold)
 
@@ -194,13 +223,30 @@ def test_the_hot_path_is_taken_for_ordinary_starts_and_left_near_changes() -> No
         dt.datetime(2024, 9, 30, 3, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
     ):
         assert fast(start, limit) == dt.datetime(2024, 10, 8, 11, tzinfo=SH)
-    # The days around a change of offset, and zones it cannot read, go the exact way.
-    london_change = dt.datetime(2024, 10, 27, 12, tzinfo=ZoneInfo("Europe/London"))
-    assert fast(london_change, limit) is None
-    assert fast(london_change - dt.timedelta(days=2), limit) is not None
+    # Near a change of offset, and in zones it has no table for, a start is shifted by
+    # its own utcoffset(); naive starts and other limits go the exact way.
+    london = ZoneInfo("Europe/London")
+    wrapped = Wrapped("Europe/London")
+    for wall in (dt.datetime(2024, 10, 27, 1, 30), dt.datetime(2024, 10, 27, 12)):
+        for fold in (0, 1):
+            for zone in (london, wrapped):
+                start = wall.replace(tzinfo=zone, fold=fold)
+                assert fast(start, limit) == cal.add(start, limit, pauses=[(start, start)])
     assert fast(dt.datetime(2024, 9, 30, 16), limit) is None  # naive
     assert fast(dt.datetime(2024, 9, 30, 16, tzinfo=SH), TimeLimit.working_days(1)) is None
     assert fast(dt.datetime(2024, 9, 30, 16, tzinfo=SH), TimeLimit.working_hours(0)) is None
+
+
+def test_naive_and_broken_starts_fail_as_on_the_exact_path() -> None:
+    cal = WorkCalendar.china()
+    limit = TimeLimit.working_hours(4)
+    with pytest.raises(NaiveDatetimeError):
+        cal.add(dt.datetime(2024, 9, 30, 16), limit)
+    with pytest.raises(CalendarError, match="no valid UTC offset") as info:
+        cal.add(dt.datetime(2024, 9, 30, 16, tzinfo=Broken()), limit)
+    assert info.value.field == "start"
+    with pytest.raises(CalendarError, match="not a datetime"):
+        cal.add("2024-09-30 16:00", limit)  # type: ignore[arg-type]
 
 
 def test_shift_table_leaves_out_only_the_days_a_change_touches() -> None:

@@ -2,8 +2,8 @@
 
 The command reads each file's ``kind`` and hands it to that kind's checker: ``policy``
 (:class:`urbangov.Policy`), ``city`` (:func:`urbangov.hierarchy.check_file`),
-``calendar`` (:meth:`urbangov.WorkCalendar.load`) and ``taxonomy``
-(:meth:`urbangov.taxonomy.Taxonomy.load`). It prints every problem it finds, not just the
+``calendar`` (:meth:`urbangov.WorkCalendar.check_file`) and ``taxonomy``
+(:meth:`urbangov.taxonomy.Taxonomy.check_file`). It prints every problem it finds, not just the
 first, then a summary line; it exits 1 if any file has a problem, 0 otherwise.
 """
 
@@ -34,22 +34,11 @@ def _check_policy(path: Path) -> list[UrbangovError]:
     return list(Policy.check_file(path))
 
 
-def _loads_cleanly(load: Callable[[Path], object]) -> Checker:
-    def check(path: Path) -> list[UrbangovError]:
-        try:
-            load(path)
-        except UrbangovError as error:
-            return [error]
-        return []
-
-    return check
-
-
 CHECKERS: dict[str, Checker] = {
     "policy": _check_policy,
     "city": lambda path: list(check_city(path)),
-    "calendar": _loads_cleanly(WorkCalendar.load),
-    "taxonomy": _loads_cleanly(Taxonomy.load),
+    "calendar": lambda path: list(WorkCalendar.check_file(path)),
+    "taxonomy": lambda path: list(Taxonomy.check_file(path)),
 }
 """The checker of each file kind; kinds not listed are reported as not yet supported."""
 
