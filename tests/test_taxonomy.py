@@ -266,15 +266,18 @@ def test_bad_file_names_file_line_and_field(
     assert info.value.line == line
 
 
+# Two categories with the slug "a": the second one's slug is on line 15.
+DUPLICATE_SLUG = (
+    '[[majors]]\nkind = "event"\ncode = "01"\nname = "市容环境"\nslug = "env"\n'
+    '[[categories]]\nslug = "a"\nname = "甲"\nkind = "event"\ncode = "0101"\n'
+    'domain = "sanitation"\n'
+    '[[categories]]\nslug = "a"\nname = "乙"\nkind = "event"\ncode = "0102"\n'
+    'domain = "sanitation"\n'
+)
+
+
 def test_duplicate_slug_in_a_file_names_the_line(tmp_path: Path) -> None:
-    body = (
-        '[[majors]]\nkind = "event"\ncode = "01"\nname = "市容环境"\nslug = "env"\n'
-        '[[categories]]\nslug = "a"\nname = "甲"\nkind = "event"\ncode = "0101"\n'
-        'domain = "sanitation"\n'
-        '[[categories]]\nslug = "a"\nname = "乙"\nkind = "event"\ncode = "0102"\n'
-        'domain = "sanitation"\n'
-    )
-    path = write(tmp_path, HEADER + body)
+    path = write(tmp_path, HEADER + DUPLICATE_SLUG)
     with pytest.raises(TaxonomyError, match="slug 'a' is already used") as info:
         Taxonomy.load(path)
     assert info.value.field == "categories[1].slug"
@@ -338,20 +341,13 @@ def test_check_file_lists_every_entry_problem_and_load_raises_the_first(
 
 
 def test_check_file_runs_cross_entry_checks_once_entries_are_sound(tmp_path: Path) -> None:
-    body = (
-        '[[majors]]\nkind = "event"\ncode = "01"\nname = "市容环境"\nslug = "env"\n'
-        '[[categories]]\nslug = "a"\nname = "甲"\nkind = "event"\ncode = "0101"\n'
-        'domain = "sanitation"\n'
-        '[[categories]]\nslug = "a"\nname = "乙"\nkind = "event"\ncode = "0102"\n'
-        'domain = "sanitation"\n'
-    )
-    path = write(tmp_path, HEADER + body)
+    path = write(tmp_path, HEADER + DUPLICATE_SLUG)
     (problem,) = Taxonomy.check_file(path)
     assert problem.field == "categories[1].slug"
     assert problem.line == 15
     assert (
         Taxonomy.check_file(
-            write(tmp_path, HEADER + body.replace('"a"\nname = "乙"', '"b"\nname = "乙"'))
+            write(tmp_path, HEADER + DUPLICATE_SLUG.replace('"a"\nname = "乙"', '"b"\nname = "乙"'))
         )
         == ()
     )
