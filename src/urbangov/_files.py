@@ -108,19 +108,35 @@ def _bracket_balance(text: str) -> int:
 
 
 class TomlDocument:
-    """A parsed TOML file with the file name and a key→line index for error messages."""
+    """A parsed TOML file with the file name and a key→line index for error messages.
 
-    __slots__ = ("_lines", "data", "file")
+    The index is built from ``text`` on the first :meth:`line_of` (only errors ask for
+    lines, so a file that loads cleanly never pays for it).
+    """
 
-    def __init__(self, data: dict[str, Any], file: str, lines: dict[PathKey, int]) -> None:
+    __slots__ = ("_lines", "_text", "data", "file")
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        file: str,
+        lines: dict[PathKey, int] | None = None,
+        *,
+        text: str | None = None,
+    ) -> None:
         self.data = data
         self.file = file
         self._lines = lines
+        self._text = text
 
     def line_of(self, path: PathKey) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = _line_index(self._text) if self._text is not None else {}
+            self._text = None
         for end in range(len(path), 0, -1):
-            line = self._lines.get(tuple(path[:end]))
+            line = lines.get(tuple(path[:end]))
             if line is not None:
                 return line
         return None
@@ -173,7 +189,7 @@ def parse_toml(text: str, file: str, error: ErrorType, *, decimal: bool = False)
             file=file,
             line=int(found.group(1)) if found else None,
         ) from exc
-    return TomlDocument(data, file, _line_index(text))
+    return TomlDocument(data, file, text=text)
 
 
 def parse_json(text: str, file: str, error: ErrorType) -> TomlDocument:
