@@ -104,10 +104,9 @@ class Clock:
         # UTC offset at each local midnight (fold=0), then per window edge where it moves.
         offsets = _midnight_offsets(zone, first, n + 1)
         self.fixed_offset: int | None = int(offsets[0]) if (offsets == offsets[0]).all() else None
-        # With one offset over the span, an instant in this very zone object converts by
-        # naive arithmetic (same-tzinfo subtraction skips utcoffset): the scalar hot path.
+        # With one offset over the span, the scalar hot path (_calendar_fast) works on
+        # wall-clock times in this zone.
         self.zone = zone
-        self.local_epoch = _dt.datetime(1970, 1, 1, tzinfo=zone)
         local_open = days[:, None] * DAY_US + opens[period] * MIN_US
         local_close = days[:, None] * DAY_US + closes[period] * MIN_US
         off_open = np.repeat(offsets[:-1, None], width, axis=1)
@@ -263,29 +262,6 @@ class Clock:
         if j >= len(self.l_after):
             return None
         return self.l_open[j] + target - self.l_before[j], self.l_win_day[j]
-
-    def add(self, us: int, amount: int) -> tuple[int, int, int]:
-        """``(due, start day, due day)`` of ``amount`` > 0 working µs from instant ``us``
-        (the hot path: :meth:`day_of`, :meth:`position` and :meth:`instant` inlined).
-        The due day is ``ndays`` past the span; a start day outside the span makes the
-        due time meaningless (the caller raises)."""
-        fixed = self.fixed_offset
-        if fixed is not None:
-            day = (us + fixed) // DAY_US - self.day0
-        else:
-            day = bisect_right(self.l_day_start, us) - 1
-        opens = self.l_open
-        i = bisect_right(opens, us) - 1
-        if i < 0:
-            target = amount
-        else:
-            elapsed = us - opens[i]
-            length = self.l_len[i]
-            target = self.l_before[i] + (elapsed if elapsed < length else length) + amount
-        j = bisect_left(self.l_after, target)
-        if j >= len(opens):
-            return us, day, self.ndays
-        return opens[j] + target - self.l_before[j], day, self.l_win_day[j]
 
     # -- batch -------------------------------------------------------------------------
     def days_of(self, ns: I64) -> I64:

@@ -62,7 +62,7 @@ MINUTE_US = 60_000_000
 SECOND_US = 1_000_000
 EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
 MARGIN = 2  # local days of an input zone kept on each side of the span
-MAX_ZONES = 32  # input zones remembered per calendar; others take the exact path
+MAX_ZONES = 32  # input zones given a table per calendar; others read utcoffset() per call
 _DT = _dt.datetime
 _US = _dt.timedelta(microseconds=1)
 # The wall-clock ordinal of any datetime, pendulum's included, without a method lookup
