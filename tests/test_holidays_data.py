@@ -121,9 +121,44 @@ def test_generator_reproduces_the_bundled_file() -> None:
     assert module.render(csv_rows()) == bundled_text()
 
 
+# Where the chinese-calendar package is wrong, settled by the notice's own text:
+# 国办发明电〔2005〕35号 (the 2006 arrangements): "12月31日(星期六)上班".
+CHINESE_CALENDAR_WRONG = {date(2005, 12, 31): True}
+
+
 def test_agrees_with_chinese_calendar_package() -> None:
     chinese_calendar = pytest.importorskip("chinese_calendar")
     day = date(2004, 1, 1)
     while day <= date(2026, 12, 31):  # chinese-calendar 1.11 covers 2004-2026
-        assert CAL.is_workday(day) is chinese_calendar.is_workday(day), day
+        if day in CHINESE_CALENDAR_WRONG:
+            assert chinese_calendar.is_workday(day) is not CHINESE_CALENDAR_WRONG[day]
+            assert CAL.is_workday(day) is CHINESE_CALENDAR_WRONG[day], day
+        else:
+            assert CAL.is_workday(day) is chinese_calendar.is_workday(day), day
         day += timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("day", "kind", "name", "in_lieu"),
+    [
+        # 国办发明电〔2005〕35号: 2006 New Year, Dec 31 (Sat) worked, Jan 3 off in lieu.
+        (date(2005, 12, 31), DayKind.MAKEUP_WORKDAY, "New Year's Day", None),
+        (date(2006, 1, 3), DayKind.HOLIDAY, "New Year's Day", True),
+        # 国办发明电〔2010〕40号: "6月4日至6日放假公休" (the Sunday is a holiday day).
+        (date(2011, 6, 5), DayKind.HOLIDAY, "Dragon Boat Festival", False),
+        # 国办发明电〔2011〕45号: "6月22日至24日放假公休".
+        (date(2012, 6, 23), DayKind.HOLIDAY, "Dragon Boat Festival", False),
+        # 国发明电〔2015〕1号: "9月3日至5日调休放假".
+        (date(2015, 9, 5), DayKind.HOLIDAY, "Anti-Fascist 70th Day", False),
+    ],
+)
+def test_corrected_days_follow_the_notices(
+    day: date, kind: DayKind, name: str, in_lieu: bool | None
+) -> None:
+    info = CAL.day_info(day)
+    assert info.kind is kind
+    assert info.name == name
+    if in_lieu is not None:
+        years = {t["year"]: t for t in tomllib.loads(bundled_text())["years"]}
+        (row,) = [h for h in years[day.year]["holidays"] if h["date"] == day]
+        assert row["in_lieu"] is in_lieu
