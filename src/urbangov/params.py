@@ -46,7 +46,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum, IntEnum
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Literal, Self, TypeVar
 
 import attrs
 
@@ -61,6 +61,7 @@ from urbangov.frozen import FrozenMap, freeze
 __all__ = [
     "Dated",
     "Period",
+    "RuleSection",
     "did_you_mean",
     "field_types",
     "is_value_type",
@@ -595,3 +596,57 @@ def _resolve(value: Any, d: date, path: str) -> Any:
     if isinstance(value, tuple):
         return tuple(_resolve(v, d, f"{path}[{i}]") for i, v in enumerate(value))
     return value
+
+
+# ------------------------------------------------------------------ rule sections
+
+
+class RuleSection:
+    """Base of every rule section of a Policy (规则分节): one ``at`` and one ``of``.
+
+    A section is a frozen attrs class that names its Policy attribute in ``section``
+    (``"deadlines"``, ``"zones"``…). :meth:`at` resolves every dated value at a date;
+    :meth:`of` accepts the section itself or any object that has it as an attribute
+    (a ``Policy``), so rule functions never import the Policy.
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Limits(RuleSection):
+    ...     section: ClassVar[str] = "limits"
+    ...     hours: Dated[int] = Dated.always(4)
+    >>> class Holder:
+    ...     limits = Limits(Dated((Period(4), Period(2, start=date(2025, 1, 1)))))
+    >>> Limits.of(Holder()).at(date(2025, 6, 1)).hours.at(date(2025, 6, 1))
+    2
+    >>> Limits.of(object())
+    Traceback (most recent call last):
+    ...
+    urbangov.errors.PolicyError: limits: object has no limits section; ...
+    """
+
+    __slots__ = ()
+    section: ClassVar[str] = ""
+
+    def at(self, d: date) -> Self:
+        """The section with every dated value fixed to its value on ``d``."""
+        return resolve(self, d, path=self.section)
+
+    @classmethod
+    def of(cls, rules_or_policy: object) -> Self:
+        """The section itself, or the ``section`` attribute of a Policy-like object.
+
+        Raises
+        ------
+        PolicyError
+            Naming the section, when ``rules_or_policy`` is neither.
+        """
+        if isinstance(rules_or_policy, cls):
+            return rules_or_policy
+        found = getattr(rules_or_policy, cls.section, None) if cls.section else None
+        if isinstance(found, cls):
+            return found
+        raise PolicyError(
+            f"{type(rules_or_policy).__name__} has no {cls.section} section",
+            field=cls.section or cls.__name__,
+            hint=f"pass a {cls.__name__} or a Policy",
+        )
