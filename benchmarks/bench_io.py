@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks._harness import fmt_time, median_seconds, print_table, verdict
-from urbangov import io
+from urbangov import io, sim
 
 TARGET_S = 5.0
 EVENTS_PER_CASE = 5.34  # the example log's mix
@@ -29,7 +29,7 @@ def main(tiny: bool) -> None:
     """Write the example log, then time urbangov's readers and pandas on it."""
     n_events = 10_000 if tiny else 1_000_000
     repeat = 3
-    cols = io.example_log(round(n_events / EVENTS_PER_CASE), seed=2024)
+    cols = sim.example_log(round(n_events / EVENTS_PER_CASE), seed=2024)
     with tempfile.TemporaryDirectory() as tmp:
         paths = {fmt: Path(tmp) / f"log.{fmt}" for fmt in ("csv", "jsonl", "parquet")}
         write_s = median_seconds(lambda: io.write_columns(paths["csv"], cols), repeat=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from urbangov import _files
+from urbangov._internal import documents as _files
 from urbangov.errors import UrbangovError
 
 TEXT = (

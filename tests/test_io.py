@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from urbangov import io
+from urbangov import io, sim
 from urbangov.calendar import TimeLimit
 from urbangov.cases import Case, CaseColumns, CaseEvent, EventKind, Outcome, Status
 from urbangov.errors import CaseLogError, MissingExtraError
@@ -73,7 +73,7 @@ def test_good_log_rewrites_byte_identical(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_columns_round_trip_and_rewrite(tmp_path: Path, fmt: str) -> None:
-    cols = io.example_log(300, seed=11)
+    cols = sim.example_log(300, seed=11)
     first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
     io.write_columns(first, cols)
     back = io.read_columns(first)
@@ -84,7 +84,7 @@ def test_columns_round_trip_and_rewrite(tmp_path: Path, fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_cases_round_trip_and_rewrite(tmp_path: Path, fmt: str) -> None:
-    cases = io.example_log(60, seed=12).to_cases()
+    cases = sim.example_log(60, seed=12).to_cases()
     first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
     io.write_cases(first, cases)
     back = io.read_cases(first)
@@ -95,7 +95,7 @@ def test_cases_round_trip_and_rewrite(tmp_path: Path, fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_columns_and_cases_write_the_same_bytes(tmp_path: Path, fmt: str) -> None:
-    cols = io.example_log(80, seed=13)
+    cols = sim.example_log(80, seed=13)
     io.write_columns(tmp_path / f"c.{fmt}", cols, tz="Asia/Shanghai")
     io.write_cases(tmp_path / f"k.{fmt}", cols.to_cases("Asia/Shanghai"))
     assert (tmp_path / f"c.{fmt}").read_bytes() == (tmp_path / f"k.{fmt}").read_bytes()
@@ -103,7 +103,7 @@ def test_columns_and_cases_write_the_same_bytes(tmp_path: Path, fmt: str) -> Non
 
 def test_written_csv_is_utf8_with_newline_ends(tmp_path: Path) -> None:
     path = tmp_path / "log.csv"
-    io.write_columns(path, io.example_log(40, seed=3))
+    io.write_columns(path, sim.example_log(40, seed=3))
     raw = path.read_bytes()
     assert b"\r" not in raw
     assert raw.endswith(b"\n")
@@ -145,7 +145,7 @@ def test_awkward_text_round_trips(tmp_path: Path) -> None:
 def test_parquet_nulls_large_strings_and_row_groups(tmp_path: Path) -> None:
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
-    cols = io.example_log(300, seed=14)
+    cols = sim.example_log(300, seed=14)
     io.write_columns(tmp_path / "a.parquet", cols)
     table = pq.read_table(tmp_path / "a.parquet")
     other = {
@@ -333,14 +333,14 @@ def test_unknown_suffix_needs_a_format(tmp_path: Path) -> None:
 
 
 def test_write_refuses_duplicate_ids(tmp_path: Path) -> None:
-    case = io.example_log(1).to_cases()[0]
+    case = sim.example_log(1).to_cases()[0]
     with pytest.raises(CaseLogError) as info:
         io.write_cases(tmp_path / "d.csv", [case, case])
     assert info.value.field == "case_id"
 
 
 def test_write_refuses_sub_microsecond_instants(tmp_path: Path) -> None:
-    cols = io.example_log(2)
+    cols = sim.example_log(2)
     values = {a.name: getattr(cols, a.name) for a in cols.__attrs_attrs__}
     values["at"] = cols.at + np.timedelta64(1, "ns")
     with pytest.raises(CaseLogError) as info:
@@ -368,10 +368,10 @@ def test_parquet_without_the_extra_names_it(
 
 
 def test_example_log_is_valid_and_seeded() -> None:
-    cols = io.example_log(500, seed=4)
+    cols = sim.example_log(500, seed=4)
     assert not cols.invalid().any()
-    assert cols == io.example_log(500, seed=4)
-    assert cols != io.example_log(500, seed=5)
+    assert cols == sim.example_log(500, seed=4)
+    assert cols != sim.example_log(500, seed=5)
     assert 4.5 < cols.n_events / cols.n_cases < 6.5
     assert {cols.KINDS[k] for k in np.unique(cols.kind)} >= {
         EventKind.EXTEND,
@@ -390,7 +390,7 @@ def test_kpi_command_prints_the_rate_table(tmp_path: Path) -> None:
     from urbangov.cli import main
 
     path = tmp_path / "log.csv"
-    io.write_columns(path, io.example_log(400, seed=21))
+    io.write_columns(path, sim.example_log(400, seed=21))
     result = CliRunner().invoke(main, ["kpi", str(path), "--by", "street", "--period", "month"])
     assert result.exit_code == 0, result.output
     assert "received" in result.output
@@ -415,7 +415,7 @@ def test_kpi_command_reports_a_bad_log() -> None:
 def test_kpi_table_groupings_share_one_total() -> None:
     from urbangov.cli.kpi import kpi_table
 
-    cols = io.example_log(300, seed=22)
+    cols = sim.example_log(300, seed=22)
     by_street = kpi_table(cols, by="street", period="month")
     overall = kpi_table(cols, by="none", period="month")
     by_category = kpi_table(cols, by="category", period="month")

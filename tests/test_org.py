@@ -8,7 +8,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from urbangov import org
+from urbangov import org, sim
 from urbangov.errors import HierarchyError, OrganisationError
 from urbangov.hierarchy import Hierarchy
 from urbangov.org import (
@@ -440,8 +440,7 @@ def test_organisation_parts_must_be_records() -> None:
 
 
 def test_sample_organisation_fits_the_sample_district() -> None:
-    data = Path(org.__file__).parent / "data"
-    sample = load_city(data / "sample_district.toml")
+    sample = sim.sample_city()
     h, fragment = sample.hierarchy, sample.organisation
     grid = h.grids()[0].code
     # 001 篇5 §二(一): city-list roads → 环卫所; other roads → the street

@@ -13,9 +13,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from urbangov import io
-from urbangov._io_times import format_instants, instant_ns, parse_instants
+from urbangov import io, sim
+from urbangov._internal.instants import to_ns
 from urbangov.cases import Case, CaseColumns
+from urbangov.io._times import format_instants, parse_instants
 from urbangov.testing import strategies as ugst
 
 _TEXT = st.text(
@@ -77,7 +78,7 @@ def test_parquet_round_trip(cases: list[Case]) -> None:
 @settings(max_examples=25)
 @given(st.integers(0, 40), st.integers(0, 2**32 - 1))
 def test_columns_rewrite_byte_identical(n: int, seed: int) -> None:
-    cols = io.example_log(n, seed=seed, grids=("320102001001001", "320102001001002"))
+    cols = sim.example_log(n, seed=seed, grids=("320102001001001", "320102001001002"))
     with tempfile.TemporaryDirectory() as tmp:
         first, second = Path(tmp) / "a.csv", Path(tmp) / "b.csv"
         io.write_columns(first, cols, tz="UTC")
@@ -108,7 +109,7 @@ def _fail(row: int, message: str, hint: str) -> Exception:
 def test_vectorised_parse_agrees_with_datetime(values: list[_dt.datetime]) -> None:
     texts = [v.isoformat() for v in values]
     got = parse_instants(texts, _fail)
-    assert got.tolist() == [instant_ns(v) for v in values]
+    assert got.tolist() == [to_ns(v, "at") for v in values]
 
 
 @given(
@@ -123,5 +124,5 @@ def test_vectorised_parse_agrees_with_datetime(values: list[_dt.datetime]) -> No
 def test_vectorised_format_agrees_with_isoformat(
     values: list[_dt.datetime], zone: _dt.tzinfo
 ) -> None:
-    ns = np.array([instant_ns(v) for v in values], dtype=np.int64)
+    ns = np.array([to_ns(v, "at") for v in values], dtype=np.int64)
     assert format_instants(ns, zone) == [v.astimezone(zone).isoformat() for v in values]

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
-from urbangov import deadlines
-from urbangov import io as case_io
+from urbangov import deadlines, sim
 from urbangov.cases import Case, CaseEvent, apply, dispatch_to_lead
 from urbangov.cli.kpi import kpi_table, render_kpi
 from urbangov.org import City
@@ -86,7 +85,7 @@ def case_table(city: City, policy: Policy, *, lang: str = "en") -> Table:
 
 def kpi_section(console: Console, city: City, policy: Policy, *, lang: str = "en") -> None:
     """The rates (结案率, 按期结案率…) of a seeded synthetic log of 3,000 cases, by street."""
-    log = case_io.example_log(3_000, seed=7, grids=[g.code for g in city.hierarchy.grids()])
+    log = sim.example_log(3_000, seed=7, grids=[g.code for g in city.hierarchy.grids()])
     table = kpi_table(log, by="street", period="year", policy=policy, hierarchy=city.hierarchy)
     names = {u.code: u.name for u in city.hierarchy.at_level(Level.STREET)}
     title = _label(

@@ -94,7 +94,8 @@ def kpi_table(
     and its working calendar. Grouping by a level needs ``hierarchy`` (default: the
     bundled sample district).
 
-    >>> table = kpi_table(io.example_log(200, seed=1), by="street", period="year")
+    >>> from urbangov.sim import example_log
+    >>> table = kpi_table(example_log(200, seed=1), by="street", period="year")
     >>> table.by
     ('street', 'period')
     """

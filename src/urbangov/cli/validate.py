@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 from rich.text import Text
 
-from urbangov import _files
+from urbangov._internal import documents as _files
 from urbangov.calendar import WorkCalendar
 from urbangov.cli._common import console, label
 from urbangov.errors import UrbangovError

@@ -1,0 +1,342 @@
+"""Case statuses, event kinds, the transition table and the workflow rules (private).
+
+Imported by :mod:`urbangov.cases`, which re-exports everything public here; see that
+module and ``docs/cases.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from enum import StrEnum
+from typing import Any, Protocol, Self
+
+import attrs
+
+from urbangov.errors import PolicyError, UnknownTermError
+from urbangov.frozen import FrozenMap
+from urbangov.vocabulary import parse_term
+
+__all__ = [
+    "TARGET",
+    "EventKind",
+    "FirstAskedUntil",
+    "HasWorkflow",
+    "Outcome",
+    "Status",
+    "WorkflowRules",
+    "allowed_events",
+    "transitions",
+]
+
+
+class Status(StrEnum):
+    """Where a case stands in the workflow (案件状态)."""
+
+    REPORTED = "reported"
+    """上报 — reported, not yet accepted."""
+    ACCEPTED = "accepted"
+    """受理 — accepted by the platform."""
+    FILED = "filed"
+    """立案 — filed as a case."""
+    DISPATCHED = "dispatched"
+    """派遣 — dispatched to the responsible department."""
+    HANDLED = "handled"
+    """处置反馈 — the department reported it handled."""
+    VERIFIED = "verified"
+    """核查通过 — the handling passed verification."""
+    CLOSED = "closed"
+    """结案 — closed."""
+    REJECTED = "rejected"
+    """不予受理/不予立案 — rejected."""
+    VOIDED = "voided"
+    """作废 — voided."""
+    SUSPENDED = "suspended"
+    """缓办/挂账 — suspended (the clock stops)."""
+
+    @property
+    def chinese(self) -> str:
+        """The Chinese term (受理, 立案, 派遣…)."""
+        return _STATUS_ZH[self]
+
+    @property
+    def code(self) -> int:
+        """The int8 code used by :class:`~urbangov.cases.CaseColumns`."""
+        return _STATUS_CODE[self]
+
+    @property
+    def terminal(self) -> bool:
+        """Whether no event can follow (closed, rejected, voided)."""
+        return self in _TERMINAL
+
+    @classmethod
+    def parse(cls, value: object, *, field: str | None = None) -> Status:
+        """Read a status from its value, name or Chinese term.
+
+        >>> Status.parse("结案")
+        <Status.CLOSED: 'closed'>
+        """
+        return parse_term(cls, value, {zh: s for s, zh in _STATUS_ZH.items()}, field=field)
+
+
+_STATUS_ZH = {
+    Status.REPORTED: "上报",
+    Status.ACCEPTED: "受理",
+    Status.FILED: "立案",
+    Status.DISPATCHED: "派遣",
+    Status.HANDLED: "处置反馈",
+    Status.VERIFIED: "核查通过",
+    Status.CLOSED: "结案",
+    Status.REJECTED: "不予受理",
+    Status.VOIDED: "作废",
+    Status.SUSPENDED: "缓办",
+}
+_STATUS_CODE = {s: i for i, s in enumerate(Status)}
+_TERMINAL = frozenset({Status.CLOSED, Status.REJECTED, Status.VOIDED})
+
+
+class EventKind(StrEnum):
+    """What happens to a case (案件操作); DESIGN.md's transition table says when."""
+
+    ACCEPT = "accept"
+    """受理."""
+    REJECT = "reject"
+    """不予受理/不予立案."""
+    FILE = "file"
+    """立案."""
+    DISPATCH = "dispatch"
+    """派遣 — to a department (``CaseEvent.department``)."""
+    HANDLE = "handle"
+    """处置反馈 — the department reports it handled."""
+    SEND_BACK = "send_back"
+    """回退 — sent back as the wrong department; the case is filed again."""
+    SUSPEND = "suspend"
+    """缓办/挂账 — suspended."""
+    RESUME = "resume"
+    """恢复办理 — resumed after a suspension."""
+    EXTEND = "extend"
+    """延期 — an approved extension (``CaseEvent.extension``)."""
+    VERIFY_PASS = "verify_pass"
+    """核查通过."""
+    VERIFY_FAIL = "verify_fail"
+    """核查不通过 (返工) — back to the department for rework."""
+    CLOSE = "close"
+    """结案."""
+    VOID = "void"
+    """作废."""
+
+    @property
+    def chinese(self) -> str:
+        """The Chinese term (受理, 派遣, 返工…)."""
+        return _EVENT_ZH[self]
+
+    @property
+    def code(self) -> int:
+        """The int8 code used by :class:`~urbangov.cases.CaseColumns`."""
+        return _EVENT_CODE[self]
+
+    @classmethod
+    def parse(cls, value: object, *, field: str | None = None) -> EventKind:
+        """Read an event kind from its value, name or Chinese term.
+
+        >>> EventKind.parse("派遣"), EventKind.parse("返工")
+        (<EventKind.DISPATCH: 'dispatch'>, <EventKind.VERIFY_FAIL: 'verify_fail'>)
+        """
+        return parse_term(cls, value, _EVENT_FROM_ZH, field=field)
+
+
+_EVENT_ZH = {
+    EventKind.ACCEPT: "受理",
+    EventKind.REJECT: "不予受理",
+    EventKind.FILE: "立案",
+    EventKind.DISPATCH: "派遣",
+    EventKind.HANDLE: "处置反馈",
+    EventKind.SEND_BACK: "回退",
+    EventKind.SUSPEND: "缓办",
+    EventKind.RESUME: "恢复办理",
+    EventKind.EXTEND: "延期",
+    EventKind.VERIFY_PASS: "核查通过",
+    EventKind.VERIFY_FAIL: "核查不通过",
+    EventKind.CLOSE: "结案",
+    EventKind.VOID: "作废",
+}
+_EVENT_FROM_ZH = {zh: k for k, zh in _EVENT_ZH.items()} | {
+    "返工": EventKind.VERIFY_FAIL,
+    "不予立案": EventKind.REJECT,
+    "挂账": EventKind.SUSPEND,
+    "处置": EventKind.HANDLE,
+}
+_EVENT_CODE = {k: i for i, k in enumerate(EventKind)}
+
+
+class Outcome(StrEnum):
+    """How an enforcement case ended, counted separately (RULES.md §2; seed 001 篇9)."""
+
+    PENALISED = "penalised"
+    """立案查处 — filed and punished."""
+    EDUCATED = "educated"
+    """教育整改 — corrected by education."""
+
+    @property
+    def chinese(self) -> str:
+        """立案查处 or 教育整改."""
+        return "立案查处" if self is Outcome.PENALISED else "教育整改"
+
+    @classmethod
+    def parse(cls, value: object, *, field: str | None = None) -> Outcome:
+        """Read an outcome from its value, name or Chinese term.
+
+        >>> Outcome.parse("教育整改")
+        <Outcome.EDUCATED: 'educated'>
+        """
+        zh = {"立案查处": cls.PENALISED, "查处": cls.PENALISED, "教育整改": cls.EDUCATED}
+        return parse_term(cls, value, zh, field=field)
+
+
+class FirstAskedUntil(StrEnum):
+    """When first-asked responsibility (首问负责制) ends: a policy choice, since the seed
+    (001 篇6) names the practice only."""
+
+    DISPATCH = "dispatch"
+    """At the first dispatch (派遣)."""
+    HANDLE = "handle"
+    """When the handling department first reports back (处置反馈)."""
+    CLOSE = "close"
+    """At closure (结案)."""
+
+
+# ---------------------------------------------------------------- transition table
+
+_S, _E = Status, EventKind
+_BASE: dict[Status, dict[EventKind, Status]] = {
+    _S.REPORTED: {_E.ACCEPT: _S.ACCEPTED, _E.REJECT: _S.REJECTED},
+    _S.ACCEPTED: {_E.FILE: _S.FILED, _E.REJECT: _S.REJECTED, _E.VOID: _S.VOIDED},
+    _S.FILED: {_E.DISPATCH: _S.DISPATCHED, _E.VOID: _S.VOIDED},
+    _S.DISPATCHED: {
+        _E.HANDLE: _S.HANDLED,
+        _E.SEND_BACK: _S.FILED,
+        _E.SUSPEND: _S.SUSPENDED,
+        _E.EXTEND: _S.DISPATCHED,
+    },
+    _S.SUSPENDED: {_E.RESUME: _S.DISPATCHED},
+    _S.HANDLED: {_E.VERIFY_PASS: _S.VERIFIED, _E.VERIFY_FAIL: _S.DISPATCHED},
+    _S.VERIFIED: {_E.CLOSE: _S.CLOSED},
+    _S.CLOSED: {},
+    _S.REJECTED: {},
+    _S.VOIDED: {},
+}
+_STRICT: FrozenMap[Status, FrozenMap[EventKind, Status]] = FrozenMap(
+    (s, FrozenMap(t)) for s, t in _BASE.items()
+)
+_LOOSE: FrozenMap[Status, FrozenMap[EventKind, Status]] = _STRICT.set(
+    _S.HANDLED, FrozenMap({**_BASE[_S.HANDLED], _E.CLOSE: _S.CLOSED})
+)
+# Every event kind leads to one status whatever the rules: the columnar check relies on it.
+TARGET: FrozenMap[EventKind, Status] = FrozenMap(
+    (k, s) for table in _LOOSE.values() for k, s in table.items()
+)
+
+
+def _is_bool(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise PolicyError(
+            f"{value!r} is not true or false",
+            field=f"workflow.{attribute.name}",
+            hint="write true or false",
+        )
+
+
+def _to_first_asked(value: object) -> FirstAskedUntil:
+    try:
+        zh = {"派遣": FirstAskedUntil.DISPATCH, "处置": FirstAskedUntil.HANDLE}
+        zh["结案"] = FirstAskedUntil.CLOSE
+        return parse_term(FirstAskedUntil, value, zh, field="workflow.first_asked_until")
+    except UnknownTermError as exc:
+        raise PolicyError(exc.message, field=exc.field, hint=exc.hint) from None
+
+
+@attrs.frozen
+class WorkflowRules:
+    """The Policy's ``workflow`` section: the choices a city makes about the workflow.
+
+    Parameters
+    ----------
+    close_without_verification
+        Allow ``close`` straight from HANDLED, for cities without a separate
+        verification step (核查); ``verify_pass`` still works.
+    first_asked_until
+        When first-asked responsibility (首问负责制) ends: ``"dispatch"`` (default),
+        ``"handle"`` or ``"close"`` — a policy choice, the seed (001 篇6) does not say.
+
+    Examples
+    --------
+    >>> WorkflowRules(first_asked_until="close").first_asked_until
+    <FirstAskedUntil.CLOSE: 'close'>
+    >>> WorkflowRules(close_without_verification=1)
+    Traceback (most recent call last):
+    ...
+    urbangov.errors.PolicyError: workflow.close_without_verification: 1 is not true or false;
+    write true or false
+    """
+
+    close_without_verification: bool = attrs.field(default=False, validator=_is_bool)
+    first_asked_until: FirstAskedUntil = attrs.field(
+        default=FirstAskedUntil.DISPATCH, converter=_to_first_asked
+    )
+
+    def at(self, d: _dt.date) -> Self:
+        """The rules in force on ``d`` (none of these fields is dated: ``self``).
+
+        >>> import datetime as _dt
+        >>> WorkflowRules().at(_dt.date(2024, 1, 1)) == WorkflowRules()
+        True
+        """
+        return self
+
+
+_DEFAULT_RULES = WorkflowRules()
+
+
+class HasWorkflow(Protocol):
+    """Anything with a ``workflow`` section (a ``Policy``)."""
+
+    @property
+    def workflow(self) -> WorkflowRules: ...
+
+
+def _rules_of(rules: WorkflowRules | HasWorkflow, on: _dt.date) -> WorkflowRules:
+    section = rules if isinstance(rules, WorkflowRules) else rules.workflow
+    if not isinstance(section, WorkflowRules):
+        raise PolicyError(
+            f"{type(rules).__name__} is not workflow rules",
+            field="rules",
+            hint="pass a WorkflowRules or a Policy",
+        )
+    return section.at(on)
+
+
+def transitions(
+    rules: WorkflowRules | HasWorkflow = _DEFAULT_RULES,
+) -> FrozenMap[Status, FrozenMap[EventKind, Status]]:
+    """The transition table under ``rules``: status → event → next status.
+
+    >>> t = transitions()
+    >>> t[Status.DISPATCHED][EventKind.SEND_BACK]
+    <Status.FILED: 'filed'>
+    >>> loose = transitions(WorkflowRules(close_without_verification=True))
+    >>> loose[Status.HANDLED][EventKind.CLOSE]
+    <Status.CLOSED: 'closed'>
+    """
+    section = _rules_of(rules, _dt.date.min)
+    return _LOOSE if section.close_without_verification else _STRICT
+
+
+def allowed_events(
+    status: Status, rules: WorkflowRules | HasWorkflow = _DEFAULT_RULES
+) -> tuple[EventKind, ...]:
+    """The events allowed in ``status`` (in the order of :class:`EventKind`).
+
+    >>> allowed_events(Status.REPORTED)
+    (<EventKind.ACCEPT: 'accept'>, <EventKind.REJECT: 'reject'>)
+    """
+    table = transitions(rules)[status]
+    return tuple(k for k in EventKind if k in table)

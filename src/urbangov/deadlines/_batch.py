@@ -1,0 +1,421 @@
+"""The columnar path of :mod:`urbangov.deadlines` (private).
+
+Computes, for every case of a :class:`~urbangov.cases.CaseColumns`, the same handling
+clock as the scalar functions — start, pauses, extensions, due time, stop — with numpy
+and the calendar's batch methods (``add_batch``, ``between_batch``). Pauses are applied
+in *offset space*: the working (or elapsed) time from the step's start, iterated over
+the k-th pause of every case at once, exactly as ``WorkCalendar.add`` does one case at a
+time. The rare row whose due time the whole-minute ``add_batch`` cannot place exactly
+(a sub-minute remainder crossing a window's close) is computed by the scalar path.
+
+Imported lazily by :mod:`urbangov.deadlines`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from urbangov._internal.instants import NAT
+from urbangov.calendar import TimeLimit, TimeUnit, WorkCalendar
+from urbangov.cases import CaseColumns, EventKind
+from urbangov.deadlines._rules import DeadlineRules, lookup
+
+__all__ = ["BatchClock", "batch_clock"]
+
+I64 = npt.NDArray[np.int64]
+MIN_NS = 60_000_000_000
+DAY_NS = 86_400_000_000_000
+
+# Batch unit codes: 0 working minutes, 1 working days, 2 minutes, 3 days.
+_WMIN, _WDAY, _MIN, _DAY = 0, 1, 2, 3
+_UNIT_NAMES = ("working_minutes", "working_days", "minutes", "days")
+_SCALAR_UNIT = (
+    TimeUnit.WORKING_MINUTES,
+    TimeUnit.WORKING_DAYS,
+    TimeUnit.MINUTES,
+    TimeUnit.DAYS,
+)
+
+
+def _batch_unit(limit: TimeLimit) -> tuple[int, int]:
+    """(unit code, whole amount) of a limit in batch units."""
+    unit = limit.unit
+    if unit is TimeUnit.WORKING_DAYS:
+        return _WDAY, int(limit.amount)
+    if unit is TimeUnit.DAYS:
+        return _DAY, int(limit.amount)
+    per = 60 if unit in (TimeUnit.WORKING_HOURS, TimeUnit.HOURS) else 1
+    code = _WMIN if unit.working else _MIN
+    return code, int(limit.amount * per)
+
+
+_UNIT_OF_COLUMN = np.array(  # CaseColumns.extension_unit code → batch unit code
+    [_batch_unit(TimeLimit(1, u))[0] for u in CaseColumns.UNITS], dtype=np.int64
+)
+
+
+def _first_last(case: I64, rows: npt.NDArray[np.intp], n: int, values: I64, *, last: bool) -> I64:
+    out = np.full(n, NAT, dtype=np.int64)
+    if rows.size:
+        cs = case[rows]
+        keep = np.ones(rows.size, dtype=np.bool_)
+        if last:
+            keep[:-1] = cs[1:] != cs[:-1]
+        else:
+            keep[1:] = cs[1:] != cs[:-1]
+        out[cs[keep]] = values[rows[keep]]
+    return out
+
+
+def _rank(cs: I64) -> I64:
+    """Position of each row within its case (rows grouped by case)."""
+    if cs.size == 0:
+        return cs
+    first = np.ones(cs.size, dtype=np.bool_)
+    first[1:] = cs[1:] != cs[:-1]
+    starts = np.flatnonzero(first)
+    group = np.cumsum(first) - 1
+    rank: I64 = np.arange(cs.size, dtype=np.int64) - starts[group]
+    return rank
+
+
+def _ns_view(values: npt.NDArray[np.datetime64]) -> I64:
+    out: I64 = values.astype("datetime64[ns]").view(np.int64)
+    return out
+
+
+def _dt64(ns: I64) -> npt.NDArray[np.datetime64]:
+    return ns.view("datetime64[ns]")
+
+
+def _to_datetime(ns: int) -> _dt.datetime:
+    return _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(microseconds=ns // 1000)
+
+
+class _Pauses:
+    """Closed pauses per case as K padded columns (NaT where a case has fewer)."""
+
+    def __init__(self, a: I64, b: I64) -> None:
+        self.a, self.b = a, b  # shape (K, n)
+
+    @property
+    def k(self) -> int:
+        return int(self.a.shape[0])
+
+
+def _between(cal: WorkCalendar, a: I64, b: I64) -> I64:
+    out: I64 = cal.between_batch(_dt64(a), _dt64(b)).view(np.int64)
+    return out
+
+
+def _add(cal: WorkCalendar, t: I64, n: I64, unit: int) -> I64:
+    out: I64 = cal.add_batch(_dt64(t), n, _UNIT_NAMES[unit]).view(np.int64)
+    return out
+
+
+def _add_step(cal: WorkCalendar, t: I64, n: I64, unit: I64, pa: I64, pb: I64) -> I64:
+    """``cal.add(t, limit, pauses)`` per row; ``pa``/``pb`` are (K, rows) pause bounds."""
+    due = np.empty_like(t)
+    paused = (pb > t).any(axis=0) if pb.size else np.zeros(t.size, dtype=np.bool_)
+    for code in range(4):
+        rows = np.flatnonzero((unit == code) & ~paused)
+        if rows.size:
+            due[rows] = _add(cal, t[rows], n[rows], code)
+    rows = np.flatnonzero(paused)
+    if rows.size:
+        due[rows] = _add_paused(cal, t[rows], n[rows], unit[rows], pa[:, rows], pb[:, rows])
+    return due
+
+
+def _add_paused(cal: WorkCalendar, t: I64, n: I64, unit: I64, pa: I64, pb: I64) -> I64:
+    working = unit <= _WDAY
+    amount = np.where(unit == _MIN, n * MIN_NS, np.where(unit == _DAY, n * DAY_NS, 0))
+    amount = np.where(unit == _WMIN, n * MIN_NS, amount)
+    wd = np.flatnonzero(unit == _WDAY)
+    if wd.size:
+        plain = _add(cal, t[wd], n[wd], _WDAY)
+        amount[wd] = _between(cal, t[wd], plain)
+    has = pa != NAT
+    offs_a = np.zeros_like(pa)
+    offs_b = np.zeros_like(pb)
+    for k in range(pa.shape[0]):
+        rows = np.flatnonzero(has[k])
+        if not rows.size:
+            continue
+        w = rows[working[rows]]
+        e = rows[~working[rows]]
+        if w.size:
+            offs_a[k, w] = _between(cal, t[w], pa[k, w])
+            offs_b[k, w] = _between(cal, t[w], pb[k, w])
+        if e.size:
+            offs_a[k, e] = pa[k, e] - t[e]
+            offs_b[k, e] = pb[k, e] - t[e]
+    c = np.zeros_like(t)
+    r = amount.copy()
+    done = amount == 0
+    for k in range(pa.shape[0]):
+        a, b = offs_a[k], offs_b[k]
+        valid = has[k] & ~done & (b > c)
+        ahead = valid & (a > c)
+        gap = a - c
+        stop = ahead & (r <= gap)
+        done |= stop
+        r = np.where(ahead & ~stop, r - gap, r)
+        c = np.where(valid & ~stop, b, c)
+    target = c + r
+    due = np.where(amount == 0, t, t + target)  # elapsed rows
+    w = np.flatnonzero(working & (amount != 0))
+    if w.size:
+        due[w] = _working_instant(cal, t[w], target[w], n[w], unit[w], pa[:, w], pb[:, w])
+    return due
+
+
+def _working_instant(
+    cal: WorkCalendar, t: I64, target: I64, n: I64, unit: I64, pa: I64, pb: I64
+) -> I64:
+    """The instant at working offset ``target`` from ``t`` (the first such instant)."""
+    whole, rest = np.divmod(target, MIN_NS)
+    base = _add(cal, t, whole, _WMIN)
+    cand = base + rest
+    ok = rest == 0
+    check = np.flatnonzero(~ok)
+    if check.size:
+        ok[check] = _between(cal, base[check], cand[check]) == rest[check]
+        ok[check] &= whole[check] > 0
+    for i in np.flatnonzero(~ok):  # rare: the scalar path, exactly as deadlines does it
+        pauses = [
+            (_to_datetime(int(pa[k, i])), _to_datetime(int(pb[k, i])))
+            for k in range(pa.shape[0])
+            if pa[k, i] != NAT
+        ]
+        limit = TimeLimit(int(n[i]), _SCALAR_UNIT[int(unit[i])])
+        due = cal.add(_to_datetime(int(t[i])), limit, pauses=pauses)
+        cand[i] = (
+            (due - _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)) // _dt.timedelta(microseconds=1)
+        ) * 1000
+    return cand
+
+
+@attrs.frozen(eq=False)
+class BatchClock:
+    """Per-case clock columns (int64 ns, ``NAT`` = none)."""
+
+    start: I64
+    due_closed: I64  # the due time ignoring an open suspension
+    open_from: I64
+    stopped: I64
+    at: int | None
+    seg: I64
+    working: npt.NDArray[np.bool_]
+    pa: I64
+    pb: I64
+    cal: WorkCalendar
+    bounds: tuple[_dt.date, ...]
+
+    @property
+    def due(self) -> npt.NDArray[np.datetime64]:
+        due = self.due_closed.copy()
+        due[(self.open_from != NAT) & (self.open_from < due)] = NAT
+        return _dt64(due)
+
+    def overdue(self) -> npt.NDArray[np.bool_]:
+        due = self.due.view(np.int64)
+        assert self.at is not None
+        stop = np.where(self.stopped != NAT, self.stopped, self.at)
+        out: npt.NDArray[np.bool_] = (due != NAT) & (stop > due)
+        return out
+
+    def _measure(self, rows: npt.NDArray[np.intp], a: I64, b: I64) -> I64:
+        work = self.working[rows]
+        out = np.where(work, 0, b - a)
+        w = np.flatnonzero(work)
+        if w.size:
+            out[w] = _between(self.cal, a[w], b[w])
+        for k in range(self.pa.shape[0]):
+            lo = np.maximum(self.pa[k, rows], a)
+            hi = np.minimum(self.pb[k, rows], b)
+            sel = (self.pa[k, rows] != NAT) & (lo < hi)
+            if not sel.any():
+                continue
+            sw = np.flatnonzero(sel & work)
+            se = np.flatnonzero(sel & ~work)
+            if sw.size:
+                out[sw] -= _between(self.cal, lo[sw], hi[sw])
+            out[se] -= hi[se] - lo[se]
+        return out
+
+    def warning_levels(self, table: DeadlineRules) -> npt.NDArray[np.int8]:
+        assert self.at is not None
+        n = self.start.size
+        levels = np.zeros(n, dtype=np.int8)
+        rows = np.flatnonzero(self.start != NAT)
+        if not rows.size:
+            return levels
+        start = self.start[rows]
+        stop = np.where(self.stopped[rows] != NAT, self.stopped[rows], self.at)
+        opened = self.open_from[rows]
+        stop = np.where((opened != NAT) & (opened < stop), opened, stop)
+        total = self._measure(rows, start, self.due_closed[rows]) // 1000
+        used = self._measure(rows, start, stop) // 1000
+        seg = self.seg[rows]
+        for s in np.unique(seg):
+            on = _segment_date(self.bounds, int(s))
+            sel = seg == s
+            tot, use = total[sel], used[sel]
+            lev = np.zeros(tot.size, dtype=np.int8)
+            for p in table.warning_points.at(on):
+                frac = Fraction(p)
+                num, den = frac.numerator, frac.denominator
+                q, rem = np.divmod(tot, den)
+                floor = q * num + (rem * num) // den
+                ceil = floor + ((rem * num) % den != 0)
+                lev += ((tot <= 0) | (use >= ceil)).astype(np.int8)
+            levels[rows[sel]] = lev
+        return levels
+
+
+def _segment_date(bounds: tuple[_dt.date, ...], seg: int) -> _dt.date:
+    if seg == 0:
+        return (bounds[0] - _dt.timedelta(days=1)) if bounds else _dt.date(2000, 1, 1)
+    return bounds[seg - 1]
+
+
+def batch_clock(
+    columns: CaseColumns,
+    table: DeadlineRules,
+    cal: WorkCalendar,
+    at: _dt.datetime | None,
+    *,
+    stops: bool = True,
+) -> BatchClock:
+    """The clock columns of every case, as known at ``at`` (all events when ``None``);
+    ``stops=False`` skips when each clock stopped (due times do not need it)."""
+    n = columns.n_cases
+    case = columns.case
+    kind = columns.kind
+    t_ev = _ns_view(columns.at)
+    at_ns: int | None = None
+    ext_min, ext_unit = columns.extension_min, columns.extension_unit
+    if at is not None:
+        at_ns = (
+            (at - _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)) // _dt.timedelta(microseconds=1) * 1000
+        )
+        keep = t_ev <= at_ns
+        if not keep.all():
+            case, kind, t_ev = case[keep], kind[keep], t_ev[keep]
+            ext_min, ext_unit = ext_min[keep], ext_unit[keep]
+
+    def rows_of(k: EventKind) -> npt.NDArray[np.intp]:
+        return np.flatnonzero(kind == k.code)
+
+    dispatch = _first_last(case, rows_of(EventKind.DISPATCH), n, t_ev, last=False)
+    # The rules of the filing date: constant between the table's change dates.
+    bounds = tuple(table.change_dates())
+    if bounds:
+        filed = _first_last(case, rows_of(EventKind.FILE), n, t_ev, last=False)
+        filed = np.where(filed == NAT, _ns_view(columns.reported_at), filed)
+    else:
+        filed = np.zeros(n, dtype=np.int64)
+    zone = ZoneInfo(cal.tz)
+    edges = np.array(
+        [
+            (
+                _dt.datetime(d.year, d.month, d.day, tzinfo=zone)
+                - _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+            )
+            // _dt.timedelta(microseconds=1)
+            * 1000
+            for d in bounds
+        ],
+        dtype=np.int64,
+    )
+    seg = np.searchsorted(edges, filed, side="right").astype(np.int64)
+    n_seg = len(bounds) + 1
+    n_urg, n_zone = len(CaseColumns.URGENCIES), len(CaseColumns.ZONES) + 1
+    n_cat = len(columns.categories)
+    unit_tab = np.zeros((n_cat, n_urg, n_zone, n_seg), dtype=np.int64)
+    amount_tab = np.zeros((n_cat, n_urg, n_zone, n_seg), dtype=np.int64)
+    restart_tab = np.zeros(n_seg, dtype=np.bool_)
+    used_cats = np.unique(columns.category)
+    for s in range(n_seg):
+        on = _segment_date(bounds, s)
+        restart_tab[s] = table.restart_on_rework.at(on)
+        for ci in used_cats:
+            for ui, urg in enumerate(CaseColumns.URGENCIES):
+                for zi in range(n_zone):
+                    tier = None if zi == 0 else CaseColumns.ZONES[zi - 1]
+                    applied = lookup(table, columns.categories[ci], urg, tier, on=on)
+                    unit_tab[ci, ui, zi, s], amount_tab[ci, ui, zi, s] = _batch_unit(applied.limit)
+    idx = (columns.category, columns.urgency, columns.zone.astype(np.int64) + 1, seg)
+    base_unit, base_amount = unit_tab[idx], amount_tab[idx]
+    start = dispatch.copy()
+    if restart_tab.any():
+        vf = _first_last(case, rows_of(EventKind.VERIFY_FAIL), n, t_ev, last=True)
+        again = restart_tab[seg] & (vf != NAT) & (start != NAT)
+        start[again] = np.maximum(start[again], vf[again])
+    # pauses: a suspend at or after the start, closed by the next event if it is a resume
+    sus = rows_of(EventKind.SUSPEND)
+    sus = sus[t_ev[sus] >= start[case[sus]]]
+    nxt = sus + 1
+    closed = np.zeros(sus.size, dtype=np.bool_)
+    inside = nxt < case.size
+    closed[inside] = (case[nxt[inside]] == case[sus[inside]]) & (
+        kind[nxt[inside]] == EventKind.RESUME.code
+    )
+    open_from = np.full(n, NAT, dtype=np.int64)
+    open_from[case[sus[~closed]]] = t_ev[sus[~closed]]
+    cs = case[sus[closed]]
+    rank = _rank(cs)
+    k_max = int(rank.max()) + 1 if rank.size else 0
+    pa = np.full((k_max, n), NAT, dtype=np.int64)
+    pb = np.full((k_max, n), NAT, dtype=np.int64)
+    pa[rank, cs] = t_ev[sus[closed]]
+    pb[rank, cs] = t_ev[sus[closed] + 1]
+    # the base limit, then each extension in order, from the previous due time
+    due = np.full(n, NAT, dtype=np.int64)
+    live = np.flatnonzero(start != NAT)
+    due[live] = _add_step(
+        cal, start[live], base_amount[live], base_unit[live], pa[:, live], pb[:, live]
+    )
+    ext = rows_of(EventKind.EXTEND)
+    ext = ext[t_ev[ext] >= start[case[ext]]]
+    ecs = case[ext]
+    erank = _rank(ecs)
+    for k in range(int(erank.max()) + 1 if erank.size else 0):
+        sel = erank == k
+        rows = ecs[sel]
+        units = _UNIT_OF_COLUMN[ext_unit[ext[sel]].astype(np.int64)]
+        due[rows] = _add_step(cal, due[rows], ext_min[ext[sel]], units, pa[:, rows], pb[:, rows])
+    # when the clock stopped for good: handled (last event handle/verify_pass/close) or void
+    stopped = np.full(n, NAT, dtype=np.int64)
+    if case.size and stops:
+        every = np.arange(case.size)
+        last_kind = _first_last(case, every, n, kind.astype(np.int64), last=True)
+        last_at = _first_last(case, every, n, t_ev, last=True)
+        handle = _first_last(case, rows_of(EventKind.HANDLE), n, t_ev, last=True)
+        finished = np.isin(
+            last_kind, [EventKind.HANDLE.code, EventKind.VERIFY_PASS.code, EventKind.CLOSE.code]
+        ) & (handle != NAT)
+        stopped = np.where(finished, handle, NAT)
+        stopped = np.where(last_kind == EventKind.VOID.code, last_at, stopped)
+        stopped = np.where(start == NAT, NAT, stopped)
+    working = np.isin(base_unit, [_WMIN, _WDAY])
+    return BatchClock(
+        start=start,
+        due_closed=due,
+        open_from=np.where(start == NAT, NAT, open_from),
+        stopped=stopped,
+        at=at_ns,
+        seg=seg,
+        working=working,
+        pa=pa,
+        pb=pb,
+        cal=cal,
+        bounds=bounds,
+    )

@@ -1,0 +1,246 @@
+"""Columns of text cells, and a vectorised CSV splitter (private; used by urbangov.io).
+
+A column is either :class:`TextColumn` (a sequence of ``str``) or :class:`ByteColumn`
+(fields of one UTF-8 buffer, given by start and length arrays, so that a million cells
+need no million Python strings). Both give distinct values with per-row codes, a
+filled mask, single cells for messages, and parsed instants.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from urbangov.io._times import parse_instants, parse_instants_at
+
+__all__ = ["ByteColumn", "Column", "TextColumn", "split_csv"]
+
+Fail = Callable[[int, str, str], Exception]
+_MATRIX_LIMIT = 64 * 2**20  # bytes of the cell matrix built to find distinct values
+
+
+class Column(Protocol):
+    """A column of text cells (``""``: empty)."""
+
+    def __len__(self) -> int: ...
+
+    def text(self, row: int) -> str:
+        """The cell of ``row``."""
+        ...
+
+    def take(self, rows: NDArray[np.int64]) -> Column:
+        """The cells of ``rows``."""
+        ...
+
+    def filled(self) -> NDArray[np.bool_]:
+        """Which cells are not empty."""
+        ...
+
+    def codes(self) -> tuple[list[str], NDArray[np.int64]]:
+        """The distinct cells and, per row, the index of its cell in them."""
+        ...
+
+    def instants(self, fail: Fail) -> NDArray[np.int64]:
+        """The cells as ISO 8601 instants (ns since the epoch, UTC)."""
+        ...
+
+
+class TextColumn:
+    """A column held as Python strings.
+
+    >>> col = TextColumn(["b", "", "b"])
+    >>> distinct, codes = col.codes()
+    >>> [distinct[c] for c in codes.tolist()], col.filled().tolist()
+    (['b', '', 'b'], [True, False, True])
+    """
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Sequence[str]) -> None:
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def text(self, row: int) -> str:
+        return self.values[row]
+
+    def take(self, rows: NDArray[np.int64]) -> TextColumn:
+        values = self.values
+        return TextColumn([values[i] for i in rows.tolist()])
+
+    def filled(self) -> NDArray[np.bool_]:
+        return np.fromiter(map(bool, self.values), dtype=np.bool_, count=len(self.values))
+
+    def codes(self) -> tuple[list[str], NDArray[np.int64]]:
+        distinct = sorted(set(self.values))
+        index = {v: i for i, v in enumerate(distinct)}
+        n = len(self.values)
+        return distinct, np.fromiter(map(index.__getitem__, self.values), np.int64, count=n)
+
+    def instants(self, fail: Fail) -> NDArray[np.int64]:
+        return parse_instants(self.values, fail)
+
+
+class ByteColumn:
+    """A column held as fields of one UTF-8 buffer.
+
+    >>> buf = np.frombuffer("ab,,ab,门".encode(), dtype=np.uint8)
+    >>> col = ByteColumn(buf, np.array([0, 3, 4, 7]), np.array([2, 0, 2, 3]))
+    >>> distinct, codes = col.codes()
+    >>> [distinct[c] for c in codes.tolist()]
+    ['ab', '', 'ab', '门']
+    """
+
+    __slots__ = ("buf", "length", "start")
+
+    def __init__(
+        self, buf: NDArray[np.uint8], start: NDArray[np.int64], length: NDArray[np.int64]
+    ) -> None:
+        self.buf = buf
+        self.start = start
+        self.length = length
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def text(self, row: int) -> str:
+        s = int(self.start[row])
+        return bytes(self.buf[s : s + int(self.length[row])]).decode("utf-8")
+
+    def take(self, rows: NDArray[np.int64]) -> ByteColumn:
+        return ByteColumn(self.buf, self.start[rows], self.length[rows])
+
+    def filled(self) -> NDArray[np.bool_]:
+        return np.asarray(self.length > 0)
+
+    def codes(self) -> tuple[list[str], NDArray[np.int64]]:
+        n = len(self.start)
+        rows = np.flatnonzero(self.length > 0)
+        width = int(self.length.max(initial=0))
+        n_words = max((width + 7) // 8, 1)
+        if rows.size * n_words * 8 > _MATRIX_LIMIT:  # long cells: one string per row instead
+            return TextColumn([self.text(i) for i in range(n)]).codes()
+        words = _words(self.buf, self.start[rows], self.length[rows], n_words)
+        # a run of equal cells (a case's rows) is looked up once
+        head = np.ones(rows.size, dtype=np.bool_)
+        if rows.size > 1:
+            np.any(words[1:] != words[:-1], axis=1, out=head[1:])
+        heads = words[head]
+        key = heads[:, 0].copy()
+        for j in range(1, n_words):
+            key = key * np.uint64(0x9E3779B97F4A7C15) ^ heads[:, j]
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        inverse = inverse.ravel()
+        if n_words > 1 and not np.array_equal(heads[first][inverse], heads):
+            # a hash collision (never seen in practice): sort the bytes themselves
+            keys = np.ascontiguousarray(heads).view(f"S{8 * n_words}").ravel()
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+            inverse = inverse.ravel()
+        found = np.ascontiguousarray(heads[first]).view(f"S{8 * n_words}").ravel()
+        distinct = [b.decode("utf-8") for b in found.tolist()]
+        out = np.full(n, len(distinct), dtype=np.int64)
+        out[rows] = inverse[np.cumsum(head) - 1]
+        if rows.size < n:
+            distinct.append("")
+        return distinct, out
+
+    def instants(self, fail: Fail) -> NDArray[np.int64]:
+        return parse_instants_at(self.buf, self.start, self.length, self.text, fail)
+
+
+_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [2**64 - 1], dtype=np.uint64)
+
+
+def _words(
+    buf: NDArray[np.uint8], start: NDArray[np.int64], length: NDArray[np.int64], n_words: int
+) -> NDArray[np.uint64]:
+    """Each field as ``n_words`` little-endian 64-bit words, zero past its end."""
+    padded = np.concatenate([buf, np.zeros(8 * n_words + 8, dtype=np.uint8)])
+    # every byte offset of the buffer read as the start of a 64-bit word
+    at = np.ndarray(shape=(padded.size - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    words = np.empty((start.size, n_words), dtype="<u8")  # byte order kept for views
+    for j in range(n_words):
+        rest = np.clip(length - 8 * j, 0, 8)
+        words[:, j] = at[start + 8 * j] & _MASKS[rest]
+    return words
+
+
+def split_csv(
+    raw: bytes, header_end: int, width: int
+) -> tuple[NDArray[np.uint8], list[NDArray[np.int64]], list[NDArray[np.int64]]] | None:
+    """Split the data lines of a CSV file (after the header, which ends at byte
+    ``header_end``) into ``width`` fields per row, with numpy.
+
+    Returns the buffer and, per column, the start and length of each row's field; or
+    ``None`` when the file needs the csv module (carriage returns, NUL bytes, quoted
+    fields that span lines, blank lines or rows of another width: the slow path then
+    reports the errors). Lines with quotes are parsed one by one with the csv module.
+    """
+    body = raw[header_end + 1 :]
+    if b"\r" in body or b"\x00" in body:
+        return None
+    if body and not body.endswith(b"\n"):
+        body += b"\n"
+    quoted: list[tuple[int, list[str]]] = []
+    whole = np.frombuffer(body, dtype=np.uint8)
+    line_ends = np.flatnonzero(whole == 10)
+    n_rows = line_ends.size
+    quotes = np.flatnonzero(whole == 34) if b'"' in body else np.zeros(0, dtype=np.int64)
+    if quotes.size:
+        per_line = np.bincount(np.searchsorted(line_ends, quotes), minlength=n_rows)
+        if (per_line % 2).any():
+            return None  # a quoted field spans lines
+        line_starts = np.concatenate([[0], line_ends[:-1] + 1])
+        pieces: list[bytes] = []
+        done = 0
+        for i in np.flatnonzero(per_line).tolist():
+            begin, end = int(line_starts[i]), int(line_ends[i])
+            try:
+                fields = next(csv.reader([body[begin:end].decode("utf-8")], strict=True))
+            except (csv.Error, StopIteration):
+                return None
+            if len(fields) != width:
+                return None
+            quoted.append((i, fields))
+            pieces.append(body[done:begin])
+            done = end + 1
+        pieces.append(body[done:])
+        body = b"".join(pieces)
+        whole = np.frombuffer(body, dtype=np.uint8)
+        line_ends = np.flatnonzero(whole == 10)
+    n_simple = line_ends.size
+    line_starts = np.concatenate([[0], line_ends[:-1] + 1])[:n_simple].astype(np.int64)
+    flat = np.flatnonzero(whole == 44)
+    if flat.size != n_simple * (width - 1):
+        return None
+    commas = flat.reshape(n_simple, width - 1)
+    if width > 1 and n_simple:
+        inside = (commas[:, 0] >= line_starts) & (commas[:, -1] < line_ends)
+        if not inside.all():
+            return None  # some line has too many commas, another too few
+    bounds = [line_starts, *(commas[:, k] + 1 for k in range(width - 1))]
+    ends = [*(commas[:, k] for k in range(width - 1)), line_ends]
+    starts = [np.ascontiguousarray(b) for b in bounds]
+    lengths = [np.ascontiguousarray(e - b) for b, e in zip(starts, ends, strict=True)]
+    if not quoted:
+        return whole, starts, lengths
+    extra = [f.encode("utf-8") for _, fields in quoted for f in fields]
+    field_len = np.array([len(f) for f in extra], dtype=np.int64).reshape(len(quoted), width)
+    field_start = whole.size + np.cumsum(field_len.ravel()).reshape(field_len.shape) - field_len
+    q_rows = np.array([i for i, _ in quoted], dtype=np.int64)
+    simple = np.ones(n_rows, dtype=np.bool_)
+    simple[q_rows] = False
+    all_starts, all_lengths = [], []
+    for k in range(width):
+        start, length = np.empty(n_rows, dtype=np.int64), np.empty(n_rows, dtype=np.int64)
+        start[simple], length[simple] = starts[k], lengths[k]
+        start[q_rows], length[q_rows] = field_start[:, k], field_len[:, k]
+        all_starts.append(start)
+        all_lengths.append(length)
+    merged = np.frombuffer(body + b"".join(extra), dtype=np.uint8)
+    return merged, all_starts, all_lengths

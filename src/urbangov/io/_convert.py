@@ -1,0 +1,518 @@
+"""Case-log tables to and from :class:`CaseColumns` and :class:`Case` values (private).
+
+Used by :mod:`urbangov.io`. Reading is vectorised over a column at a time: each distinct
+value of a coded column is resolved once (a dict), times are parsed with numpy, and the
+workflow is checked with :meth:`CaseColumns.invalid`; the first bad row raises
+:class:`~urbangov.errors.CaseLogError` naming the file, line and field.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from urbangov.calendar import TimeLimit, TimeUnit
+from urbangov.cases import (
+    Case,
+    CaseColumns,
+    CaseEvent,
+    EventKind,
+    Outcome,
+    Status,
+    WorkflowRules,
+    transitions,
+)
+from urbangov.errors import CaseLogError, UrbangovError
+from urbangov.io._cells import Column
+from urbangov.io._table import COLUMNS, EVENT_COLUMNS, REPORT_COLUMNS, Table
+from urbangov.io._times import format_instants
+from urbangov.taxonomy import Taxonomy
+from urbangov.vocabulary import Source, Urgency, ZoneTier
+
+__all__ = ["Layout", "cases_from_table", "columns_from_table", "table_from_cases"]
+
+T = TypeVar("T")
+
+REPORT = "report"
+_REPORT_WORDS = frozenset({"report", "REPORT", "上报"})
+_KINDS = CaseColumns.KINDS
+_UNITS = CaseColumns.UNITS
+# How CaseColumns stores an extension: an integer amount of this many per unit.
+_PER = {
+    TimeUnit.WORKING_HOURS: 60,
+    TimeUnit.HOURS: 60,
+    TimeUnit.WORKING_MINUTES: 1,
+    TimeUnit.MINUTES: 1,
+    TimeUnit.WORKING_DAYS: 1,
+    TimeUnit.DAYS: 1,
+}
+_LOOSE = WorkflowRules(close_without_verification=True)  # what Case itself accepts
+
+
+@attrs.frozen
+class Layout:
+    """Where each case's rows are in the file: its report row, its event rows (in
+    :class:`CaseColumns` order) and where each case's events start."""
+
+    report_rows: NDArray[np.int64]
+    event_rows: NDArray[np.int64]
+    starts: NDArray[np.int64]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _codes(
+    table: Table,
+    field: str,
+    column: Column,
+    resolve: Callable[[str], T],
+    row_of: Callable[[int], int] = int,
+) -> tuple[list[T], NDArray[np.int64]]:
+    """Resolve each distinct cell once; raise for the first (in file order) bad one.
+
+    Returns the resolved distinct values and, per row, the index of its value.
+    """
+    distinct, inverse = column.codes()
+    resolved: list[T] = []
+    bad: list[tuple[int, UrbangovError]] = []
+    for k, text in enumerate(distinct):
+        try:
+            resolved.append(resolve(text))
+        except UrbangovError as exc:
+            bad.append((row_of(int(np.argmax(inverse == k))), exc))
+            resolved.append(None)  # type: ignore[arg-type]
+    if bad:
+        row, error = min(bad, key=lambda b: b[0])
+        raise table.error(row, field, error.message, error.hint)
+    return resolved, inverse
+
+
+def _required(name: str) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        if not text:
+            raise CaseLogError("the field is required", field=name, hint=f"give the {name}")
+        return text
+
+    return check
+
+
+def _event_kind(text: str) -> EventKind | None:
+    if text in _REPORT_WORDS:
+        return None
+    if not text:
+        raise CaseLogError(
+            "the field is required", hint="give report or an event: " + _event_words()
+        )
+    try:
+        return EventKind.parse(text, field="event")
+    except UrbangovError as exc:
+        raise CaseLogError(
+            f"{text!r} is not an event", hint="use report or one of: " + _event_words()
+        ) from exc
+
+
+def _event_words() -> str:
+    return ", ".join(k.value for k in EventKind)
+
+
+def _extension(text: str) -> tuple[int, int]:
+    if not text:
+        return (0, -1)
+    try:
+        limit = TimeLimit.parse(text, field="extension")
+    except UrbangovError as exc:
+        raise CaseLogError(exc.message, hint=exc.hint) from None
+    return (int(limit.amount * _PER[limit.unit]), _UNITS.index(limit.unit))
+
+
+def _optional_enum(parse: Callable[..., Any], name: str) -> Callable[[str], Any]:
+    def resolve(text: str) -> Any:
+        if not text:
+            return None
+        try:
+            return parse(text, field=name)
+        except UrbangovError as exc:
+            raise CaseLogError(exc.message, hint=exc.hint) from None
+
+    return resolve
+
+
+def _enum(parse: Callable[..., Any], name: str) -> Callable[[str], Any]:
+    optional = _optional_enum(parse, name)
+
+    def resolve(text: str) -> Any:
+        _required(name)(text)
+        return optional(text)
+
+    return resolve
+
+
+def _lookup_codes(column: Column) -> tuple[tuple[str, ...], NDArray[np.int64]]:
+    """Sorted distinct non-empty cells and each row's code in them (-1: empty)."""
+    distinct, inverse = column.codes()
+    lookup = sorted(set(distinct) - {""})
+    rank = {v: i for i, v in enumerate(lookup)}
+    code = np.array([rank.get(v, -1) for v in distinct] + [-1], dtype=np.int64)
+    return tuple(lookup), code[inverse]
+
+
+def columns_from_table(
+    table: Table, taxonomy: Taxonomy | None, check: bool = True
+) -> tuple[CaseColumns, Layout]:
+    """The :class:`CaseColumns` of a log table, and where each case's rows are."""
+    column = table.column
+    kinds, kind_inverse = _codes(table, "event", column("event"), _event_kind)
+    kind_code = np.array([-1 if k is None else k.code for k in kinds] + [0], dtype=np.int64)
+    kind_all = kind_code[kind_inverse]
+    is_report = kind_all < 0
+    report_rows = np.flatnonzero(is_report)
+    event_rows = np.flatnonzero(~is_report)
+    id_texts, id_inverse = _codes(table, "case_id", column("case_id"), _required("case_id"))
+    report_ids = id_inverse[report_rows]
+    ids = [id_texts[k] for k in report_ids.tolist()]
+    case_map = np.full(len(id_texts) + 1, -1, dtype=np.int64)
+    case_map[report_ids[::-1]] = np.arange(len(ids) - 1, -1, -1)  # the first report row wins
+    if len(set(ids)) != len(ids):
+        k = int(np.argmax(case_map[report_ids] != np.arange(len(ids))))
+        raise table.error(
+            int(report_rows[k]),
+            "case_id",
+            f"a second report row for case {ids[k]!r}",
+            "give each case exactly one report row",
+        )
+    case_of = case_map[id_inverse]
+    if (case_of < 0).any():
+        row = int(np.argmax(case_of < 0))
+        raise table.error(
+            row,
+            "case_id",
+            f"case {column('case_id').text(row)!r} has no report row",
+            "add a row with event = report carrying the case's category, grid, source and "
+            "urgency (every event belongs to a reported case)",
+        )
+    _only_on(table, REPORT_COLUMNS, ~is_report, "a report row")
+    _only_on(table, EVENT_COLUMNS, is_report, "an event row")
+    at_column = column("at")
+
+    def fail(row: int, message: str, hint: str) -> CaseLogError:
+        if not at_column.text(row):
+            message, hint = "the field is required", "give the time with its UTC offset"
+        return table.error(row, "at", message, hint)
+
+    at_all = at_column.instants(fail)
+    order = np.argsort(case_of[event_rows], kind="stable")
+    rows = event_rows[order]
+
+    def report_row(k: int) -> int:
+        return int(report_rows[k])
+
+    def on_reports(name: str) -> Column:
+        return column(name).take(report_rows)
+
+    tax = taxonomy if taxonomy is not None else Taxonomy.default()
+
+    def category(text: str) -> str:
+        _required("category")(text)
+        try:
+            return tax.resolve(text, field="category").slug
+        except UrbangovError as exc:
+            raise CaseLogError(exc.message, hint=exc.hint) from None
+
+    slugs, cat_inverse = _codes(table, "category", on_reports("category"), category, report_row)
+    categories = sorted(set(slugs))
+    cat_code = np.array([categories.index(c) for c in slugs] + [0], dtype=np.int64)
+    _codes(table, "grid", on_reports("grid"), _required("grid"), report_row)
+    grids, grid_codes = _lookup_codes(on_reports("grid"))
+    segments, segment_codes = _lookup_codes(on_reports("segment"))
+
+    def enum_codes(
+        name: str, parse: Callable[..., Any], members: tuple[Any, ...], required: bool
+    ) -> NDArray[np.int64]:
+        on_report = name in REPORT_COLUMNS
+        cells = on_reports(name) if on_report else column(name)
+        resolve = _enum(parse, name) if required else _optional_enum(parse, name)
+        found, inverse = _codes(table, name, cells, resolve, report_row if on_report else int)
+        code = np.array([-1 if f is None else members.index(f) for f in found] + [0], np.int64)
+        return code[inverse]
+
+    source = enum_codes("source", Source.parse, CaseColumns.SOURCES, True)
+    urgency = enum_codes("urgency", Urgency.parse, CaseColumns.URGENCIES, True)
+    zone = enum_codes("zone", ZoneTier.parse, CaseColumns.ZONES, False)
+    outcome = enum_codes("outcome", Outcome.parse, CaseColumns.OUTCOMES, False)
+    extensions, ext_inverse = _codes(table, "extension", column("extension"), _extension)
+    ext = np.array([*extensions, (0, -1)], dtype=np.int64).reshape(-1, 2)[ext_inverse]
+    departments, dep_codes = _lookup_codes(column("department"))
+    actors, actor_codes = _lookup_codes(column("actor"))
+    notes, note_codes = _lookup_codes(column("note"))
+    values: dict[str, Any] = {
+        "ids": ids,
+        "category": cat_code[cat_inverse],
+        "categories": categories,
+        "grid": grid_codes,
+        "grids": grids,
+        "urgency": urgency,
+        "source": source,
+        "zone": zone,
+        "reported_at": at_all[report_rows].view("datetime64[ns]"),
+        "segment": segment_codes,
+        "segments": segments,
+        "case": case_of[rows],
+        "kind": kind_all[rows],
+        "at": at_all[rows].view("datetime64[ns]"),
+        "extension_min": ext[rows, 0],
+        "extension_unit": ext[rows, 1],
+        "event_department": dep_codes[rows],
+        "departments": departments,
+        "actor": actor_codes[rows],
+        "actors": actors,
+        "outcome": outcome[rows],
+        "note": note_codes[rows],
+        "notes": notes,
+    }
+    columns = CaseColumns(**values)
+    starts = np.searchsorted(columns.case, np.arange(columns.n_cases + 1)).astype(np.int64)
+    layout = Layout(report_rows.astype(np.int64), rows.astype(np.int64), starts)
+    if check:
+        _check_workflow(table, columns, layout)
+    return columns, layout
+
+
+def _only_on(table: Table, names: Iterable[str], wrong: NDArray[np.bool_], where: str) -> None:
+    for name in names:
+        if name not in table.columns:
+            continue
+        bad = table.columns[name].filled() & wrong
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise table.error(
+                row,
+                name,
+                f"only {where} carries {name} (found {table.columns[name].text(row)!r})",
+                "case attributes go on the report row, event details on event rows",
+            )
+
+
+def _check_workflow(table: Table, columns: CaseColumns, layout: Layout) -> None:
+    bad = columns.invalid(_LOOSE)
+    if not bad.any():
+        return
+    positions = np.flatnonzero(bad)
+    cases = columns.case[positions]
+    first = np.ones(positions.size, dtype=np.bool_)
+    first[1:] = cases[1:] != cases[:-1]
+    candidates = positions[first]
+    j = int(candidates[np.argmin(layout.event_rows[candidates])])
+    row = int(layout.event_rows[j])
+    c = int(columns.case[j])
+    table_of = transitions(_LOOSE)
+    status = Status.REPORTED
+    for k in range(int(layout.starts[c]), j):
+        status = table_of[status][_KINDS[int(columns.kind[k])]]
+    kind = _KINDS[int(columns.kind[j])]
+    before = columns.at[j - 1] if j > layout.starts[c] else columns.reported_at[c]
+    case_id = columns.ids[c]
+    if kind not in table_of[status]:
+        allowed = ", ".join(k.value for k in EventKind if k in table_of[status]) or "none"
+        raise table.error(
+            row,
+            "event",
+            f"case {case_id}: {kind.value} ({kind.chinese}) is not allowed in state "
+            f"{status.value} ({status.chinese}); allowed: {allowed}",
+            "give the case's events in order (see the transition table in docs/cases.md)",
+        )
+    if columns.at[j] < before:
+        raise table.error(
+            row,
+            "at",
+            f"case {case_id}: {kind.value} is earlier than the event (or report) before it",
+            "events never go back in time; give them in order",
+        )
+    dispatch = kind is EventKind.DISPATCH
+    if (columns.event_department[j] >= 0) != dispatch:
+        message = (
+            "a dispatch event needs the department dispatched to"
+            if dispatch
+            else f"only a dispatch event names a department, not {kind.value}"
+        )
+        raise table.error(row, "department", message, "fill department on dispatch rows only")
+    extend = kind is EventKind.EXTEND
+    if (columns.extension_unit[j] >= 0) != extend:
+        message = (
+            "an extend event needs the approved extension"
+            if extend
+            else f"only an extend event carries an extension, not {kind.value}"
+        )
+        raise table.error(
+            row, "extension", message, "fill extension (e.g. '5 working days') on extend rows"
+        )
+    raise table.error(
+        row,
+        "outcome",
+        f"an enforcement outcome is recorded on handle or close, not {kind.value}",
+        "move the outcome to the handle (处置反馈) event",
+    )
+
+
+def cases_from_table(table: Table, columns: CaseColumns, layout: Layout) -> tuple[Case, ...]:
+    """The :class:`Case` values of a checked table; each time keeps its file's offset."""
+    at_text = table.column("at").text
+    parse = _dt.datetime.fromisoformat
+    limits: dict[tuple[int, int], TimeLimit] = {}
+    out: list[Case] = []
+    for c in range(columns.n_cases):
+        row = int(layout.report_rows[c])
+        history: list[CaseEvent] = []
+        for j in range(int(layout.starts[c]), int(layout.starts[c + 1])):
+            unit = int(columns.extension_unit[j])
+            extension = None
+            if unit >= 0:
+                key = (int(columns.extension_min[j]), unit)
+                extension = limits.get(key)
+                if extension is None:
+                    extension = limits[key] = _limit(*key)
+            dep, act, outc, note = (
+                int(columns.event_department[j]),
+                int(columns.actor[j]),
+                int(columns.outcome[j]),
+                int(columns.note[j]),
+            )
+            history.append(
+                CaseEvent(
+                    _KINDS[int(columns.kind[j])],
+                    parse(at_text(int(layout.event_rows[j]))),
+                    actor=None if act < 0 else columns.actors[act],
+                    department=None if dep < 0 else columns.departments[dep],
+                    extension=extension,
+                    outcome=None if outc < 0 else CaseColumns.OUTCOMES[outc],
+                    note="" if note < 0 else columns.notes[note],
+                )
+            )
+        seg, zone = int(columns.segment[c]), int(columns.zone[c])
+        try:
+            case = Case(
+                id=columns.ids[c],
+                category=columns.categories[int(columns.category[c])],
+                grid=columns.grids[int(columns.grid[c])],
+                source=CaseColumns.SOURCES[int(columns.source[c])],
+                urgency=CaseColumns.URGENCIES[int(columns.urgency[c])],
+                reported_at=parse(at_text(row)),
+                segment=None if seg < 0 else columns.segments[seg],
+                zone=None if zone < 0 else CaseColumns.ZONES[zone],
+                history=tuple(history),
+            )
+        except UrbangovError as exc:  # pragma: no cover - the column checks come first
+            raise table.error(row, exc.field or "case_id", exc.message, exc.hint) from None
+        out.append(case)
+    return tuple(out)
+
+
+def _limit(minutes: int, unit: int) -> TimeLimit:
+    u = _UNITS[unit]
+    return TimeLimit(Decimal(minutes) / _PER[u], u)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def table_from_cases(cases: Sequence[Case]) -> list[list[str]]:
+    """The columns (in :data:`COLUMNS` order) of a log holding ``cases``."""
+    seen: set[str] = set()
+    rows: list[tuple[str, ...]] = []
+    for case in cases:
+        if case.id in seen:
+            raise CaseLogError(
+                f"two cases have the id {case.id!r}",
+                field="case_id",
+                hint="give each case its own id (a log keys events by case id)",
+            )
+        seen.add(case.id)
+        rows.append(
+            (case.id, REPORT, case.reported_at.isoformat(), "", "", "", "", "",
+             case.category, case.grid, case.segment or "", case.source.value,
+             case.urgency.value, "" if case.zone is None else case.zone.value)
+        )  # fmt: skip
+        for e in case.history:
+            rows.append(
+                (case.id, e.kind.value, e.at.isoformat(), e.actor or "", e.department or "",
+                 "" if e.extension is None else str(e.extension),
+                 "" if e.outcome is None else e.outcome.value, e.note,
+                 "", "", "", "", "", "")
+            )  # fmt: skip
+    if not rows:
+        return [[] for _ in COLUMNS]
+    return [list(col) for col in zip(*rows, strict=True)]
+
+
+def table_from_columns(columns: CaseColumns, zone: _dt.tzinfo) -> list[list[str]]:
+    """The columns (in :data:`COLUMNS` order) of a log holding ``columns``, times in
+    ``zone``."""
+    for name in ("ids", "categories", "grids", "segments", "departments", "actors", "notes"):
+        if "" in getattr(columns, name):
+            raise CaseLogError(
+                "an empty string in the lookup would read back as none",
+                field=name,
+                hint="use -1 codes for none instead of an empty string",
+            )
+    for name in ("at", "reported_at"):
+        if (getattr(columns, name).view(np.int64) % 1000).any():
+            raise CaseLogError(
+                "an instant is not a whole microsecond; the log would lose it",
+                field=name,
+                hint="round the times to microseconds before writing",
+            )
+    n, m = columns.n_cases, columns.n_events
+    starts = np.searchsorted(columns.case, np.arange(n))
+    report_pos = np.arange(n) + starts
+    event_pos = np.arange(m) + columns.case + 1
+    total = n + m
+
+    def fill(on_reports: Any, on_events: Any) -> list[str]:
+        out = np.full(total, "", dtype=object)
+        if on_reports is not None:
+            out[report_pos] = on_reports
+        if on_events is not None:
+            out[event_pos] = on_events
+        cells: list[str] = out.tolist()
+        return cells
+
+    def look(values: Iterable[Any], codes: NDArray[Any]) -> NDArray[Any]:
+        table = np.array([*values, ""], dtype=object)
+        found: NDArray[Any] = table[codes]  # code -1 → ""
+        return found
+
+    ext = np.full(m, "", dtype=object)
+    with_ext = np.flatnonzero(columns.extension_unit >= 0)
+    if with_ext.size:
+        pairs = zip(
+            columns.extension_min[with_ext].tolist(),
+            columns.extension_unit[with_ext].tolist(),
+            strict=True,
+        )
+        texts: dict[tuple[int, int], str] = {}
+        ext[with_ext] = [texts.get(p) or texts.setdefault(p, str(_limit(*p))) for p in pairs]
+    times = format_instants(
+        np.concatenate([columns.reported_at.view(np.int64), columns.at.view(np.int64)]), zone
+    )
+    return [
+        fill(np.array(columns.ids, dtype=object), look(columns.ids, columns.case)),
+        fill(REPORT, look((k.value for k in _KINDS), columns.kind)),
+        fill(np.array(times[:n], dtype=object), np.array(times[n:], dtype=object)),
+        fill(None, look(columns.actors, columns.actor)),
+        fill(None, look(columns.departments, columns.event_department)),
+        fill(None, ext),
+        fill(None, look((o.value for o in CaseColumns.OUTCOMES), columns.outcome)),
+        fill(None, look(columns.notes, columns.note)),
+        fill(look(columns.categories, columns.category), None),
+        fill(look(columns.grids, columns.grid), None),
+        fill(look(columns.segments, columns.segment), None),
+        fill(look((s.value for s in CaseColumns.SOURCES), columns.source), None),
+        fill(look((u.value for u in CaseColumns.URGENCIES), columns.urgency), None),
+        fill(look((z.value for z in CaseColumns.ZONES), columns.zone), None),
+    ]

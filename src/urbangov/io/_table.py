@@ -1,0 +1,434 @@
+"""Case logs as tables of text: CSV, JSON Lines and Parquet files (private).
+
+Used by :mod:`urbangov.io`. A :class:`Table` is the file's columns as lists of ``str``
+(``""`` for an empty field) with the file name and a way back from a row to its line.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io as _stdio
+import json
+from collections.abc import Callable, Sequence
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from urbangov._internal.documents import write_text
+from urbangov.errors import CaseLogError, MissingExtraError
+from urbangov.io._cells import ByteColumn, Column, TextColumn, split_csv
+
+__all__ = [
+    "COLUMNS",
+    "EVENT_COLUMNS",
+    "REPORT_COLUMNS",
+    "REQUIRED",
+    "Table",
+    "read_table",
+    "write_table",
+]
+
+#: The columns of a case log, in the order urbangov writes them.
+COLUMNS: tuple[str, ...] = (
+    "case_id",
+    "event",
+    "at",
+    "actor",
+    "department",
+    "extension",
+    "outcome",
+    "note",
+    "category",
+    "grid",
+    "segment",
+    "source",
+    "urgency",
+    "zone",
+)
+#: Columns filled only on ``report`` rows (the case's attributes).
+REPORT_COLUMNS: tuple[str, ...] = ("category", "grid", "segment", "source", "urgency", "zone")
+#: Columns filled only on event rows.
+EVENT_COLUMNS: tuple[str, ...] = ("actor", "department", "extension", "outcome", "note")
+#: Columns every file must have.
+REQUIRED: tuple[str, ...] = ("case_id", "event", "at", "category", "grid", "source", "urgency")
+
+FORMATS = ("csv", "jsonl", "parquet")
+_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+
+
+@attrs.frozen
+class Table:
+    """The columns of a log file as text cells, ``""`` for an empty field."""
+
+    file: str
+    columns: dict[str, Column]
+    n: int
+    line_of: Callable[[int], int]  # row index → line (CSV, JSON Lines) or row number
+
+    def error(self, row: int, field: str, message: str, hint: str | None = None) -> CaseLogError:
+        """A :class:`CaseLogError` for ``row`` and ``field``."""
+        return CaseLogError(message, field=field, file=self.file, line=self.line_of(row), hint=hint)
+
+    def column(self, name: str) -> Column:
+        """The column ``name`` (all empty when the file has no such column)."""
+        found = self.columns.get(name)
+        return found if found is not None else TextColumn([""] * self.n)
+
+
+def format_of(path: str | Path, format: str | None) -> str:
+    """The log format: ``format`` if given, else from the file's suffix."""
+    if format is not None:
+        if format not in FORMATS:
+            raise CaseLogError(
+                f"{format!r} is not a log format",
+                field="format",
+                hint="use one of " + ", ".join(FORMATS),
+            )
+        return format
+    found = _SUFFIXES.get(Path(path).suffix.lower())
+    if found is None:
+        raise CaseLogError(
+            f"cannot tell the log format from the suffix {Path(path).suffix!r}",
+            field="format",
+            file=str(path),
+            hint="name the file .csv, .jsonl or .parquet, or pass format=",
+        )
+    return found
+
+
+def _decode(path: str | Path) -> tuple[bytes, str]:
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise CaseLogError(f"cannot read the file: {exc.strerror or exc}", file=file) from exc
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a byte-order mark (spreadsheets write one) is not data
+    try:
+        return raw, raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        before = raw[start : exc.start].decode("utf-8", errors="replace")
+        raise CaseLogError(
+            f"the file is not valid UTF-8 (byte {raw[exc.start]:#04x})",
+            field=_field_at(raw, before),
+            file=file,
+            line=line,
+            hint="save the log as UTF-8",
+        ) from None
+
+
+def _field_at(raw: bytes, before: str) -> str | None:
+    """The column a bad byte falls in, from the header and the text before it."""
+    if before.lstrip().startswith("{"):  # JSON Lines: the last key before the byte
+        return before.rsplit('":', 1)[0].rsplit('"', 1)[-1] if '":' in before else None
+    header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
+    names = next(csv.reader([header]), [])
+    try:
+        index = len(next(csv.reader([before + "x"]))) - 1
+    except csv.Error:
+        return None
+    return names[index] if 0 <= index < len(names) else None
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_table(path: str | Path, format: str, allow_unknown: bool) -> Table:
+    """Read a log file into a :class:`Table` (header and cell checks only)."""
+    if format == "parquet":
+        return _read_parquet(path, allow_unknown)
+    raw, text = _decode(path)
+    if format == "jsonl":
+        return _read_jsonl(text, str(path), allow_unknown)
+    return _read_csv(raw, text, str(path), allow_unknown)
+
+
+def _check_header(names: Sequence[str], file: str, allow_unknown: bool) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise CaseLogError(
+                f"the column {name!r} appears twice",
+                field=name,
+                file=file,
+                line=1,
+                hint="keep one column of each name",
+            )
+        seen.add(name)
+        if name not in COLUMNS and not allow_unknown:
+            raise CaseLogError(
+                f"unknown column {name!r}",
+                field=name,
+                file=file,
+                line=1,
+                hint="the columns are " + ", ".join(COLUMNS) + " (pass allow_unknown_columns="
+                "True to ignore others)",
+            )
+    for name in REQUIRED:
+        if name not in seen:
+            raise CaseLogError(
+                f"the required column {name!r} is missing",
+                field=name,
+                file=file,
+                line=1,
+                hint="the header needs " + ", ".join(REQUIRED),
+            )
+
+
+def _read_csv(raw: bytes, text: str, file: str, allow_unknown: bool) -> Table:
+    if not text or text.isspace():
+        raise CaseLogError(
+            "the file is empty",
+            field="header",
+            file=file,
+            line=1,
+            hint="a case log starts with a header line: " + ",".join(COLUMNS),
+        )
+    header_end = raw.find(b"\n")
+    header_end = len(raw) if header_end < 0 else header_end
+    header_line = raw[:header_end].decode("utf-8")
+    if '"' not in header_line and "\r" not in header_line:
+        header = header_line.split(",")
+        _check_header(header, file, allow_unknown)
+        split = split_csv(raw, header_end, len(header))
+        if split is not None:  # the fast path: no Python string per cell
+            buf, starts, lengths = split
+            columns: dict[str, Column] = {
+                name: ByteColumn(buf, starts[k], lengths[k])
+                for k, name in enumerate(header)
+                if name in COLUMNS
+            }
+            return Table(file, columns, len(starts[0]), lambda row: row + 2)
+    reader = csv.reader(_stdio.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+        rows = list(reader)
+    except csv.Error as exc:
+        raise CaseLogError(
+            f"not valid CSV: {exc}",
+            file=file,
+            line=reader.line_num,
+            hint="quote fields that hold commas, quotes or line breaks",
+        ) from None
+    _check_header(header, file, allow_unknown)
+    first_lines: list[int] = []
+
+    def line_of(row: int) -> int:
+        if not first_lines:  # only when reporting an error: a second pass for the lines
+            again = csv.reader(_stdio.StringIO(text, newline=""))
+            next(again)
+            last = again.line_num
+            for _ in again:
+                first_lines.append(last + 1)
+                last = again.line_num
+        return first_lines[row] if row < len(first_lines) else last_line
+
+    last_line = text.count("\n") + 1
+    width = len(header)
+    if any(len(r) != width for r in rows):
+        i = next(i for i, r in enumerate(rows) if len(r) != width)
+        problem = "is empty" if not rows[i] else f"has {len(rows[i])} fields, not {width}"
+        raise CaseLogError(
+            f"the row {problem}",
+            field=header[min(len(rows[i]), width - 1)] if rows[i] else "case_id",
+            file=file,
+            line=line_of(i),
+            hint="give every row one field per header column (no blank lines)",
+        )
+    cells = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    text_columns: dict[str, Column] = {
+        name: TextColumn(col) for name, col in zip(header, cells, strict=True) if name in COLUMNS
+    }
+    return Table(file, text_columns, len(rows), line_of)
+
+
+def _read_jsonl(text: str, file: str, allow_unknown: bool) -> Table:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    n = len(lines)
+    fast = _jsonl_fast(lines, allow_unknown)
+    seen = fast if fast is not None else _jsonl_checked(lines, file, allow_unknown)
+    columns: dict[str, Column] = {name: TextColumn(col) for name, col in seen.items()}
+    return Table(file, columns, n, lambda row: row + 1)
+
+
+def _jsonl_fast(lines: list[str], allow_unknown: bool) -> dict[str, list[str]] | None:
+    """The columns of a well-formed JSON Lines log, parsed in one call (``None``: let
+    :func:`_jsonl_checked` find the problem)."""
+    try:
+        records = json.loads("[" + ",".join(lines) + "]")
+    except json.JSONDecodeError:
+        return None
+    if len(records) != len(lines) or not all(type(r) is dict for r in records):
+        return None
+    keys = set().union(*records)
+    if not allow_unknown and not keys <= set(COLUMNS):
+        return None
+    seen: dict[str, list[str]] = {}
+    for name in COLUMNS:
+        if name not in keys:
+            continue
+        values = list(map(dict.get, records, repeat(name), repeat("")))
+        kinds = set(map(type, values))
+        if not kinds <= {str, type(None)}:
+            return None
+        seen[name] = ["" if v is None else v for v in values] if type(None) in kinds else values
+    return seen
+
+
+def _jsonl_checked(lines: list[str], file: str, allow_unknown: bool) -> dict[str, list[str]]:
+    """The columns of a JSON Lines log, line by line, raising for the first bad line."""
+    seen: dict[str, list[str]] = {}
+    for i, line in enumerate(lines):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CaseLogError(
+                f"not a JSON object: {exc.msg}",
+                file=file,
+                line=i + 1,
+                hint="write one JSON object per line (no blank lines)",
+            ) from None
+        if not isinstance(record, dict):
+            raise CaseLogError("not a JSON object", file=file, line=i + 1)
+        for key, value in record.items():
+            if key not in COLUMNS:
+                if allow_unknown:
+                    continue
+                raise CaseLogError(
+                    f"unknown key {key!r}",
+                    field=key,
+                    file=file,
+                    line=i + 1,
+                    hint="the keys are " + ", ".join(COLUMNS) + " (pass allow_unknown_columns="
+                    "True to ignore others)",
+                )
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                raise CaseLogError(
+                    f"{value!r} is not a string",
+                    field=key,
+                    file=file,
+                    line=i + 1,
+                    hint="write every value as a JSON string (or null)",
+                )
+            column = seen.get(key)
+            if column is None:
+                column = seen[key] = [""] * len(lines)
+            column[i] = value
+    return seen
+
+
+def _pyarrow() -> tuple[Any, Any]:
+    try:
+        pa = importlib.import_module("pyarrow")
+        pq = importlib.import_module("pyarrow.parquet")
+    except ImportError as exc:
+        raise MissingExtraError(
+            "Parquet case logs need pyarrow, which is in the 'parquet' extra",
+            field="format",
+            hint="install it with: pip install 'urbangov[parquet]'",
+        ) from exc
+    return pa, pq
+
+
+def _read_parquet(path: str | Path, allow_unknown: bool) -> Table:
+    pa, pq = _pyarrow()
+    file = str(path)
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise CaseLogError(f"cannot read the Parquet file: {exc}", file=file) from None
+    _check_header(table.column_names, file, allow_unknown)
+    columns: dict[str, Column] = {}
+    for name in table.column_names:
+        if name not in COLUMNS:
+            continue
+        column = table.column(name)
+        kind = column.type
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)) and not (
+            pa.types.is_null(kind)
+        ):
+            raise CaseLogError(
+                f"the column has type {column.type}, not string",
+                field=name,
+                file=file,
+                hint="store every column of a case log as strings",
+            )
+        columns[name] = _arrow_cells(pa, column)
+    return Table(file, columns, table.num_rows, lambda row: row + 1)
+
+
+def _arrow_cells(pa: Any, column: Any) -> Column:
+    """A string column of an Arrow table as a :class:`ByteColumn` over its own buffers
+    (no Python string per cell); nulls read as empty."""
+    n = len(column)
+    if pa.types.is_null(column.type):
+        return TextColumn([""] * n)
+    array = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    _, offsets_buf, data_buf = array.buffers()
+    wide = pa.types.is_large_string(array.type)
+    raw_offsets = np.frombuffer(offsets_buf, dtype=np.int64 if wide else np.int32)
+    offsets: NDArray[np.int64] = raw_offsets[array.offset : array.offset + n + 1].astype(np.int64)
+    data = np.zeros(0, dtype=np.uint8) if data_buf is None else np.frombuffer(data_buf, np.uint8)
+    if (data == 0).any():  # a NUL character: keep exact strings
+        return TextColumn(["" if v is None else v for v in array.to_pylist()])
+    length = np.diff(offsets)
+    if array.null_count:
+        length[~array.is_valid().to_numpy(zero_copy_only=False)] = 0
+    return ByteColumn(data, offsets[:-1].copy(), length)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_table(path: str | Path, format: str, columns: Sequence[Sequence[str]]) -> None:
+    """Write columns (in :data:`COLUMNS` order, all the same length) to a log file."""
+    if format == "parquet":
+        pa, pq = _pyarrow()
+        table = pa.table(
+            {name: pa.array(col, pa.string()) for name, col in zip(COLUMNS, columns, strict=True)}
+        )
+        pq.write_table(table, path, compression="zstd")
+        return
+    write_text(path, render(format, columns))
+
+
+def render(format: str, columns: Sequence[Sequence[str]]) -> str:
+    """The text of a CSV or JSON Lines log."""
+    rows = zip(*columns, strict=True)
+    if format == "jsonl":
+        return "".join(
+            json.dumps(
+                {k: v for k, v in zip(COLUMNS, row, strict=True) if v},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            + "\n"
+            for row in rows
+        )
+    buffer = _stdio.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    if any("\r" in "".join(col) for col in columns):
+        # the csv module does not quote a lone carriage return with "\n" line ends
+        for row in rows:
+            buffer.write(",".join(_quoted(v) for v in row) + "\n")
+    else:
+        writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _quoted(value: str) -> str:
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value

@@ -1,0 +1,536 @@
+"""KPIs of digital city management (数字城管考核指标): counts, the standard rates, tables.
+
+Private: :mod:`urbangov.kpi` re-exports the public names.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from urbangov._internal.instants import aware
+from urbangov.cases import Case, CaseColumns, EventKind
+from urbangov.errors import KpiError, MissingExtraError
+from urbangov.hierarchy import Hierarchy
+from urbangov.kpi._batch import (
+    GroupSpec,
+    count_matrix,
+    group_codes,
+    period_edges,
+)
+from urbangov.kpi._values import (
+    FIELDS,
+    CaseTimes,
+    HasKpi,
+    KpiCounts,
+    KpiRules,
+    _rules_of,
+    closure_rate,
+    dispatch_rate,
+    extension_rate,
+    filing_rate,
+    on_time_rate,
+    percent,
+    rework_rate,
+    to_ns,
+)
+
+__all__ = [
+    "FIELDS",
+    "CaseTimes",
+    "HasKpi",
+    "KpiCounts",
+    "KpiRules",
+    "KpiTable",
+    "case_counts",
+    "closure_rate",
+    "counts",
+    "counts_from_columns",
+    "dispatch_rate",
+    "extension_rate",
+    "filing_rate",
+    "on_time_rate",
+    "percent",
+    "rework_rate",
+]
+
+
+_ZERO = KpiCounts()
+_DEFAULT_RULES = KpiRules()
+
+# --------------------------------------------------------------------------- scalar path
+
+
+def _period(start: object, end: object) -> tuple[_dt.datetime, _dt.datetime]:
+    s, e = aware(start, "start"), aware(end, "end")
+    if not s < e:
+        raise KpiError(f"the period ends ({e}) before it starts", field="end", hint="end > start")
+    return s, e
+
+
+DueAt = Callable[[Case], "_dt.datetime | None"] | Mapping[str, "_dt.datetime | None"]
+
+
+def _deadline_of(
+    due_at: DueAt | None, deadlines: object, calendar: object
+) -> Callable[[Case], _dt.datetime | None]:
+    if due_at is not None and deadlines is not None:
+        raise KpiError(
+            "both due_at and deadlines are given", field="due_at", hint="give one of them"
+        )
+    if due_at is None:
+        if deadlines is None or calendar is None:
+            raise KpiError(
+                "no deadlines: cannot count due (应结案) cases",
+                field="due_at",
+                hint="give due_at= (a function or a mapping of case id to deadline), "
+                "or deadlines= (DeadlineRules or a Policy) and calendar=",
+            )
+        module: Any = importlib.import_module("urbangov.deadlines")
+
+        def computed(case: Case) -> _dt.datetime | None:
+            result: _dt.datetime | None = module.due_at(case, deadlines, calendar)
+            return result
+
+        return computed
+    if isinstance(due_at, Mapping):
+        table = due_at
+
+        def looked_up(case: Case) -> _dt.datetime | None:
+            if case.id in table:
+                return table[case.id]
+            if case.dispatched_at is not None:
+                raise KpiError(
+                    f"case {case.id} was dispatched but has no deadline in due_at",
+                    field=f"due_at[{case.id!r}]",
+                    hint="give every dispatched case its deadline (None: no deadline)",
+                )
+            return None
+
+        return looked_up
+    if callable(due_at):
+        return due_at
+    raise KpiError(
+        f"{type(due_at).__name__} is neither a function nor a mapping",
+        field="due_at",
+        hint="give a function Case -> datetime | None or a mapping case id -> deadline",
+    )
+
+
+def _first_at(case: Case, kind: EventKind) -> _dt.datetime | None:
+    for event in case.history:
+        if event.kind is kind:
+            return event.at
+    return None
+
+
+def _has_before(case: Case, kind: EventKind, end: _dt.datetime) -> bool:
+    return any(e.kind is kind and e.at < end for e in case.history)
+
+
+def _suspended_at(case: Case, end: _dt.datetime) -> bool:
+    last = None
+    for event in case.history:
+        if event.at >= end:
+            break
+        last = event.kind
+    return last is EventKind.SUSPEND
+
+
+def case_counts(
+    case: Case,
+    start: _dt.datetime,
+    end: _dt.datetime,
+    deadline: _dt.datetime | None,
+    rules: KpiRules = _DEFAULT_RULES,
+) -> KpiCounts:
+    """The counts one case contributes to the period ``[start, end)`` (the reference rule).
+
+    Parameters
+    ----------
+    case
+        The case.
+    start, end
+        The period, aware.
+    deadline
+        The case's deadline (``None``: none, e.g. never dispatched).
+    rules
+        :class:`KpiRules`.
+
+    Examples
+    --------
+    >>> from zoneinfo import ZoneInfo
+    >>> from urbangov.cases import CaseEvent
+    >>> t = _dt.datetime(2024, 5, 6, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    >>> steps = [CaseEvent(k, t) for k in ("accept", "file")]
+    >>> steps.append(CaseEvent("dispatch", t, department="street"))
+    >>> case = Case.new("A1", "暴露垃圾", "320102001001001", reported_at=t, history=steps)
+    >>> day = _dt.timedelta(days=1)
+    >>> c = case_counts(case, t, t + day, deadline=t + day / 2)
+    >>> c.received, c.due, c.closed, c.overdue
+    (1, 1, 0, 1)
+    """
+
+    s, e = _period(start, end)
+    if deadline is not None:
+        aware(deadline, f"due_at[{case.id!r}]")
+    return KpiCounts(**_case_values(case, s, e, deadline, rules))
+
+
+def _case_values(
+    case: Case,
+    start: _dt.datetime,
+    end: _dt.datetime,
+    deadline: _dt.datetime | None,
+    rules: KpiRules,
+) -> dict[str, int]:
+    def within(at: _dt.datetime | None) -> int:
+        return int(at is not None and start <= at < end)
+
+    values = {
+        "received": within(case.accepted_at),
+        "filed": within(case.filed_at),
+        "dispatched": within(case.dispatched_at),
+        "voided": within(_first_at(case, EventKind.VOID)),
+    }
+    due = bool(within(deadline))
+    if due and rules.exclude_suspended_from_due and _suspended_at(case, end):
+        due = False
+    if due:
+        assert deadline is not None
+        closed_at = case.closed_at
+        on_time = closed_at is not None and closed_at <= deadline
+        values |= {
+            "due": 1,
+            "closed": int(closed_at is not None and closed_at < end),
+            "closed_on_time": int(on_time),
+            "reworked": int(_has_before(case, EventKind.VERIFY_FAIL, end)),
+            "extended": int(_has_before(case, EventKind.EXTEND, end)),
+            "suspended": int(_has_before(case, EventKind.SUSPEND, end)),
+            "overdue": int(not on_time),
+        }
+    return values
+
+
+def counts(
+    cases: Iterable[Case],
+    start: _dt.datetime,
+    end: _dt.datetime,
+    *,
+    due_at: DueAt | None = None,
+    deadlines: object = None,
+    calendar: object = None,
+    rules: KpiRules | HasKpi = _DEFAULT_RULES,
+) -> KpiCounts:
+    """The KPI counts of ``cases`` for the period ``[start, end)`` (the scalar path).
+
+    Parameters
+    ----------
+    cases
+        The cases (any iterable of :class:`~urbangov.cases.Case`).
+    start, end
+        The period, aware datetimes, half-open.
+    due_at
+        Each case's deadline: a function ``Case -> datetime | None`` or a mapping from
+        case id to deadline (a dispatched case missing from it is an error).
+    deadlines, calendar
+        Instead of ``due_at``: ``DeadlineRules`` (or a Policy) and a ``WorkCalendar``;
+        the deadline is ``urbangov.deadlines.due_at(case, deadlines, calendar)``.
+    rules
+        :class:`KpiRules` or a Policy (resolved at the start date).
+
+    Returns
+    -------
+    KpiCounts
+
+    Raises
+    ------
+    KpiError
+        If no deadline source is given, or the period is empty.
+    NaiveDatetimeError
+        If ``start``, ``end`` or a deadline has no time zone.
+
+    Examples
+    --------
+    >>> from zoneinfo import ZoneInfo
+    >>> from urbangov.cases import CaseEvent
+    >>> t = _dt.datetime(2024, 5, 6, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    >>> h = _dt.timedelta(hours=1)
+    >>> steps = [CaseEvent("accept", t), CaseEvent("file", t + h),
+    ...          CaseEvent("dispatch", t + h, department="street"),
+    ...          CaseEvent("handle", t + 2 * h), CaseEvent("verify_pass", t + 3 * h),
+    ...          CaseEvent("close", t + 3 * h)]
+    >>> case = Case.new("A1", "暴露垃圾", "320102001001001", reported_at=t, history=steps)
+    >>> c = counts([case], t, t + 24 * h, due_at={"A1": t + 5 * h})
+    >>> c.due, c.closed, c.closed_on_time, percent(on_time_rate(c))
+    (1, 1, 1, Decimal('100.00'))
+    """
+    s, e = _period(start, end)
+    deadline_of = _deadline_of(due_at, deadlines, calendar)
+    section = _rules_of(rules, s.date())
+    total = dict.fromkeys(FIELDS, 0)
+    for case in cases:
+        if not isinstance(case, Case):
+            raise KpiError(f"{case!r} is not a Case", field="cases", hint="give Case values")
+        deadline = deadline_of(case)
+        if deadline is not None:
+            aware(deadline, f"due_at[{case.id!r}]")
+        for name, value in _case_values(case, s, e, deadline, section).items():
+            total[name] += value
+    return KpiCounts(**total)
+
+
+# --------------------------------------------------------------------------- tables
+
+Key = Hashable
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _key_tuple(value: Iterable[Key]) -> tuple[Key, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(eq=False)
+class KpiTable:
+    """KPI counts per group key (unit, department, category, source, period…).
+
+    Rows with every count zero are left out; :meth:`get` gives all-zero counts for them.
+    A key is the value of the single grouping (``"320105001"``, ``date(2024, 5, 1)``), a
+    tuple when grouped by several, ``()`` when not grouped at all.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> table = KpiTable(("unit",), ("a", "b"), np.array([[1] + [0] * 10, [2] + [0] * 10]))
+    >>> table.get("b").received, table.get("zzz").received, table.total().received
+    (2, 0, 3)
+    """
+
+    by: tuple[str, ...] = attrs.field(converter=_names)
+    _keys: tuple[Key, ...] = attrs.field(converter=_key_tuple)
+    values: NDArray[np.int64] = attrs.field()
+    _index: dict[Key, int] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        values = np.array(self.values, dtype=np.int64)
+        if values.ndim != 2 or values.shape != (len(self._keys), len(FIELDS)):
+            raise KpiError(
+                f"values have shape {values.shape}, not ({len(self._keys)}, {len(FIELDS)})",
+                field="values",
+                hint="one row per key, one column per KpiCounts field",
+            )
+        values.setflags(write=False)
+        object.__setattr__(self, "values", values)
+        index = {k: i for i, k in enumerate(self._keys)}
+        if len(index) != len(self._keys):
+            raise KpiError("duplicate keys", field="keys", hint="give each key once")
+        object.__setattr__(self, "_index", index)
+
+    def keys(self) -> tuple[Key, ...]:
+        """The keys with a non-zero row, in grouping order."""
+        return self._keys
+
+    def get(self, key: Key) -> KpiCounts:
+        """The counts of ``key`` (all zero when it has none)."""
+        row = self._index.get(key)
+        if row is None:
+            return _ZERO
+        return KpiCounts(**dict(zip(FIELDS, self.values[row].tolist(), strict=True)))
+
+    def items(self) -> Iterator[tuple[Key, KpiCounts]]:
+        """``(key, counts)`` pairs, in key order."""
+        for key in self._keys:
+            yield key, self.get(key)
+
+    def total(self) -> KpiCounts:
+        """The counts of every row added up."""
+        sums = self.values.sum(axis=0).tolist() if len(self._keys) else [0] * len(FIELDS)
+        return KpiCounts(**dict(zip(FIELDS, sums, strict=True)))
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, KpiTable):
+            return NotImplemented
+        return (
+            self.by == other.by
+            and self._keys == other._keys
+            and np.array_equal(self.values, other.values)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_pandas(self) -> Any:
+        """A ``pandas.DataFrame``: one row per key (indexed by ``by``), the counts, and the
+        six rates as floats (NaN where the denominator is 0).
+
+        Raises
+        ------
+        MissingExtraError
+            If pandas is not installed (``pip install 'urbangov[parquet]'``).
+        """
+        try:
+            import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+        except ImportError:
+            raise MissingExtraError(
+                "pandas is not installed",
+                field="to_pandas",
+                hint="install the parquet extra: pip install 'urbangov[parquet]'",
+            ) from None
+        names = list(self.by) or ["key"]
+        if len(names) == 1:
+            index = pd.Index(list(self._keys), name=names[0], dtype=object)
+        else:
+            index = pd.MultiIndex.from_tuples(list(self._keys), names=names)
+        frame = pd.DataFrame(np.asarray(self.values), index=index, columns=list(FIELDS))
+        v = {f: frame[f].to_numpy(dtype=np.float64) for f in FIELDS}
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for name, num, den in _RATES:
+                frame[name] = np.where(v[den] > 0, v[num] / v[den], np.nan)
+        return frame
+
+
+_RATES = (
+    ("filing_rate", "filed", "received"),
+    ("dispatch_rate", "dispatched", "filed"),
+    ("closure_rate", "closed", "due"),
+    ("on_time_rate", "closed_on_time", "due"),
+    ("rework_rate", "reworked", "due"),
+    ("extension_rate", "extended", "due"),
+)
+
+
+# --------------------------------------------------------------------------- batch path
+
+
+def counts_from_columns(
+    columns: CaseColumns | CaseTimes,
+    *,
+    by: GroupSpec | Sequence[GroupSpec] = (),
+    period: str | Sequence[_dt.datetime] | None = None,
+    start: _dt.datetime | None = None,
+    end: _dt.datetime | None = None,
+    due: NDArray[Any] | None = None,
+    deadlines: object = None,
+    calendar: object = None,
+    rules: KpiRules | HasKpi = _DEFAULT_RULES,
+    hierarchy: Hierarchy | None = None,
+    tz: str | _dt.tzinfo = "Asia/Shanghai",
+) -> KpiTable:
+    """KPI counts of many cases, grouped, with numpy (no Python loop per case).
+
+    Equal to :func:`counts` over each group's cases and each period.
+
+    Parameters
+    ----------
+    columns
+        :class:`~urbangov.cases.CaseColumns` (or :class:`CaseTimes` built from them).
+    by
+        What to group by, one or several of: ``"grid"``, ``"category"``, ``"source"``,
+        ``"urgency"``, ``"zone"``, ``"segment"``, ``"department"`` (the department of the
+        case's last dispatch), ``"period"``; a :class:`~urbangov.vocabulary.Level` or
+        level name (``"street"``, ``"社区"``) with ``hierarchy`` (each case's grid mapped
+        to its territory at that level); or a per-case array of keys.
+    period
+        ``"day"``, ``"week"`` (Monday to Sunday), ``"month"`` or ``"year"`` in ``tz``
+        (keyed by the period's first date), or explicit bin edges (aware datetimes,
+        increasing; keyed by each bin's start). The periods are added to the key (last,
+        unless ``"period"`` is placed in ``by``). ``None``: one period ``[start, end)``.
+    start, end
+        The whole period (required when ``period`` is ``None``; with a named period they
+        clip the range, which otherwise runs from the earliest to the latest instant).
+    due
+        Per-case deadlines (``datetime64[ns]`` UTC, NaT: none), e.g. from
+        ``deadlines.due_at_batch``; or give ``deadlines`` and ``calendar`` instead.
+    rules
+        :class:`KpiRules` or a Policy (resolved at the first period's start).
+    hierarchy
+        The hierarchy for grouping by a level.
+    tz
+        The zone in which named periods start.
+
+    Returns
+    -------
+    KpiTable
+
+    Examples
+    --------
+    >>> from zoneinfo import ZoneInfo
+    >>> from urbangov.cases import CaseEvent
+    >>> t = _dt.datetime(2024, 5, 6, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    >>> steps = [CaseEvent("accept", t), CaseEvent("file", t),
+    ...          CaseEvent("dispatch", t, department="street")]
+    >>> case = Case.new("A1", "暴露垃圾", "320102001001001", reported_at=t, history=steps)
+    >>> cols = CaseColumns.from_cases([case])
+    >>> due = np.array([np.datetime64("2024-05-07T01:00", "ns")])
+    >>> table = counts_from_columns(cols, by="grid", period="month", due=due)
+    >>> table.keys()
+    (('320102001001001', datetime.date(2024, 5, 1)),)
+    >>> deadline = {"A1": t.replace(day=7)}
+    >>> table.total() == counts([case], t, t + _dt.timedelta(days=2), due_at=deadline)
+    True
+    """
+    if isinstance(columns, CaseColumns):
+        times = CaseTimes.from_columns(columns)
+        if due is None:
+            due = _batch_due(columns, deadlines, calendar)
+        elif deadlines is not None:
+            raise KpiError("both due and deadlines are given", field="due", hint="give one")
+    elif isinstance(columns, CaseTimes):
+        times = columns
+        if due is None:
+            raise KpiError(
+                "no deadlines for CaseTimes",
+                field="due",
+                hint="give due= (datetime64[ns] per case), e.g. deadlines.due_at_batch(...)",
+            )
+    else:
+        raise KpiError(
+            f"{type(columns).__name__} is not CaseColumns",
+            field="columns",
+            hint="give CaseColumns (urbangov.cases) or CaseTimes",
+        )
+    due_ns = to_ns(due, times.n_cases, "due")
+    edges, labels, first = period_edges(times, due_ns, period, start, end, tz)
+    section = _rules_of(rules, first)
+    names, codes, sizes, component_labels = group_codes(times, by, hierarchy, period is not None)
+    matrix, keys = count_matrix(
+        times,
+        due_ns,
+        codes,
+        sizes,
+        component_labels,
+        edges,
+        labels,
+        section.exclude_suspended_from_due,
+    )
+    return KpiTable(names, keys, matrix)
+
+
+def _batch_due(columns: CaseColumns, deadlines: object, calendar: object) -> NDArray[Any]:
+    if deadlines is None or calendar is None:
+        raise KpiError(
+            "no deadlines: cannot count due (应结案) cases",
+            field="due",
+            hint="give due= (datetime64[ns] UTC per case, NaT: none), or deadlines= "
+            "(DeadlineRules or a Policy) and calendar=",
+        )
+    module: Any = importlib.import_module("urbangov.deadlines")
+    result: NDArray[Any] = module.due_at_batch(columns, deadlines, calendar)
+    return result

@@ -1,0 +1,357 @@
+"""The organisation: departments, people, committees, the enforcement chain, pairings,
+contracts, frontage duties and the duty matrix (RULES.md §1–2).
+
+Private: :mod:`urbangov.org` re-exports the public names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from urbangov.errors import OrganisationError
+from urbangov.hierarchy import Hierarchy, Unit
+from urbangov.org import _checks as _org_checks
+from urbangov.org import _files as _org_files
+from urbangov.org._duty import (
+    BoundDutyMatrix,
+    DutyMatrix,
+    DutyRule,
+    Party,
+    ResolvedDuty,
+    combine,
+    parse_party,
+    party_to_text,
+)
+from urbangov.org._parts import (
+    Committee,
+    CommitteeKind,
+    Contract,
+    Department,
+    DepartmentKind,
+    Frontage,
+    Pairing,
+    PairingKind,
+    Person,
+    Role,
+    Sector,
+)
+from urbangov.vocabulary import Domain, Level
+
+__all__ = [
+    "BoundDutyMatrix",
+    "City",
+    "Committee",
+    "CommitteeKind",
+    "Contract",
+    "Department",
+    "DepartmentKind",
+    "DutyMatrix",
+    "DutyRule",
+    "Frontage",
+    "Organisation",
+    "Pairing",
+    "PairingKind",
+    "Party",
+    "Person",
+    "ResolvedDuty",
+    "Role",
+    "Sector",
+    "load_city",
+    "merge_organisation_file",
+    "parse_party",
+    "party_to_text",
+]
+
+
+# ---------------------------------------------------------------- the whole
+def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+def _matrix(value: DutyMatrix | Iterable[DutyRule]) -> DutyMatrix:
+    if isinstance(value, DutyMatrix):
+        return value
+    return DutyMatrix(value)
+
+
+@attrs.frozen(eq=False, repr=False)
+class _OrgIndex:
+    by_code: dict[str, object]
+    heads: dict[str, Person]
+    staff: dict[str, tuple[Person, ...]]
+    members_of: dict[str, tuple[Person, ...]]
+
+
+@attrs.frozen(cache_hash=True, repr=False)
+class Organisation:
+    """The accountability structure of a city: a frozen value.
+
+    Every part is a tuple in the order given (files round-trip exactly). Construction
+    checks what can be checked without a hierarchy: codes unique across departments,
+    persons, sectors, committees, contracts and frontages; references between them;
+    department parents acyclic; the enforcement chain's shape (a squadron under a
+    brigade, a team under a squadron); one head per unit; 监管分离 (a committee's
+    management and assessment groups sit in different departments); duty-rule parties
+    are departments. :class:`City` adds the checks against the hierarchy.
+
+    Raises
+    ------
+    OrganisationError
+        Naming the offending field; with several problems, all are listed.
+    """
+
+    departments: tuple[Department, ...] = attrs.field(default=(), converter=_tuple)
+    persons: tuple[Person, ...] = attrs.field(default=(), converter=_tuple)
+    sectors: tuple[Sector, ...] = attrs.field(default=(), converter=_tuple)
+    committees: tuple[Committee, ...] = attrs.field(default=(), converter=_tuple)
+    pairings: tuple[Pairing, ...] = attrs.field(default=(), converter=_tuple)
+    contracts: tuple[Contract, ...] = attrs.field(default=(), converter=_tuple)
+    frontages: tuple[Frontage, ...] = attrs.field(default=(), converter=_tuple)
+    duties: DutyMatrix = attrs.field(factory=DutyMatrix, converter=_matrix)
+    name: str = ""
+    note: str = ""
+    _index: _OrgIndex = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        problems = _org_checks.internal_problems(self)
+        if problems:
+            raise combine(problems)
+        object.__setattr__(self, "_index", _org_checks.build_index(self, _OrgIndex))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        fields = {f.name: getattr(self, f.name) for f in attrs.fields(type(self)) if f.init}
+        return (_restore_org, (fields,))
+
+    def __repr__(self) -> str:
+        return (
+            f"<Organisation departments={len(self.departments)} persons={len(self.persons)} "
+            f"committees={len(self.committees)} duties={len(self.duties)}>"
+        )
+
+    # ------------------------------------------------------------ queries
+    def get(self, code: str) -> object | None:
+        """The department, person, sector, committee, contract or frontage with ``code``."""
+        return self._index.by_code.get(code)
+
+    def department(self, code: str) -> Department:
+        """The department with ``code`` (``OrganisationError`` if there is none).
+
+        >>> Organisation([Department("b", "区市容局", DepartmentKind.BUREAU)]).department("b").name
+        '区市容局'
+        """
+        found = self._index.by_code.get(code)
+        if not isinstance(found, Department):
+            raise OrganisationError(
+                "no such department", field=repr(code), hint="see [[organisation.departments]]"
+            )
+        return found
+
+    def person(self, code: str) -> Person:
+        """The person with ``code`` (``OrganisationError`` if there is none)."""
+        found = self._index.by_code.get(code)
+        if not isinstance(found, Person):
+            raise OrganisationError(
+                "no such person", field=repr(code), hint="see [[organisation.persons]]"
+            )
+        return found
+
+    def head_of(self, unit: str | Unit) -> Person | None:
+        """The unit's first responsible person (第一责任人; a grid's 网格长), or ``None``."""
+        return self._index.heads.get(unit.code if isinstance(unit, Unit) else unit)
+
+    def staff_of(self, unit: str | Unit) -> tuple[Person, ...]:
+        """People posted to ``unit`` who do not head it (网格员, 协管员, 监督员…)."""
+        return self._index.staff.get(unit.code if isinstance(unit, Unit) else unit, ())
+
+    def members_of(self, department: str) -> tuple[Person, ...]:
+        """People whose ``department`` is ``department`` (a team's officers…)."""
+        return self._index.members_of.get(department, ())
+
+    def chain_of_command(self, department: str) -> tuple[Department, ...]:
+        """``department`` and the departments above it, nearest first (分队 → 中队 → 大队 → 局).
+
+        >>> o = Organisation([Department("b", "局", DepartmentKind.BUREAU),
+        ...                   Department("d", "大队", DepartmentKind.BRIGADE, parent="b")])
+        >>> [d.code for d in o.chain_of_command("d")]
+        ['d', 'b']
+        """
+        out = [self.department(department)]
+        while out[-1].parent is not None:
+            out.append(self.department(out[-1].parent))
+        return tuple(out)
+
+    def committee_of(self, unit: str | Unit) -> Committee | None:
+        """The city-management committee (城市管理委员会) of ``unit``, or ``None``."""
+        code = unit.code if isinstance(unit, Unit) else unit
+        for c in self.committees:
+            if c.kind is CommitteeKind.COMMITTEE and c.unit == code:
+                return c
+        return None
+
+    def missing_mirrors(self, hierarchy: Hierarchy) -> tuple[str, ...]:
+        """Streets without their own committee under a unit that has one: each street
+        should mirror the district committee (001 篇5 §三(一)). Advisory, not enforced.
+
+        >>> from urbangov.hierarchy import Hierarchy
+        >>> h = Hierarchy.from_rows([("320105", "建邺区", "district", None),
+        ...                          ("320105001", "南湖街道", "street", "320105")])
+        >>> Organisation(committees=[Committee("cmc", "区城市管理委员会",
+        ...     CommitteeKind.COMMITTEE, "320105")]).missing_mirrors(h)
+        ('320105001',)
+        """
+        with_committee = {c.unit for c in self.committees if c.kind is CommitteeKind.COMMITTEE}
+        return tuple(
+            s.code
+            for s in hierarchy.at_level(Level.STREET)
+            if s.code not in with_committee
+            and any(a.code in with_committee for a in hierarchy.ancestors(s))
+        )
+
+    # ------------------------------------------------------------ files
+    def to_data(self) -> dict[str, Any]:
+        """The ``organisation`` table as plain data (defaults omitted)."""
+        return _org_files.organisation_to_data(self)
+
+    @classmethod
+    def from_data(
+        cls, data: Mapping[str, Any], *, file: str | None = None, doc: Any = None
+    ) -> Organisation:
+        """Build from the ``organisation`` table's plain data (strict: unknown keys,
+        wrong types and bad references raise ``OrganisationError`` naming the field).
+
+        ``file`` and ``doc`` (the parsed ``TomlDocument``) put the file and line in errors.
+
+        >>> Organisation.from_data({"departments": [
+        ...     {"code": "b", "name": "区市容局", "kind": "局"}]}).departments[0].kind
+        <DepartmentKind.BUREAU: 'bureau'>
+        """
+        return _org_files.organisation_from_data(cls, data, file=file, doc=doc)
+
+    def dumps(self) -> str:
+        """The ``[organisation]`` table as TOML text (a fragment for a city file)."""
+        return _org_files.dumps_fragment(self)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Organisation:
+        """Read the ``[organisation]`` table of a TOML file: a city file or a fragment
+        holding only that table (a present ``kind`` must be ``"city"``)."""
+        return _org_files.load_fragment(cls, path)
+
+
+def _restore_org(fields: dict[str, Any]) -> Organisation:
+    return Organisation(**fields)
+
+
+@attrs.frozen(cache_hash=True, repr=False)
+class City:
+    """A hierarchy and its organisation, checked against each other.
+
+    Construction validates: every unit, segment and sector the organisation names
+    exists; grid chiefs head grids; duty-rule territories exist and every domain has a
+    lead everywhere; organisation codes do not collide with unit or segment codes. The
+    duty matrix is bound once (``city.duties``) so that ``city.lead_for(domain, unit,
+    asset_kind=None)`` is the protocol ``cases.lead_department`` expects.
+    """
+
+    hierarchy: Hierarchy
+    organisation: Organisation
+    duties: BoundDutyMatrix = attrs.field(init=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        problems = _org_checks.city_problems(self.hierarchy, self.organisation)
+        if problems:
+            raise combine(problems)
+        object.__setattr__(
+            self, "duties", BoundDutyMatrix(self.organisation.duties, self.hierarchy)
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (City, (self.hierarchy, self.organisation))
+
+    def __repr__(self) -> str:
+        return f"<City {self.hierarchy!r} {self.organisation!r}>"
+
+    def lead_for(
+        self, domain: Domain | str, unit: str | Unit, asset_kind: str | None = None
+    ) -> str:
+        """The lead department (or, for a Level lead, unit) code; see ``DutyMatrix.lead_for``."""
+        return self.duties.lead_for(domain, unit, asset_kind)
+
+    def cooperating_for(
+        self, domain: Domain | str, unit: str | Unit, asset_kind: str | None = None
+    ) -> tuple[str, ...]:
+        """Cooperating parties' codes; see ``DutyMatrix.cooperating_for``."""
+        return self.duties.cooperating_for(domain, unit, asset_kind)
+
+    def supervising_for(
+        self, domain: Domain | str, unit: str | Unit, asset_kind: str | None = None
+    ) -> tuple[str, ...]:
+        """Supervising parties' codes; see ``DutyMatrix.supervising_for``."""
+        return self.duties.supervising_for(domain, unit, asset_kind)
+
+    def to_data(self) -> dict[str, Any]:
+        """The whole city file as plain data."""
+        data = self.hierarchy.to_data()
+        data["organisation"] = self.organisation.to_data()
+        return data
+
+    def dumps(self, format: str = "toml") -> str:
+        """The city file's text (``format`` ``"toml"`` or ``"json"``)."""
+        return _org_files.dumps_city(self.to_data(), format)
+
+    def dump(self, path: str | Path) -> None:
+        """Write the city file; ``.json`` writes JSON, else TOML. ``load_city`` reads it
+        back equal."""
+        fmt = "json" if str(path).lower().endswith(".json") else "toml"
+        _org_files.write(path, self.dumps(fmt))
+
+
+def load_city(path: str | Path) -> City:
+    """Read a city file (``kind = "city"``) with its ``[organisation]`` table.
+
+    Hierarchy errors raise ``HierarchyError``; organisation errors raise
+    ``OrganisationError`` naming the field, file and line.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> text = '''kind = "city"
+    ... format_version = 1
+    ... [[units]]
+    ... code = "320105"
+    ... name = "建邺区"
+    ... level = "district"
+    ... [[organisation.departments]]
+    ... code = "bureau"
+    ... name = "区市容局"
+    ... kind = "bureau"
+    ... [[organisation.duties]]
+    ... domain = "sanitation"
+    ... territory = "320105"
+    ... lead = "bureaux"
+    ... '''
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = os.path.join(d, "city.toml")
+    ...     _ = open(p, "w", encoding="utf-8").write(text)
+    ...     load_city(p)
+    Traceback (most recent call last):
+    ...
+    urbangov.errors.OrganisationError: organisation.duties[0].lead: 'bureaux' is not a department...
+    """
+    return _org_files.load_city(City, Organisation, path)
+
+
+def merge_organisation_file(
+    city_path: str | Path, fragment_path: str | Path, out_path: str | Path | None = None
+) -> City:
+    """Append an ``[organisation]`` fragment to a city file without it, check the result
+    with :func:`load_city`, and write it to ``out_path`` (default: ``city_path``).
+
+    The city file's text (and comments) is kept as it is; the fragment's text is
+    appended. Nothing is written unless the merged file loads. Returns the merged city.
+    """
+    return _org_files.merge(City, Organisation, city_path, fragment_path, out_path)

@@ -1,0 +1,139 @@
+"""Policy-like files: strict TOML reading with lines, and canonical writing (private).
+
+:mod:`urbangov.params` re-exports :func:`loads`, :func:`load`, :func:`check_file` and
+:func:`dumps`; any attrs class of sections can be read and written with them.
+"""
+
+from __future__ import annotations
+
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import tomli_w
+
+from urbangov._internal.documents import (
+    PathKey,
+    _line_index,
+    check_header,
+    dotted,
+    header,
+    parse_toml,
+)
+from urbangov.errors import PolicyError
+from urbangov.params._structure import structure, unstructure
+
+__all__ = ["check_file", "dumps", "load", "loads"]
+
+C = TypeVar("C")
+
+
+def _key_at(text: str, line: int) -> str | None:
+    """The dotted key assigned on (or last before) ``line`` of TOML ``text``."""
+    best: tuple[int, PathKey] | None = None
+    for path, number in _line_index(text).items():
+        if number <= line and (best is None or number >= best[0]):
+            best = (number, path)
+    return dotted(best[1]) if best else None
+
+
+def _not_empty(text: str, file: str) -> str:
+    if not text.strip():
+        raise PolicyError(
+            "the file is empty",
+            field="kind",
+            file=file,
+            line=1,
+            hint='start it with kind = "policy" and format_version = 1',
+        )
+    return text
+
+
+def _decode(raw: bytes, file: str) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        bad = raw[exc.start : exc.start + 1].hex()
+        raise PolicyError(
+            f"the file is not valid UTF-8 (byte 0x{bad})",
+            field=_key_at(raw.decode("utf-8", "replace"), line),
+            file=file,
+            line=line,
+            hint="save it as UTF-8 (urbangov files are always UTF-8)",
+        ) from exc
+    return _not_empty(text, file)
+
+
+def loads(text: str, cls: type[C], *, kind: str = "policy", file: str = "<string>") -> C:
+    """Read a ``cls`` from TOML text that starts with ``kind`` and ``format_version = 1``.
+
+    Floats are read as ``Decimal`` (exact); every problem of the text is collected.
+
+    Raises
+    ------
+    PolicyError
+        Naming the file, the line and the dotted path of the first problem; its
+        ``.problems`` lists every problem.
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Rules:
+    ...     hours: int = 4
+    >>> loads('kind = "policy"\\nformat_version = 1\\nhours = 2\\n', Rules)
+    Rules(hours=2)
+    """
+    _not_empty(text, file)
+    try:
+        doc = parse_toml(text, file, PolicyError, decimal=True)
+    except PolicyError as exc:
+        field = exc.field or (_key_at(text, exc.line) if exc.line else None)
+        raise PolicyError(
+            exc.message, field=field, file=file, line=exc.line, hint=exc.hint
+        ) from exc
+    check_header(doc, kind, PolicyError)
+    return structure(doc.data, cls, doc=doc)
+
+
+def load(path: str | Path | Traversable, cls: type[C], *, kind: str = "policy") -> C:
+    """Read a ``cls`` from a TOML file (see :func:`loads`); errors name file and line."""
+    file = str(path)
+    try:
+        raw = (Path(path) if isinstance(path, str) else path).read_bytes()
+    except OSError as exc:
+        raise PolicyError(f"cannot read the file: {exc.strerror or exc}", file=file) from exc
+    return loads(_decode(raw, file), cls, kind=kind, file=file)
+
+
+def check_file(path: str | Path, cls: type, *, kind: str = "policy") -> list[PolicyError]:
+    """Every problem of a policy file as a list (empty when the file is valid).
+
+    Used by ``urbangov validate``; a file that cannot be read or parsed gives one problem.
+
+    >>> check_file("no/such/policy.toml", object)[0].message
+    'cannot read the file: No such file or directory'
+    """
+    try:
+        load(path, cls, kind=kind)
+    except PolicyError as exc:
+        return list(exc.problems or (exc,))
+    return []
+
+
+def dumps(value: Any, *, kind: str = "policy", comment: str = "") -> str:
+    """TOML text for ``value``: ``comment`` lines, the header, then the tables.
+
+    The same value always gives the same bytes, and ``loads(dumps(v)) == v``.
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Rules:
+    ...     hours: int = 4
+    >>> print(dumps(Rules(), comment="my rules"))
+    # my rules
+    kind = "policy"
+    format_version = 1
+    hours = 4
+    """
+    lines = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines())
+    return lines + tomli_w.dumps({**header(kind), **unstructure(value)})
