@@ -254,7 +254,7 @@ def test_outcomes_are_recorded_on_handle_or_close() -> None:
 def test_event_kind_parses_chinese() -> None:
     assert CaseEvent("返工", T0).kind is EventKind.VERIFY_FAIL
     assert CaseEvent("结案", T0).kind is EventKind.CLOSE
-    with pytest.raises(TransitionError, match="not a EventKind"):
+    with pytest.raises(TransitionError, match="not an EventKind"):
         CaseEvent("closed", T0)
 
 

@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 from urbangov import org, sim
-from urbangov.errors import HierarchyError, OrganisationError
+from urbangov.errors import HierarchyError, OrganisationError, UnknownTermError
 from urbangov.hierarchy import Hierarchy
 from urbangov.org import (
     City,
@@ -189,7 +189,7 @@ def test_vocabularies_parse_chinese() -> None:
     assert DepartmentKind.parse("大队") is DepartmentKind.BRIGADE
     assert CommitteeKind.parse("管理组") is CommitteeKind.MANAGEMENT_GROUP
     assert PairingKind.parse("包抓") is PairingKind.BAOZHUA
-    with pytest.raises(OrganisationError, match="not a Role"):
+    with pytest.raises(UnknownTermError, match="not a Role"):
         Role.parse("网格长长")
 
 

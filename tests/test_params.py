@@ -427,7 +427,7 @@ def test_check_file_lists_every_problem_with_its_line() -> None:
 
 def test_check_file_of_a_valid_file_is_empty(tmp_path: Path) -> None:
     MiniPolicy().dump(tmp_path / "ok.toml")
-    assert check_file(tmp_path / "ok.toml", MiniPolicy) == []
+    assert check_file(tmp_path / "ok.toml", MiniPolicy) == ()
 
 
 def test_unreadable_file_is_a_policy_error(tmp_path: Path) -> None:

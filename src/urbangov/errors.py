@@ -23,7 +23,8 @@ deadlines.limits.exposed_garbage: '4 workin hours' is not a time limit
 
 from __future__ import annotations
 
-from typing import Any, Self
+from collections.abc import Sequence
+from typing import Any, Self, TypeVar
 
 __all__ = [
     "CalendarCoverageError",
@@ -42,7 +43,11 @@ __all__ = [
     "TransitionError",
     "UnknownTermError",
     "UrbangovError",
+    "combine",
 ]
+
+E = TypeVar("E", bound="UrbangovError")
+_SHOWN = 20  # problems listed in a combined error's message (all are in ``problems``)
 
 
 class UrbangovError(Exception):
@@ -58,7 +63,15 @@ class UrbangovError(Exception):
         Where the offending value was read from, when it came from a file.
     hint
         What the user should do next.
+
+    Attributes
+    ----------
+    problems
+        Every problem, when the error stands for several (a file, a reform): see
+        :func:`combine`. Empty for an error raised on its own.
     """
+
+    problems: tuple[UrbangovError, ...] = ()
 
     def __init__(
         self,
@@ -88,7 +101,8 @@ class UrbangovError(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         # Keep the structured parts across pickling (process pools, Dask workers).
         kwargs = {"field": self.field, "file": self.file, "line": self.line, "hint": self.hint}
-        return (_rebuild_error, (type(self), self.message, kwargs))
+        state = {"problems": self.problems} if self.problems else None
+        return (_rebuild_error, (type(self), self.message, kwargs), state)
 
     def located(self, *, file: str | None = None, line: int | None = None) -> Self:
         """Return a copy of this error that also names the file and line it came from.
@@ -109,6 +123,49 @@ def _rebuild_error(cls: type[UrbangovError], message: str, kwargs: dict[str, Any
     return cls(message, **kwargs)
 
 
+def combine(
+    problems: Sequence[E], *, what: str = "", hint: str | None = None, sort: bool = True
+) -> E:
+    """One error standing for several problems: the one way urbangov reports them all.
+
+    A single problem is returned as it is; several become one error of the first's class
+    whose message lists them (the first :data:`_SHOWN`), located at the first, with every
+    problem in ``.problems``. ``sort`` orders them by file, line and field first.
+
+    >>> a = HierarchyError("duplicate code", field="units[3].code", file="c.toml", line=9)
+    >>> b = HierarchyError("missing parent", field="units[1].parent", file="c.toml", line=4)
+    >>> err = combine([a, b])
+    >>> print(err)  # doctest: +NORMALIZE_WHITESPACE
+    units[1].parent: 2 problems:
+      - units[1].parent: missing parent (c.toml, line 4)
+      - units[3].code: duplicate code (c.toml, line 9)
+    the first is (c.toml, line 4); fix each one; `urbangov validate FILE` lists them all
+    >>> [p.line for p in err.problems]
+    [4, 9]
+    """
+    if not problems:
+        raise ValueError("combine() needs at least one problem")
+    found = list(problems)
+    if sort:
+        found.sort(key=lambda p: (p.file or "", p.line or 0, p.field or ""))
+    first = found[0]
+    if len(found) == 1:
+        first.problems = (first,)
+        return first
+    listing = "\n".join(f"  - {p}" for p in found[:_SHOWN])
+    if len(found) > _SHOWN:
+        listing += f"\n  - … and {len(found) - _SHOWN} more"
+    error = type(first)(
+        f"{len(found)} problems{what}:\n{listing}\nthe first is",
+        field=first.field,
+        file=first.file,
+        line=first.line,
+        hint=hint or "fix each one; `urbangov validate FILE` lists them all",
+    )
+    error.problems = tuple(found)
+    return error
+
+
 class UnknownTermError(UrbangovError, ValueError):
     """A word that names no member of a vocabulary (level, domain, zone tier…)."""
 
@@ -125,15 +182,9 @@ class OrganisationError(UrbangovError, ValueError):
 class PolicyError(UrbangovError, ValueError):
     """An invalid policy file, section or reform (unknown key, wrong type, gap…).
 
-    ``problems`` lists every problem of a file or reform (set by ``urbangov.params``);
-    it survives pickling with the rest of the error.
+    ``problems`` lists every problem of a file or reform; it survives pickling with the
+    rest of the error.
     """
-
-    problems: tuple[PolicyError, ...] = ()
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        rebuild, args = super().__reduce__()[:2]
-        return (rebuild, args, {"problems": self.problems} if self.problems else None)
 
 
 class CalendarCoverageError(UrbangovError, LookupError):

@@ -22,7 +22,7 @@ from urbangov.calendar._fast import ScalarAdd, scalar_adder
 from urbangov.calendar._schedule import WorkSchedule
 from urbangov.calendar._time import add_elapsed, date_of, days_arg, pauses_us, zone
 from urbangov.calendar._values import DayInfo, DayKind, TimeLimit, TimeUnit
-from urbangov.errors import CalendarCoverageError, CalendarError
+from urbangov.errors import CalendarCoverageError, CalendarError, UrbangovError
 from urbangov.frozen import FrozenMap
 
 __all__ = [
@@ -232,7 +232,7 @@ class WorkCalendar:
             raise exc.located(file=doc.file, line=doc.line_of(("tz",))) from None
 
     @classmethod
-    def check_file(cls, path: str | Path) -> tuple[CalendarError, ...]:
+    def check_file(cls, path: str | Path) -> tuple[UrbangovError, ...]:
         """Every problem of a ``kind = "calendar"`` file, each naming its key, file and
         line; empty exactly when :meth:`load` would succeed (whose error is the first).
 

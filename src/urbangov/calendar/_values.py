@@ -11,31 +11,31 @@ import datetime as _dt
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from typing import Any, Self
 
 import attrs
 
 from urbangov.errors import CalendarError
+from urbangov.vocabulary import Term
 
 __all__ = ["DayInfo", "DayKind", "TimeLimit", "TimeUnit"]
 
 _US_PER_MIN = 60_000_000
 
 
-class TimeUnit(StrEnum):
+class TimeUnit(Term):
     """The unit of a :class:`TimeLimit`.
 
     Working units (工作时, 工作日) count only working time of a
     :class:`~urbangov.calendar.WorkCalendar`; the others are elapsed (calendar) time.
     """
 
-    WORKING_HOURS = "working_hours"
-    WORKING_MINUTES = "working_minutes"
-    WORKING_DAYS = "working_days"
-    HOURS = "hours"
-    MINUTES = "minutes"
-    DAYS = "days"
+    WORKING_HOURS = "working_hours", "工作时"
+    WORKING_MINUTES = "working_minutes", "工作分钟"
+    WORKING_DAYS = "working_days", "工作日"
+    HOURS = "hours", "小时"
+    MINUTES = "minutes", "分钟"
+    DAYS = "days", "天"
 
     @property
     def working(self) -> bool:
@@ -341,23 +341,14 @@ def _plain(amount: Decimal) -> str:
 # -- days described ---------------------------------------------------------------
 
 
-class DayKind(StrEnum):
-    """What kind of day a date is (for display; :meth:`WorkCalendar.is_workday` decides)."""
+class DayKind(Term):
+    """What kind of day a date is (for display; :meth:`WorkCalendar.is_workday` decides):
+    工作日, 调休上班, 法定节假日 or 周末."""
 
-    WORKDAY = "workday"
-    MAKEUP_WORKDAY = "makeup_workday"
-    HOLIDAY = "holiday"
-    WEEKEND = "weekend"
-
-    @property
-    def chinese(self) -> str:
-        """工作日, 调休上班, 法定节假日 or 周末."""
-        return {
-            "workday": "工作日",
-            "makeup_workday": "调休上班",
-            "holiday": "法定节假日",
-            "weekend": "周末",
-        }[self.value]
+    WORKDAY = "workday", "工作日"
+    MAKEUP_WORKDAY = "makeup_workday", "调休上班"
+    HOLIDAY = "holiday", "法定节假日"
+    WEEKEND = "weekend", "周末"
 
     @property
     def worked(self) -> bool:

@@ -7,14 +7,13 @@ module and ``docs/cases.md``.
 from __future__ import annotations
 
 import datetime as _dt
-from enum import StrEnum
 from typing import Any, Protocol, Self
 
 import attrs
 
 from urbangov.errors import PolicyError, UnknownTermError
 from urbangov.frozen import FrozenMap
-from urbangov.vocabulary import parse_term
+from urbangov.vocabulary import Term
 
 __all__ = [
     "TARGET",
@@ -29,34 +28,33 @@ __all__ = [
 ]
 
 
-class Status(StrEnum):
-    """Where a case stands in the workflow (案件状态)."""
+class Status(Term):
+    """Where a case stands in the workflow (案件状态).
 
-    REPORTED = "reported"
+    >>> Status.parse("结案")
+    <Status.CLOSED: 'closed'>
+    """
+
+    REPORTED = "reported", "上报"
     """上报 — reported, not yet accepted."""
-    ACCEPTED = "accepted"
+    ACCEPTED = "accepted", "受理"
     """受理 — accepted by the platform."""
-    FILED = "filed"
+    FILED = "filed", "立案"
     """立案 — filed as a case."""
-    DISPATCHED = "dispatched"
+    DISPATCHED = "dispatched", "派遣"
     """派遣 — dispatched to the responsible department."""
-    HANDLED = "handled"
+    HANDLED = "handled", "处置反馈"
     """处置反馈 — the department reported it handled."""
-    VERIFIED = "verified"
+    VERIFIED = "verified", "核查通过"
     """核查通过 — the handling passed verification."""
-    CLOSED = "closed"
+    CLOSED = "closed", "结案"
     """结案 — closed."""
-    REJECTED = "rejected"
+    REJECTED = "rejected", "不予受理"
     """不予受理/不予立案 — rejected."""
-    VOIDED = "voided"
+    VOIDED = "voided", "作废"
     """作废 — voided."""
-    SUSPENDED = "suspended"
+    SUSPENDED = "suspended", "缓办"
     """缓办/挂账 — suspended (the clock stops)."""
-
-    @property
-    def chinese(self) -> str:
-        """The Chinese term (受理, 立案, 派遣…)."""
-        return _STATUS_ZH[self]
 
     @property
     def code(self) -> int:
@@ -68,139 +66,76 @@ class Status(StrEnum):
         """Whether no event can follow (closed, rejected, voided)."""
         return self in _TERMINAL
 
-    @classmethod
-    def parse(cls, value: object, *, field: str | None = None) -> Status:
-        """Read a status from its value, name or Chinese term.
 
-        >>> Status.parse("结案")
-        <Status.CLOSED: 'closed'>
-        """
-        return parse_term(cls, value, {zh: s for s, zh in _STATUS_ZH.items()}, field=field)
-
-
-_STATUS_ZH = {
-    Status.REPORTED: "上报",
-    Status.ACCEPTED: "受理",
-    Status.FILED: "立案",
-    Status.DISPATCHED: "派遣",
-    Status.HANDLED: "处置反馈",
-    Status.VERIFIED: "核查通过",
-    Status.CLOSED: "结案",
-    Status.REJECTED: "不予受理",
-    Status.VOIDED: "作废",
-    Status.SUSPENDED: "缓办",
-}
 _STATUS_CODE = {s: i for i, s in enumerate(Status)}
 _TERMINAL = frozenset({Status.CLOSED, Status.REJECTED, Status.VOIDED})
 
 
-class EventKind(StrEnum):
-    """What happens to a case (案件操作); DESIGN.md's transition table says when."""
+class EventKind(Term):
+    """What happens to a case (案件操作); the transition table says when.
 
-    ACCEPT = "accept"
+    >>> EventKind.parse("派遣"), EventKind.parse("返工")
+    (<EventKind.DISPATCH: 'dispatch'>, <EventKind.VERIFY_FAIL: 'verify_fail'>)
+    """
+
+    ACCEPT = "accept", "受理"
     """受理."""
-    REJECT = "reject"
+    REJECT = "reject", "不予受理", "不予立案"
     """不予受理/不予立案."""
-    FILE = "file"
+    FILE = "file", "立案"
     """立案."""
-    DISPATCH = "dispatch"
+    DISPATCH = "dispatch", "派遣"
     """派遣 — to a department (``CaseEvent.department``)."""
-    HANDLE = "handle"
+    HANDLE = "handle", "处置反馈", "处置"
     """处置反馈 — the department reports it handled."""
-    SEND_BACK = "send_back"
+    SEND_BACK = "send_back", "回退"
     """回退 — sent back as the wrong department; the case is filed again."""
-    SUSPEND = "suspend"
+    SUSPEND = "suspend", "缓办", "挂账"
     """缓办/挂账 — suspended."""
-    RESUME = "resume"
+    RESUME = "resume", "恢复办理"
     """恢复办理 — resumed after a suspension."""
-    EXTEND = "extend"
+    EXTEND = "extend", "延期"
     """延期 — an approved extension (``CaseEvent.extension``)."""
-    VERIFY_PASS = "verify_pass"
+    VERIFY_PASS = "verify_pass", "核查通过"
     """核查通过."""
-    VERIFY_FAIL = "verify_fail"
+    VERIFY_FAIL = "verify_fail", "核查不通过", "返工"
     """核查不通过 (返工) — back to the department for rework."""
-    CLOSE = "close"
+    CLOSE = "close", "结案"
     """结案."""
-    VOID = "void"
+    VOID = "void", "作废"
     """作废."""
-
-    @property
-    def chinese(self) -> str:
-        """The Chinese term (受理, 派遣, 返工…)."""
-        return _EVENT_ZH[self]
 
     @property
     def code(self) -> int:
         """The int8 code used by :class:`~urbangov.cases.CaseColumns`."""
         return _EVENT_CODE[self]
 
-    @classmethod
-    def parse(cls, value: object, *, field: str | None = None) -> EventKind:
-        """Read an event kind from its value, name or Chinese term.
 
-        >>> EventKind.parse("派遣"), EventKind.parse("返工")
-        (<EventKind.DISPATCH: 'dispatch'>, <EventKind.VERIFY_FAIL: 'verify_fail'>)
-        """
-        return parse_term(cls, value, _EVENT_FROM_ZH, field=field)
-
-
-_EVENT_ZH = {
-    EventKind.ACCEPT: "受理",
-    EventKind.REJECT: "不予受理",
-    EventKind.FILE: "立案",
-    EventKind.DISPATCH: "派遣",
-    EventKind.HANDLE: "处置反馈",
-    EventKind.SEND_BACK: "回退",
-    EventKind.SUSPEND: "缓办",
-    EventKind.RESUME: "恢复办理",
-    EventKind.EXTEND: "延期",
-    EventKind.VERIFY_PASS: "核查通过",
-    EventKind.VERIFY_FAIL: "核查不通过",
-    EventKind.CLOSE: "结案",
-    EventKind.VOID: "作废",
-}
-_EVENT_FROM_ZH = {zh: k for k, zh in _EVENT_ZH.items()} | {
-    "返工": EventKind.VERIFY_FAIL,
-    "不予立案": EventKind.REJECT,
-    "挂账": EventKind.SUSPEND,
-    "处置": EventKind.HANDLE,
-}
 _EVENT_CODE = {k: i for i, k in enumerate(EventKind)}
 
 
-class Outcome(StrEnum):
-    """How an enforcement case ended, counted separately (RULES.md §2; seed 001 篇9)."""
+class Outcome(Term):
+    """How an enforcement case ended, counted separately (《城市管理协管员考核办法》篇9).
 
-    PENALISED = "penalised"
+    >>> Outcome.parse("教育整改")
+    <Outcome.EDUCATED: 'educated'>
+    """
+
+    PENALISED = "penalised", "立案查处", "查处"
     """立案查处 — filed and punished."""
-    EDUCATED = "educated"
+    EDUCATED = "educated", "教育整改"
     """教育整改 — corrected by education."""
 
-    @property
-    def chinese(self) -> str:
-        """立案查处 or 教育整改."""
-        return "立案查处" if self is Outcome.PENALISED else "教育整改"
 
-    @classmethod
-    def parse(cls, value: object, *, field: str | None = None) -> Outcome:
-        """Read an outcome from its value, name or Chinese term.
+class FirstAskedUntil(Term):
+    """When first-asked responsibility (首问负责制) ends: a policy choice, since the
+    source (《城市管理协管员考核办法》篇6) names the practice only."""
 
-        >>> Outcome.parse("教育整改")
-        <Outcome.EDUCATED: 'educated'>
-        """
-        zh = {"立案查处": cls.PENALISED, "查处": cls.PENALISED, "教育整改": cls.EDUCATED}
-        return parse_term(cls, value, zh, field=field)
-
-
-class FirstAskedUntil(StrEnum):
-    """When first-asked responsibility (首问负责制) ends: a policy choice, since the seed
-    (001 篇6) names the practice only."""
-
-    DISPATCH = "dispatch"
+    DISPATCH = "dispatch", "派遣"
     """At the first dispatch (派遣)."""
-    HANDLE = "handle"
+    HANDLE = "handle", "处置反馈", "处置"
     """When the handling department first reports back (处置反馈)."""
-    CLOSE = "close"
+    CLOSE = "close", "结案"
     """At closure (结案)."""
 
 
@@ -247,9 +182,7 @@ def _is_bool(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
 
 def _to_first_asked(value: object) -> FirstAskedUntil:
     try:
-        zh = {"派遣": FirstAskedUntil.DISPATCH, "处置": FirstAskedUntil.HANDLE}
-        zh["结案"] = FirstAskedUntil.CLOSE
-        return parse_term(FirstAskedUntil, value, zh, field="workflow.first_asked_until")
+        return FirstAskedUntil.parse(value, field="workflow.first_asked_until")
     except UnknownTermError as exc:
         raise PolicyError(exc.message, field=exc.field, hint=exc.hint) from None
 

@@ -14,7 +14,7 @@ import attrs
 import tomli_w
 
 from urbangov._internal import documents as _files
-from urbangov.errors import HierarchyError, UrbangovError
+from urbangov.errors import HierarchyError, UrbangovError, combine
 from urbangov.hierarchy._units import (
     Segment,
     Unit,
@@ -112,7 +112,7 @@ class Hierarchy:
         if not self._validated:
             problems = _problems(self.units, self.segments)
             if problems:
-                raise _combine(problems)
+                raise combine(problems)
         object.__setattr__(self, "_index", _build_index(self.units, self.segments))
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -400,27 +400,13 @@ def _code(item: Unit | Segment) -> str:
     return item.code
 
 
-def _combine(problems: list[HierarchyError]) -> HierarchyError:
-    if len(problems) == 1:
-        return problems[0]
-    first = problems[0]
-    listing = "; ".join(str(p) for p in problems[:20])
-    more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-    return HierarchyError(
-        f"{len(problems)} problems: {listing}{more}",
-        field=first.field,
-        file=first.file,
-        line=first.line,
-    )
-
-
 _TOML_HEADER = "# urbangov city file: units (and road segments) of the responsibility hierarchy.\n"
 
 
 def _from_document(doc: _files.TomlDocument) -> Hierarchy:
     problems = _document_problems(doc)
     if problems:
-        raise _combine(problems)
+        raise combine(problems)
     return _document_hierarchy(doc)
 
 
@@ -507,7 +493,7 @@ def _locate(
     return HierarchyError(exc.message, field=exc.field, file=doc.file, line=line, hint=exc.hint)
 
 
-def check_file(path: str | Path) -> list[UrbangovError]:
+def check_file(path: str | Path) -> tuple[UrbangovError, ...]:
     """Every problem of a city file (empty when it is valid), for ``urbangov validate``.
 
     >>> import tempfile, os
@@ -521,5 +507,5 @@ def check_file(path: str | Path) -> list[UrbangovError]:
     try:
         doc = _files.read_document(path, "city", HierarchyError)
     except UrbangovError as exc:
-        return [exc]
-    return list(_document_problems(doc))
+        return (exc,)
+    return tuple(_document_problems(doc))

@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from urbangov.errors import OrganisationError, UnknownTermError
+from urbangov.errors import HierarchyError, OrganisationError, UnknownTermError, combine
 from urbangov.hierarchy import Hierarchy, Unit
 from urbangov.vocabulary import Domain, Level
 
@@ -545,7 +545,8 @@ class DutyMatrix:
         >>> DutyMatrix().validate(h)
         Traceback (most recent call last):
         ...
-        urbangov.errors.OrganisationError: duties: 12 problems: duties: domain sanitation ...
+        urbangov.errors.OrganisationError: duties: 12 problems:
+          - duties: domain sanitation ...
         """
         problems = self.problems(hierarchy, departments)
         if problems:
@@ -631,7 +632,7 @@ def _chain(hierarchy: Hierarchy, unit: str | Unit) -> tuple[Unit, ...]:
     try:
         u = hierarchy.unit(unit)
         return (u, *hierarchy.ancestors(u))
-    except Exception as exc:  # HierarchyError: re-raise as an organisation query error
+    except HierarchyError as exc:  # re-raised as an organisation query error
         raise OrganisationError(
             f"unit {unit!r} is not in the hierarchy",
             field="unit",
@@ -651,19 +652,4 @@ def _resolve_party(party: Party, chain: Sequence[Unit], rule: DutyRule, role: st
         f"{party.slug} at or above it",
         field="unit",
         hint=f"ask about a unit at {party.slug} level or below",
-    )
-
-
-def combine(problems: Sequence[OrganisationError]) -> OrganisationError:
-    """One error listing several problems (the first one's field, file and line)."""
-    if len(problems) == 1:
-        return problems[0]
-    first = problems[0]
-    listing = "; ".join(str(p) for p in problems[:12])
-    more = f" (and {len(problems) - 12} more)" if len(problems) > 12 else ""
-    return OrganisationError(
-        f"{len(problems)} problems: {listing}{more}",
-        field=first.field,
-        file=first.file,
-        line=first.line,
     )

@@ -19,11 +19,11 @@ import attrs
 import tomli_w
 
 from urbangov._internal import documents as _files
-from urbangov.errors import HierarchyError, OrganisationError, UrbangovError
+from urbangov.errors import HierarchyError, OrganisationError, UrbangovError, combine
 from urbangov.frozen import thaw
 from urbangov.hierarchy import Hierarchy
 from urbangov.org._checks import _problem, city_problems, internal_problems
-from urbangov.org._duty import DutyMatrix, DutyRule, combine, parse_party, party_to_text
+from urbangov.org._duty import DutyMatrix, DutyRule, parse_party, party_to_text
 from urbangov.org._parts import (
     Committee,
     CommitteeKind,
@@ -181,7 +181,7 @@ def _value(tag: str, value: Any, path: str) -> Any:
         if not isinstance(value, list):
             raise _problem(path, f"expected a list of parties, not {value!r}")
         return tuple(parse_party(v, field=f"{path}[{i}]") for i, v in enumerate(value))
-    return parsers[tag](value, field=path)
+    return parsers[tag](value, field=path, error=OrganisationError)
 
 
 def _structure(part: str, n: int, row: Any, cls: type, spec: _Spec) -> Any:

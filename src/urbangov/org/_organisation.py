@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from urbangov.errors import OrganisationError
+from urbangov.errors import OrganisationError, combine
 from urbangov.hierarchy import Hierarchy, Unit
 from urbangov.org import _checks as _org_checks
 from urbangov.org import _files as _org_files
@@ -22,7 +22,6 @@ from urbangov.org._duty import (
     DutyRule,
     Party,
     ResolvedDuty,
-    combine,
     parse_party,
     party_to_text,
 )

@@ -17,7 +17,7 @@ import attrs
 
 from urbangov.errors import OrganisationError
 from urbangov.frozen import FrozenMap, freeze
-from urbangov.vocabulary import parse_term
+from urbangov.vocabulary import Term
 
 __all__ = [
     "Committee",
@@ -81,204 +81,104 @@ def _need_member(owner: str, name: str, value: object, enum: type[StrEnum]) -> N
 
 
 # ---------------------------------------------------------------- vocabularies
-class Role(StrEnum):
-    """A person's post in city management (岗位)."""
+class Role(Term):
+    """A person's post in city management (岗位).
 
-    FIRST_RESPONSIBLE = "first_responsible"
-    """第一责任人 — the unit's chief administrative leader (001 篇5 §一(一))."""
-    GRID_CHIEF = "grid_chief"
+    >>> Role.parse("网格长"), Role.parse("协管员")
+    (<Role.GRID_CHIEF: 'grid_chief'>, <Role.ASSISTANT: 'assistant'>)
+    """
+
+    FIRST_RESPONSIBLE = "first_responsible", "第一责任人", "第一責任人"
+    """第一责任人 — the unit's chief administrative leader (篇5 §一(一))."""
+    GRID_CHIEF = "grid_chief", "网格长", "網格長"
     """网格长 — head of a grid; the grid's first responsible person."""
-    GRID_WORKER = "grid_worker"
-    """网格员 — grid worker staffing a grid (002 §二(二))."""
-    ASSISTANT = "assistant"
-    """协管员 — city-management assistant (001 篇1)."""
-    SUPERVISOR = "supervisor"
-    """监督员 / 综合监管员 — supervisor who patrols and reports (002 §二(二))."""
-    ENFORCEMENT_OFFICER = "enforcement_officer"
-    """执法队员 — enforcement officer; 个人包段 (001 篇7)."""
-    MODULE_INFORMANT = "module_informant"
-    """模块信息员 — module information officer: reports and re-checks (001 篇5 §四(二))."""
-    LEADER = "leader"
+    GRID_WORKER = "grid_worker", "网格员", "網格員"
+    """网格员 — grid worker staffing a grid (《中心城区网格化综合监管推进会讲话》§二(二))."""
+    ASSISTANT = "assistant", "协管员", "協管員"
+    """协管员 — city-management assistant (篇1)."""
+    SUPERVISOR = "supervisor", "监督员", "综合监管员", "監督員"
+    """监督员 / 综合监管员 — supervisor who patrols and reports."""
+    ENFORCEMENT_OFFICER = "enforcement_officer", "执法队员", "执法人员", "執法隊員"
+    """执法队员 — enforcement officer; 个人包段 (篇7)."""
+    MODULE_INFORMANT = "module_informant", "模块信息员", "信息员"
+    """模块信息员 — module information officer: reports and re-checks (篇5 §四(二))."""
+    LEADER = "leader", "分管领导", "领导"
     """分管领导 — a responsible leader: pairs with units, signs contracts."""
-    CLEANER = "cleaner"
+    CLEANER = "cleaner", "保洁员"
     """保洁员 — cleaner."""
 
-    @property
-    def chinese(self) -> str:
-        """The Chinese term (第一责任人, 网格长…)."""
-        return _ROLE_NAMES_ZH[self]
 
-    @classmethod
-    def parse(cls, value: object, *, field: str | None = None) -> Role:
-        """Read a role from its value, name or Chinese term.
+class DepartmentKind(Term):
+    """What kind of body a :class:`Department` is.
 
-        >>> Role.parse("网格长"), Role.parse("协管员")
-        (<Role.GRID_CHIEF: 'grid_chief'>, <Role.ASSISTANT: 'assistant'>)
-        """
-        return _parse(cls, value, _ROLE_ZH, field)
+    >>> DepartmentKind.parse("中队")
+    <DepartmentKind.SQUADRON: 'squadron'>
+    """
 
-
-_ROLE_NAMES_ZH = {
-    Role.FIRST_RESPONSIBLE: "第一责任人",
-    Role.GRID_CHIEF: "网格长",
-    Role.GRID_WORKER: "网格员",
-    Role.ASSISTANT: "协管员",
-    Role.SUPERVISOR: "监督员",
-    Role.ENFORCEMENT_OFFICER: "执法队员",
-    Role.MODULE_INFORMANT: "模块信息员",
-    Role.LEADER: "分管领导",
-    Role.CLEANER: "保洁员",
-}
-_ROLE_ZH = {zh: r for r, zh in _ROLE_NAMES_ZH.items()} | {
-    "第一責任人": Role.FIRST_RESPONSIBLE,
-    "網格長": Role.GRID_CHIEF,
-    "網格員": Role.GRID_WORKER,
-    "協管員": Role.ASSISTANT,
-    "综合监管员": Role.SUPERVISOR,
-    "監督員": Role.SUPERVISOR,
-    "执法人员": Role.ENFORCEMENT_OFFICER,
-    "執法隊員": Role.ENFORCEMENT_OFFICER,
-    "信息员": Role.MODULE_INFORMANT,
-    "领导": Role.LEADER,
-}
-
-
-class DepartmentKind(StrEnum):
-    """What kind of body a :class:`Department` is."""
-
-    GOVERNMENT = "government"
+    GOVERNMENT = "government", "政府"
     """政府 — a district government or its office."""
-    BUREAU = "bureau"
+    BUREAU = "bureau", "局"
     """局 — a line bureau (市容局, 建设局, 房产局…)."""
-    STATION = "station"
+    STATION = "station", "所"
     """所/站 — a station under a bureau (环卫所, 绿化所)."""
-    CENTRE = "centre"
+    CENTRE = "centre", "中心"
     """中心 — e.g. the information centre (信息中心) hosting the assessment group."""
-    OFFICE = "office"
+    OFFICE = "office", "办"
     """办 — an office (爱卫办, 农办, 拆迁办)."""
-    STREET_OFFICE = "street_office"
+    STREET_OFFICE = "street_office", "街道办事处"
     """街道办事处 — the street's administration."""
-    SECTION = "section"
+    SECTION = "section", "科室"
     """科室 — a section (街道城管科, 区局综合科)."""
-    BRIGADE = "brigade"
+    BRIGADE = "brigade", "大队"
     """大队 — enforcement brigade (大队包区)."""
-    SQUADRON = "squadron"
+    SQUADRON = "squadron", "中队"
     """中队 — enforcement squadron (中队包片)."""
-    TEAM = "team"
+    TEAM = "team", "分队"
     """分队 — enforcement team (分队包街)."""
-    POLICE = "police"
+    POLICE = "police", "公安"
     """公安/交警 — public security or traffic police."""
-    COMMUNITY = "community"
+    COMMUNITY = "community", "社区居委会"
     """社区居委会 — a community residents' committee."""
-    COMPANY = "company"
+    COMPANY = "company", "企业"
     """企业 — property company (物业公司), cleaning company, builder (建设单位)."""
-    OTHER = "other"
+    OTHER = "other", "其他"
     """其他."""
 
-    @property
-    def chinese(self) -> str:
-        """The Chinese term (局, 所, 大队…)."""
-        return _KIND_NAMES_ZH[self]
 
-    @classmethod
-    def parse(cls, value: object, *, field: str | None = None) -> DepartmentKind:
-        """Read a department kind from its value, name or Chinese term.
-
-        >>> DepartmentKind.parse("中队")
-        <DepartmentKind.SQUADRON: 'squadron'>
-        """
-        return _parse(cls, value, {zh: k for k, zh in _KIND_NAMES_ZH.items()}, field)
-
-
-_KIND_NAMES_ZH = {
-    DepartmentKind.GOVERNMENT: "政府",
-    DepartmentKind.BUREAU: "局",
-    DepartmentKind.STATION: "所",
-    DepartmentKind.CENTRE: "中心",
-    DepartmentKind.OFFICE: "办",
-    DepartmentKind.STREET_OFFICE: "街道办事处",
-    DepartmentKind.SECTION: "科室",
-    DepartmentKind.BRIGADE: "大队",
-    DepartmentKind.SQUADRON: "中队",
-    DepartmentKind.TEAM: "分队",
-    DepartmentKind.POLICE: "公安",
-    DepartmentKind.COMMUNITY: "社区居委会",
-    DepartmentKind.COMPANY: "企业",
-    DepartmentKind.OTHER: "其他",
-}
 _CHAIN_PARENT = {
     DepartmentKind.SQUADRON: DepartmentKind.BRIGADE,
     DepartmentKind.TEAM: DepartmentKind.SQUADRON,
 }
 
 
-class CommitteeKind(StrEnum):
-    """Committees and their groups (001 篇5 §三(一))."""
+class CommitteeKind(Term):
+    """Committees and their groups (篇5 §三(一)).
 
-    COMMITTEE = "committee"
+    >>> CommitteeKind.parse("考评组")
+    <CommitteeKind.ASSESSMENT_GROUP: 'assessment_group'>
+    """
+
+    COMMITTEE = "committee", "城市管理委员会"
     """城市管理委员会 — the city-management committee (district or street)."""
-    MANAGEMENT_GROUP = "management_group"
+    MANAGEMENT_GROUP = "management_group", "管理组"
     """管理组 — 会办、交办、督办; in the city-appearance bureau."""
-    ASSESSMENT_GROUP = "assessment_group"
+    ASSESSMENT_GROUP = "assessment_group", "考评组"
     """考评组 — inspection, assessment, ranking; in the information centre."""
-    LEADING_GROUP = "leading_group"
-    """领导小组 — a leading group (e.g. a street's grid-management group, 001 篇1)."""
-
-    @property
-    def chinese(self) -> str:
-        """The Chinese term (城市管理委员会, 管理组, 考评组, 领导小组)."""
-        return _COMMITTEE_NAMES_ZH[self]
-
-    @classmethod
-    def parse(cls, value: object, *, field: str | None = None) -> CommitteeKind:
-        """Read a committee kind from its value, name or Chinese term.
-
-        >>> CommitteeKind.parse("考评组")
-        <CommitteeKind.ASSESSMENT_GROUP: 'assessment_group'>
-        """
-        return _parse(cls, value, {zh: k for k, zh in _COMMITTEE_NAMES_ZH.items()}, field)
+    LEADING_GROUP = "leading_group", "领导小组"
+    """领导小组 — a leading group (e.g. a street's grid-management group, 篇1)."""
 
 
-_COMMITTEE_NAMES_ZH = {
-    CommitteeKind.COMMITTEE: "城市管理委员会",
-    CommitteeKind.MANAGEMENT_GROUP: "管理组",
-    CommitteeKind.ASSESSMENT_GROUP: "考评组",
-    CommitteeKind.LEADING_GROUP: "领导小组",
-}
+class PairingKind(Term):
+    """Leader pairing: 包抓 (a leader takes charge of a place) or 挂点 (is attached to it).
 
+    >>> PairingKind.parse("挂点")
+    <PairingKind.GUADIAN: 'guadian'>
+    """
 
-class PairingKind(StrEnum):
-    """Leader pairing: 包抓 (a leader takes charge of a place) or 挂点 (is attached to it)."""
-
-    BAOZHUA = "baozhua"
-    """包抓 — city leaders with communities, departments with streets (002 §一(一))."""
-    GUADIAN = "guadian"
-    """挂点 — bureau leaders with squadrons, officers with communities (001 篇9)."""
-
-    @property
-    def chinese(self) -> str:
-        """The Chinese term (包抓, 挂点)."""
-        return "包抓" if self is PairingKind.BAOZHUA else "挂点"
-
-    @classmethod
-    def parse(cls, value: object, *, field: str | None = None) -> PairingKind:
-        """Read a pairing kind from its value, name or Chinese term.
-
-        >>> PairingKind.parse("挂点")
-        <PairingKind.GUADIAN: 'guadian'>
-        """
-        zh = {"包抓": cls.BAOZHUA, "包干": cls.BAOZHUA, "挂点": cls.GUADIAN, "掛點": cls.GUADIAN}
-        return _parse(cls, value, zh, field)
-
-
-def _parse(enum: type[E], value: object, zh: Mapping[str, E], field: str | None) -> E:
-    try:
-        return parse_term(enum, value, zh, field=field)
-    except Exception as exc:  # UnknownTermError → OrganisationError, same message
-        message = getattr(exc, "message", str(exc))
-        raise OrganisationError(
-            message, field=field or enum.__name__, hint=getattr(exc, "hint", None)
-        ) from exc
+    BAOZHUA = "baozhua", "包抓", "包干"
+    """包抓 — city leaders with communities, departments with streets."""
+    GUADIAN = "guadian", "挂点", "掛點"
+    """挂点 — bureau leaders with squadrons, officers with communities (篇9)."""
 
 
 # ---------------------------------------------------------------- the parts

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Self
 import attrs
 
 from urbangov._internal.documents import write_text
-from urbangov.errors import PolicyError
+from urbangov.errors import UrbangovError
 from urbangov.params._dated import Dated
 from urbangov.params._files import check_file, dumps, load, loads
 from urbangov.params._reform import reform
@@ -47,7 +47,7 @@ class Composite:
         return load(path, cls, kind=cls._kind)
 
     @classmethod
-    def check_file(cls, path: str | Path) -> list[PolicyError]:
+    def check_file(cls, path: str | Path) -> tuple[UrbangovError, ...]:
         """Every problem of the file (empty when it is valid)."""
         return check_file(path, cls, kind=cls._kind)
 

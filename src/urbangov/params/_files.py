@@ -20,7 +20,7 @@ from urbangov._internal.documents import (
     header,
     parse_toml,
 )
-from urbangov.errors import PolicyError
+from urbangov.errors import PolicyError, UrbangovError
 from urbangov.params._structure import structure, unstructure
 
 __all__ = ["check_file", "dumps", "load", "loads"]
@@ -105,8 +105,8 @@ def load(path: str | Path | Traversable, cls: type[C], *, kind: str = "policy") 
     return loads(_decode(raw, file), cls, kind=kind, file=file)
 
 
-def check_file(path: str | Path, cls: type, *, kind: str = "policy") -> list[PolicyError]:
-    """Every problem of a policy file as a list (empty when the file is valid).
+def check_file(path: str | Path, cls: type, *, kind: str = "policy") -> tuple[UrbangovError, ...]:
+    """Every problem of a policy file (empty when the file is valid).
 
     Used by ``urbangov validate``; a file that cannot be read or parsed gives one problem.
 
@@ -116,8 +116,8 @@ def check_file(path: str | Path, cls: type, *, kind: str = "policy") -> list[Pol
     try:
         load(path, cls, kind=kind)
     except PolicyError as exc:
-        return list(exc.problems or (exc,))
-    return []
+        return exc.problems or (exc,)
+    return ()
 
 
 def dumps(value: Any, *, kind: str = "policy", comment: str = "") -> str:

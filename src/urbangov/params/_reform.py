@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from urbangov.errors import PolicyError
+from urbangov.errors import PolicyError, combine
 from urbangov.frozen import FrozenMap
 from urbangov.params._dated import Dated
 from urbangov.params._structure import (
@@ -74,7 +74,7 @@ def reform(value: C, changes: Mapping[str, object], *, valid_from: _dt.date | No
     try:
         result = structure(data, type(value))
     except PolicyError as error:
-        problems.extend(error.problems or (error,))
+        problems.extend(typing.cast(tuple[PolicyError, ...], error.problems or (error,)))
     if problems:
         _raise_all(problems)
     return result
@@ -162,13 +162,4 @@ def _new_value(
 
 
 def _raise_all(problems: list[PolicyError]) -> typing.NoReturn:
-    if len(problems) == 1:
-        raise problems[0]
-    listing = "\n".join(f"  - {p}" for p in problems)
-    error = PolicyError(
-        f"{len(problems)} problems in the reform:\n{listing}\nthe first is",
-        field=problems[0].field,
-        hint="fix each one",
-    )
-    error.problems = tuple(problems)
-    raise error
+    raise combine(problems, what=" in the reform", hint="fix each one", sort=False)

@@ -55,7 +55,7 @@ from urbangov._internal.documents import (
     TomlDocument,
     dotted,
 )
-from urbangov.errors import PolicyError, UrbangovError
+from urbangov.errors import PolicyError, UrbangovError, combine
 from urbangov.frozen import FrozenMap, freeze
 from urbangov.params._dated import _PERIOD_KEYS, Dated, Period
 
@@ -468,21 +468,7 @@ def _enum_word(member: Enum) -> str:
 
 
 def _raise(problems: list[PolicyError]) -> typing.NoReturn:
-    problems = sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
-    if len(problems) == 1:
-        error = problems[0]
-    else:
-        first = problems[0]
-        listing = "\n".join(f"  - {p}" for p in problems)
-        error = PolicyError(
-            f"{len(problems)} problems:\n{listing}\nthe first is",
-            field=first.field,
-            file=first.file,
-            line=first.line,
-            hint="fix each one; `urbangov validate FILE` lists them all",
-        )
-    error.problems = tuple(problems)
-    raise error
+    raise combine(problems)
 
 
 def structure(

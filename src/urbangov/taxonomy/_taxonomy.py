@@ -129,7 +129,7 @@ class Taxonomy:
         """
         if kind is None:
             return self._categories
-        wanted = CategoryKind.parse(kind, field="kind")
+        wanted = CategoryKind.parse(kind, field="kind", error=TaxonomyError)
         return tuple(c for c in self._categories if c.kind is wanted)
 
     def major(self, kind: CategoryKind | str, code: str) -> MajorClass:
@@ -138,7 +138,7 @@ class Taxonomy:
         >>> Taxonomy.default().major("component", "99").name
         '扩展部件'
         """
-        wanted = CategoryKind.parse(kind, field="kind")
+        wanted = CategoryKind.parse(kind, field="kind", error=TaxonomyError)
         found = self._major_index.get((wanted.value, code))
         if found is None:
             raise TaxonomyError(
@@ -343,7 +343,7 @@ class Taxonomy:
     @classmethod
     def check_file(
         cls, path: str | Path, *, base: Taxonomy | None = None
-    ) -> tuple[TaxonomyError, ...]:
+    ) -> tuple[UrbangovError, ...]:
         """Every problem of a ``kind = "taxonomy"`` file, each naming its field, file and
         line; empty exactly when :meth:`load` would succeed (whose error is the first).
 

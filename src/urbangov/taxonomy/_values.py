@@ -5,14 +5,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, TypeVar
 
 import attrs
 
 from urbangov.errors import TaxonomyError, UnknownTermError
-from urbangov.vocabulary import Domain, parse_term
+from urbangov.vocabulary import Domain, Term
 
 __all__ = ["Category", "CategoryKind", "CodeSource", "MajorClass"]
 
@@ -23,59 +23,37 @@ _MAJOR_CODE = re.compile(r"^\d{2}$")
 _E = TypeVar("_E", bound=StrEnum)
 
 
-class CategoryKind(StrEnum):
-    """Whether a class is a component (部件: a public facility) or an event (事件)."""
+class CategoryKind(Term):
+    """Whether a class is a component (部件: a public facility) or an event (事件).
 
-    COMPONENT = "component"
+    >>> CategoryKind.parse("部件")
+    <CategoryKind.COMPONENT: 'component'>
+    """
+
+    COMPONENT = "component", "部件"
     """部件 — a public facility (manhole cover, bus shelter, street tree…)."""
-    EVENT = "event"
+    EVENT = "event", "事件"
     """事件 — a behaviour or incident (exposed garbage, street trading…)."""
-
-    @property
-    def chinese(self) -> str:
-        """部件 or 事件."""
-        return "部件" if self is CategoryKind.COMPONENT else "事件"
 
     @property
     def prefix(self) -> str:
         """The letter urbangov puts before a code to make it unique: ``C`` or ``E``."""
         return "C" if self is CategoryKind.COMPONENT else "E"
 
-    @classmethod
-    def parse(cls, value: object, *, field: str | None = None) -> CategoryKind:
-        """Read a kind from its value, name or Chinese term.
 
-        >>> CategoryKind.parse("部件")
-        <CategoryKind.COMPONENT: 'component'>
-        """
-        return _parse_enum(cls, value, {"部件": cls.COMPONENT, "事件": cls.EVENT}, field)
+class CodeSource(Term):
+    """Where a code comes from: the standard's lineage or urbangov's own extension.
 
+    >>> CodeSource.parse("standard")
+    <CodeSource.STANDARD: 'standard'>
+    """
 
-class CodeSource(StrEnum):
-    """Where a code comes from: the standard's lineage or urbangov's own extension."""
-
-    STANDARD = "standard"
+    STANDARD = "standard", "标准"
     """As city systems built on CJ/T 214 / GB/T 30428.2 publish it."""
-    URBANGOV = "urbangov"
+    URBANGOV = "urbangov", "urbangov 扩展"
     """Added by urbangov (subclass numbers 80–89, component major class 99)."""
-    LOCAL = "local"
+    LOCAL = "local", "地方"
     """Added by a city's own taxonomy file."""
-
-    @classmethod
-    def parse(cls, value: object, *, field: str | None = None) -> CodeSource:
-        """Read a source from its value or name.
-
-        >>> CodeSource.parse("standard")
-        <CodeSource.STANDARD: 'standard'>
-        """
-        return _parse_enum(cls, value, {}, field)
-
-
-def _parse_enum(enum: type[_E], value: object, chinese: Mapping[str, _E], field: str | None) -> _E:
-    try:
-        return parse_term(enum, value, chinese, field=field)
-    except UnknownTermError as exc:
-        raise TaxonomyError(exc.message, field=exc.field, hint=exc.hint) from None
 
 
 def _check_slug(field: str, value: object, pattern: re.Pattern[str], what: str) -> str:
@@ -131,11 +109,11 @@ def _to_aliases(value: Iterable[str]) -> tuple[str, ...]:
 
 
 def _to_kind(value: object) -> CategoryKind:
-    return CategoryKind.parse(value, field="kind")
+    return CategoryKind.parse(value, field="kind", error=TaxonomyError)
 
 
 def _to_source(value: object) -> CodeSource:
-    return CodeSource.parse(value, field="source")
+    return CodeSource.parse(value, field="source", error=TaxonomyError)
 
 
 def _parse_domain(value: object) -> Domain:
