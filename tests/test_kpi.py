@@ -361,7 +361,7 @@ def test_bad_periods_and_inputs_are_refused() -> None:
 
 
 def test_counts_with_deadline_rules_call_deadlines_due_at() -> None:
-    deadlines = pytest.importorskip("urbangov.deadlines")
+    from urbangov import deadlines
     from urbangov.calendar import WorkCalendar
 
     rules = deadlines.DeadlineRules()

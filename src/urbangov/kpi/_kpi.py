@@ -6,7 +6,6 @@ Private: :mod:`urbangov.kpi` re-exports the public names.
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -14,6 +13,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from urbangov import deadlines as deadlines_module
 from urbangov._internal.instants import aware
 from urbangov.cases import Case, CaseColumns, EventKind
 from urbangov.errors import KpiError, MissingExtraError
@@ -92,11 +92,8 @@ def _deadline_of(
                 hint="give due_at= (a function or a mapping of case id to deadline), "
                 "or deadlines= (DeadlineRules or a Policy) and calendar=",
             )
-        module: Any = importlib.import_module("urbangov.deadlines")
-
         def computed(case: Case) -> _dt.datetime | None:
-            result: _dt.datetime | None = module.due_at(case, deadlines, calendar)
-            return result
+            return deadlines_module.due_at(case, deadlines, calendar)  # type: ignore[arg-type]
 
         return computed
     if isinstance(due_at, Mapping):
@@ -531,6 +528,9 @@ def _batch_due(columns: CaseColumns, deadlines: object, calendar: object) -> NDA
             hint="give due= (datetime64[ns] UTC per case, NaT: none), or deadlines= "
             "(DeadlineRules or a Policy) and calendar=",
         )
-    module: Any = importlib.import_module("urbangov.deadlines")
-    result: NDArray[Any] = module.due_at_batch(columns, deadlines, calendar)
+    result: NDArray[Any] = deadlines_module.due_at_batch(
+        columns,
+        deadlines,  # type: ignore[arg-type]
+        calendar,  # type: ignore[arg-type]
+    )
     return result
