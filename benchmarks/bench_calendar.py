@@ -68,9 +68,21 @@ def bench_scalar(n: int) -> list[list[object]]:
         ]
     except ImportError:  # pragma: no cover - pendulum is a core dependency
         pass
+    # The hot path must earn its place (calendar._fast): the same calls on the exact path.
+    exact = CAL._add_exact
     for name, data in inputs.items():
         t = per_call_median(CAL.add, data, star=True)
+        t_exact = per_call_median(exact, data, star=True)
+        assert all(CAL.add(s, lim) == exact(s, lim) for s, lim in data[:200])
         rows.append([f"add(), {name}", fmt_time(t), "≤ 5 µs", verdict(t, 5e-6)])
+        rows.append(
+            [
+                "  exact path (URBANGOV_FAST_PATH=0)",
+                fmt_time(t_exact),
+                f"{t_exact / t:.1f}× hot",
+                "",
+            ]
+        )
     # This machine's speed, for reading the figures above: add() does one aware
     # subtraction (to read the start) and one fromtimestamp (to build the result).
     epoch = datetime(1970, 1, 1, tzinfo=UTC)

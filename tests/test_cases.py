@@ -438,3 +438,23 @@ def test_lead_department_with_the_sample_districts_duty_matrix() -> None:
     assert lead_department(case, matrix.bind(city.hierarchy)) == street.code
     on_city_road = lead_department(case, matrix, city.hierarchy, asset_kind="road.city_list")
     assert on_city_road != street.code
+
+
+def test_apply_keeps_every_field_of_the_case() -> None:
+    # apply copies every attrs field but history and status (none dropped, whatever is
+    # added to Case later), and its result equals the case built from the longer history.
+    case = Case.new(
+        "F1",
+        "exposed_garbage",
+        "320102001001001",
+        reported_at=T0,
+        source="hotline",
+        urgency="urgent",
+        segment="320102001001001001",
+        zone="strict",
+    )
+    after = apply(case, CaseEvent("accept", T0))
+    for field in attrs.fields(Case):
+        if field.name not in ("history", "status"):
+            assert getattr(after, field.name) == getattr(case, field.name), field.name
+    assert after == attrs.evolve(case, history=(CaseEvent("accept", T0),))

@@ -1,6 +1,6 @@
-"""The scalar hot path of ``WorkCalendar.add`` (``_calendar_fast``) equals the exact path.
+"""The scalar hot path of ``WorkCalendar.add`` (``calendar._fast``) equals the exact path.
 
-The oracle is the same calendar with the hot path switched off, so every start goes
+The oracle is the same calendar's exact path (``_add_exact``), so every start goes
 through the UTC conversion, the flat window list and ``fromtimestamp``. Starts are drawn
 in every IANA zone, with either ``fold``, near offset changes, in pendulum's zones and in
 fixed offsets; calendars include a seasonal schedule, a window closing at midnight,
@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from urbangov.calendar import TimeLimit, WorkCalendar, WorkSchedule
-from urbangov.calendar._fast import _shift_table
+from urbangov.calendar._fast import FastAdd, _shift_table
 from urbangov.errors import CalendarCoverageError, NaiveDatetimeError
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -51,13 +51,22 @@ class Broken(dt.tzinfo):
         return 8  # type: ignore[return-value]
 
 
-def _pair(make: object) -> tuple[WorkCalendar, WorkCalendar]:
-    """A calendar and its twin without the hot path (the oracle)."""
+class Exact:
+    """A calendar seen through its exact path only (the oracle of the hot path)."""
+
+    def __init__(self, cal: WorkCalendar) -> None:
+        self.cal = cal
+
+    def add(self, start: dt.datetime, limit: TimeLimit) -> dt.datetime:
+        return self.cal._add_exact(start, limit)
+
+
+def _pair(make: object) -> tuple[WorkCalendar, Exact]:
+    """A calendar and its exact path (the oracle)."""
     assert callable(make)
-    fast, exact = make(), make()
-    exact._clock()
-    object.__setattr__(exact, "_fast", None)
-    return fast, exact
+    cal = make()
+    assert isinstance(cal, WorkCalendar)
+    return cal, Exact(cal)
 
 
 CALENDARS = {
@@ -86,7 +95,7 @@ CALENDARS = {
 }
 
 
-def _outcome(cal: WorkCalendar, start: dt.datetime, limit: TimeLimit) -> object:
+def _outcome(cal: WorkCalendar | Exact, start: dt.datetime, limit: TimeLimit) -> object:
     """The due time with its zone and wall clock, or the error class and message."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -214,8 +223,12 @@ def test_the_hot_path_is_taken_for_ordinary_starts_and_left_near_changes() -> No
     cal = WorkCalendar.china()
     limit = TimeLimit.working_hours(4)
     cal.add(dt.datetime(2024, 9, 30, 16, tzinfo=SH), limit)  # builds the clock
-    fast = cal._fast
-    assert fast is not None
+    built = cal._cache["fast"]
+    assert isinstance(built, FastAdd)
+
+    def fast(start: dt.datetime, limit: TimeLimit) -> dt.datetime | None:
+        return built(start, limit.working_us) if limit.working_us else None
+
     for start in (
         dt.datetime(2024, 9, 30, 16, tzinfo=SH),
         dt.datetime(2024, 9, 30, 8, tzinfo=dt.UTC),
@@ -294,3 +307,16 @@ def test_no_zone_changes_offset_twice_within_a_week_in_the_span() -> None:
             closest.append((min(gaps) / 86_400, name))
     assert closest, "no zone with changes of offset was found"
     assert min(closest)[0] > 7, min(closest)
+
+
+def test_the_switch_turns_the_hot_path_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    # URBANGOV_FAST_PATH=0 (docs/calendar.md): every add takes the exact path.
+    monkeypatch.setenv("URBANGOV_FAST_PATH", "0")
+    cal = WorkCalendar.china()
+    start = dt.datetime(2024, 9, 30, 16, tzinfo=SH)
+    assert cal.add(start, TimeLimit.working_hours(4)) == dt.datetime(2024, 10, 8, 11, tzinfo=SH)
+    assert cal._cache["fast"] is None
+    monkeypatch.setenv("URBANGOV_FAST_PATH", "1")
+    on = WorkCalendar.china()
+    on.add(start, TimeLimit.working_hours(4))
+    assert isinstance(on._cache["fast"], FastAdd)

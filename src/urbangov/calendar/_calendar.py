@@ -18,7 +18,7 @@ from urbangov._internal import documents as _files
 from urbangov._internal.instants import from_us, to_us
 from urbangov.calendar._batch import PROVISIONAL, UNCOVERED, Clock, batch_add, batch_between
 from urbangov.calendar._days import bundled, check_days, read_days
-from urbangov.calendar._fast import ScalarAdd, scalar_adder
+from urbangov.calendar._fast import FastAdd, enabled
 from urbangov.calendar._schedule import WorkSchedule
 from urbangov.calendar._time import add_elapsed, date_of, days_arg, pauses_us, zone
 from urbangov.calendar._values import DayInfo, DayKind, TimeLimit, TimeUnit
@@ -117,11 +117,9 @@ class WorkCalendar:
     chinese_names: FrozenMap[str, str] = attrs.field(
         factory=FrozenMap, converter=_frozen_names, repr=False
     )
+    # Built on first use and never changing an answer: the clock (the flat working-time
+    # line) and the hot path of add() (urbangov.calendar._fast), keyed by name.
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False, hash=False)
-    # The scalar hot path of add(), built with the clock (see _calendar_fast).
-    _fast: ScalarAdd | None = attrs.field(
-        default=None, init=False, eq=False, repr=False, hash=False
-    )
 
     def __repr__(self) -> str:
         years = self.coverage
@@ -364,9 +362,8 @@ class WorkCalendar:
                 status_of_year=lambda y: 0 if y in covers else (PROVISIONAL if prov else UNCOVERED),
                 covered=self.coverage,
             )
-            self._cache["zone"] = zone(self.tz)
+            self._cache["fast"] = FastAdd.build(clock) if enabled() else None
             self._cache["clock"] = clock
-            object.__setattr__(self, "_fast", scalar_adder(clock))
         return clock
 
     # -- days ----------------------------------------------------------------------
@@ -492,24 +489,38 @@ class WorkCalendar:
         ...         TimeLimit.working_hours(4))
         datetime.datetime(2024, 10, 8, 11, 0, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
         """
-        fast = self._fast
-        if fast is not None and not pauses:  # working hours or minutes: the hot path
-            found = fast(start, limit)
-            if found is not None:
-                return found
+        if not pauses and type(limit) is TimeLimit and limit.working_us:
+            try:
+                fast = self._cache["fast"]
+            except KeyError:
+                self._clock()
+                fast = self._cache["fast"]
+            if fast is not None:  # working hours or minutes: the hot path
+                found: _dt.datetime | None = fast(start, limit.working_us)
+                if found is not None:
+                    return found
+        return self._add_exact(start, limit, pauses)
+
+    def _add_exact(
+        self,
+        start: _dt.datetime,
+        limit: TimeLimit,
+        pauses: Iterable[tuple[_dt.datetime, _dt.datetime]] = (),
+    ) -> _dt.datetime:
+        """:meth:`add` without the hot path (the reference the hot path is tested against)."""
         t = to_us(start, "start")
         if not isinstance(limit, TimeLimit):
             raise CalendarError(f"{limit!r} is not a TimeLimit", field="limit")
-        kind = limit._kind
-        if kind == 0 and not pauses:
-            due = self._add_work(t, limit._us, ())
-        elif kind == 1:
+        unit = limit.unit
+        if unit.working and unit is not TimeUnit.WORKING_DAYS and not pauses:
+            due = self._add_work(t, limit.working_us, ())
+        elif unit is TimeUnit.WORKING_DAYS:
             due = self._add_days(t, int(limit.amount))
             if pauses:
                 spans = pauses_us(pauses, t)
                 if spans:
                     due = self._add_work(t, self._between_us(t, due), spans)
-        elif kind == 0:
+        elif unit.working:
             due = self._add_work(t, limit.microseconds(), pauses_us(pauses, t))
         else:
             due = add_elapsed(t, limit.microseconds(), pauses_us(pauses, t) if pauses else ())

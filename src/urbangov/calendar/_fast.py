@@ -37,15 +37,16 @@ is not a positive number of working hours or minutes) returns ``None`` and the c
 takes the exact path, which also raises or warns. Calendars
 whose own zone changes its offset inside the span have no hot path.
 
-Imported only by :mod:`urbangov.calendar`.
+Switch it off with ``URBANGOV_FAST_PATH=0`` (:data:`SWITCH`): the test suite runs the
+calendar tests both ways, and property tests compare the two paths directly.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,9 +54,7 @@ import numpy as np
 
 from urbangov.calendar._batch import Clock
 
-__all__ = ["ScalarAdd", "scalar_adder"]
-
-ScalarAdd = Callable[[Any, Any], "_dt.datetime | None"]
+__all__ = ["SWITCH", "FastAdd", "enabled"]
 
 DAY_US = 86_400_000_000
 MINUTE_US = 60_000_000
@@ -73,145 +72,171 @@ _toordinal = _dt.date.toordinal
 _utcoffset = _dt.datetime.utcoffset
 
 
-def scalar_adder(clock: Clock) -> ScalarAdd | None:
-    """The fast ``add(start, limit)`` of ``clock``, or ``None`` when the calendar's
-    zone changes its offset inside the span (then only the exact path exists).
+DayKindRecord = tuple[tuple[tuple[int, int], ...], int, int]
 
-    The function returns the due time (a stdlib datetime in the calendar's zone) or
-    ``None`` when the exact path must decide (see the module docstring).
+SWITCH = "URBANGOV_FAST_PATH"
+"""The environment variable that turns the hot path off: ``URBANGOV_FAST_PATH=0`` makes
+every :meth:`~urbangov.calendar.WorkCalendar.add` take the exact path (read when a
+calendar first computes; the test suite runs the calendar tests both ways)."""
+
+
+def enabled() -> bool:
+    """Whether the hot path is on (it is unless ``URBANGOV_FAST_PATH=0``)."""
+    return os.environ.get(SWITCH, "1") != "0"
+
+
+class FastAdd:
+    """The hot path of one calendar's clock: ``fast(start, working_us)`` is the due time
+    (a stdlib datetime in the calendar's zone) or ``None`` when the exact path must
+    decide (see the module docstring).
+
+    Built by :meth:`build` from a :class:`Clock`, once per calendar; it owns its tables.
+    The only state that changes after building is a per-input-zone cache of shift
+    tables (at most :data:`MAX_ZONES`) and the last zone seen: an implementation detail
+    that never changes an answer.
     """
-    fixed = clock.fixed_offset
-    if fixed is None:
-        return None
-    zone = clock.zone
-    n = clock.ndays
-    first_ordinal = clock.day0 + EPOCH_ORDINAL
-    base = first_ordinal - MARGIN
-    size = n + 2 * MARGIN
 
-    # Every day's windows in local microseconds after midnight: (opening, length) pairs
-    # of positive length (none on rest days); identical tuples shared between days.
-    midnights = (np.arange(n, dtype=np.int64) + clock.day0) * DAY_US - fixed
-    opens = (clock.wopen - midnights[:, None]).tolist()
-    lengths = clock.wlen.tolist()
-    shared: dict[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]] = {}
-    day_windows: list[tuple[tuple[int, int], ...]] = []
-    for day_opens, day_lengths in zip(opens, lengths, strict=True):
-        pairs = tuple((a, ln) for a, ln in zip(day_opens, day_lengths, strict=True) if ln > 0)
-        day_windows.append(shared.setdefault(pairs, pairs))
-    # The tables below are read at a random day on each call, so they are kept compact:
-    # arrays of machine integers, and lists pointing at a few shared tuples.
-    before = array("q", clock.daycum.tolist())  # working µs before each day (n + 1)
-    # Per day, a shared record of its windows with its first opening and last close (a
-    # start outside them needs no walk; a rest day has them both at midnight's end).
-    kinds: dict[tuple[tuple[int, int], ...], tuple[tuple[tuple[int, int], ...], int, int]] = {}
-    for windows in shared.values():
-        if windows:
-            a, ln = windows[-1]
-            kinds[windows] = (windows, windows[0][0], a + ln)
-        else:
-            kinds[windows] = (windows, DAY_US, DAY_US)
-    day_kind = [kinds[windows] for windows in day_windows]
-    # Per working day ``j`` (a day with working time), in order: the working µs before it
-    # (``w_start``, ending with the total), its day index, windows and date.
-    worked = np.flatnonzero(clock.daycum[1:] > clock.daycum[:-1])
-    if not worked.size:
-        return None
-    total = int(clock.daycum[-1])
-    w_start = array("q", [*clock.daycum[worked].tolist(), total])
-    w_day = array("q", worked.tolist())
-    dates = (worked + clock.day0).astype("datetime64[D]")
-    years = dates.astype("datetime64[Y]")
-    months = dates.astype("datetime64[M]")
-    w_record = [
-        (day_windows[day], y, m, d)
-        for day, y, m, d in zip(
-            worked.tolist(),
-            (years.astype(np.int64) + 1970).tolist(),
-            ((months - years).astype(np.int64) + 1).tolist(),
-            ((dates - months).astype(np.int64) + 1).tolist(),
-            strict=True,
-        )
-    ]
-    # A block index of the working-time line, with blocks of 2**block_bits µs, no longer
-    # than the shortest working day (a shift is cheaper than dividing such big ints):
-    # ``first_of_block[k]`` is the first working day ending at or after the last µs of
-    # block ``k``, so a target in block ``k`` falls on that day or the one before.
-    block_bits = int(np.diff(w_start).min()).bit_length() - 1
-    block = 1 << block_bits
-    if total >> block_bits > 4 * n + 1000:
-        return None
-    ends = w_start[1:]
-    first_of_block = array(
-        "q", [bisect_left(ends, (k + 1) * block - 1) for k in range(total // block + 1)]
+    __slots__ = (
+        "_any_irregular",
+        "_base",
+        "_before",
+        "_block_bits",
+        "_day_kind",
+        "_first_of_block",
+        "_fixed",
+        "_irregular",
+        "_last",
+        "_n",
+        "_offsets_us",
+        "_size",
+        "_tables",
+        "_unread",
+        "_w_day",
+        "_w_record",
+        "_w_start",
+        "_zone",
     )
-    # Days outside coverage or provisional: the exact path raises or warns for them.
-    irregular = array("q", [b + p for b, p in zip(clock.l_bad, clock.l_prov, strict=True)])
-    any_irregular = irregular[-1] > 0
-    hour_minute = [(h, m) for h in range(24) for m in range(60)]
-    # Shift tables by ``id`` of the zone object (pendulum's zones hash in Python, which
-    # costs more than the rest of the lookup); ``zones`` keeps those objects alive, so
-    # an id is never reused by another zone while its table is here. A zone with no
-    # table (another kind of tzinfo, or past MAX_ZONES) gets ``unread``: every start in
-    # it is shifted by its own utcoffset(), like a day near a change in a known zone.
-    tables: dict[int, list[int | None]] = {}
-    zones: list[Any] = []
-    unread: list[int | None] = [None] * size
-    offsets_us: dict[_dt.timedelta, int] = {}
+    _any_irregular: bool
+    _base: int
+    _before: array[int]
+    _block_bits: int
+    _day_kind: list[DayKindRecord]
+    _first_of_block: array[int]
+    _fixed: int
+    _irregular: array[int]
+    _last: tuple[Any, list[int | None]]
+    _n: int
+    _offsets_us: dict[_dt.timedelta, int]
+    _size: int
+    _tables: dict[Any, list[int | None]]
+    _unread: list[int | None]
+    _w_day: array[int]
+    _w_record: list[tuple[tuple[tuple[int, int], ...], int, int, int]]
+    _w_start: array[int]
+    _zone: _dt.tzinfo
 
-    def learn(tz: Any) -> list[int | None]:
+    @classmethod
+    def build(cls, clock: Clock) -> FastAdd | None:
+        """The hot path of ``clock``, or ``None`` when its zone changes offset inside
+        the span or it has no working time (then only the exact path exists)."""
+        fixed = clock.fixed_offset
+        if fixed is None:
+            return None
+        worked = np.flatnonzero(clock.daycum[1:] > clock.daycum[:-1])
+        if not worked.size:
+            return None
+        total = int(clock.daycum[-1])
+        w_start = array("q", [*clock.daycum[worked].tolist(), total])
+        # Blocks of 2**block_bits µs, no longer than the shortest working day (a shift
+        # is cheaper than dividing such big ints).
+        block_bits = int(np.diff(w_start).min()).bit_length() - 1
+        if total >> block_bits > 4 * clock.ndays + 1000:
+            return None
+        self = cls()
+        self._fixed = fixed
+        self._zone = clock.zone
+        self._n = clock.ndays
+        self._base = clock.day0 + EPOCH_ORDINAL - MARGIN
+        self._size = clock.ndays + 2 * MARGIN
+        day_windows = _day_windows(clock, fixed)
+        # Working µs before each day (n + 1), and per day a shared record of its windows
+        # with its first opening and last close (a start outside them needs no walk).
+        self._before = array("q", clock.daycum.tolist())
+        self._day_kind = _day_kinds(day_windows)
+        # Per working day ``j``, in order: the working µs before it (ending with the
+        # total), its day index, and (windows, year, month, day).
+        self._w_start = w_start
+        self._w_day = array("q", worked.tolist())
+        self._w_record = _working_day_records(clock, worked, day_windows)
+        # A block index of the working-time line: ``first_of_block[k]`` is the first
+        # working day ending at or after the last µs of block ``k``, so a target in
+        # block ``k`` falls on that day or the one before.
+        block = 1 << block_bits
+        ends = w_start[1:]
+        self._block_bits = block_bits
+        self._first_of_block = array(
+            "q", [bisect_left(ends, (k + 1) * block - 1) for k in range(total // block + 1)]
+        )
+        # Days outside coverage or provisional: the exact path raises or warns for them.
+        self._irregular = array(
+            "q", [b + p for b, p in zip(clock.l_bad, clock.l_prov, strict=True)]
+        )
+        self._any_irregular = self._irregular[-1] > 0
+        # Shift tables by input zone (a zone with no table — another kind of tzinfo, or
+        # past MAX_ZONES — gets ``unread``: each start is shifted by its own utcoffset()).
+        self._tables = {}
+        self._unread = [None] * self._size
+        self._offsets_us = {}
+        self._last = (None, self._unread)
+        return self
+
+    def _table(self, tz: Any) -> list[int | None]:
         """The shift table of input zone ``tz``, built once (``unread`` if it has none)."""
-        if len(tables) >= MAX_ZONES:
-            return unread
+        table = self._tables.get(tz) if tz is not None else None
+        if table is not None:
+            return table
+        if len(self._tables) >= MAX_ZONES:
+            return self._unread
         if type(tz) is _dt.timezone:
             offset = tz.utcoffset(None)
-            table: list[int | None] = [fixed - offset // _US] * size
+            table = [self._fixed - offset // _US] * self._size
         elif isinstance(tz, ZoneInfo) and type(tz).utcoffset is ZoneInfo.utcoffset:
-            table = _shift_table(tz, base, size, fixed)
+            table = _shift_table(tz, self._base, self._size, self._fixed)
         else:
-            return unread
-        tables[id(tz)] = table
-        zones.append(tz)
+            return self._unread
+        self._tables[tz] = table
         return table
 
-    def own_shift(start: Any) -> int | None:
+    def _own_shift(self, start: Any) -> int | None:
         """The shift of ``start`` by its own UTC offset (as the exact path reads it), or
         ``None`` for a naive start."""
         offset = _utcoffset(start)
         if offset is None:
             return None
-        us = offsets_us.get(offset)
+        us = self._offsets_us.get(offset)
         if us is None:
             us = offset // _US
-            if len(offsets_us) < 1000:
-                offsets_us[offset] = us
-        return fixed - us
+            if len(self._offsets_us) < 1000:
+                self._offsets_us[offset] = us
+        return self._fixed - us
 
-    last: tuple[Any, list[int | None]] = (None, [])
-
-    def add(start: Any, limit: Any) -> _dt.datetime | None:
-        nonlocal last
+    def _local(self, start: Any) -> tuple[int, int] | None:
+        """``start`` as (day index, µs after the calendar's local midnight), or ``None``."""
         try:
-            amount = limit._work_us  # 0 unless a positive working-hour or -minute limit
-            if not amount:
-                return None
             tz = start.tzinfo
-            seen = last  # (zone, table) of the previous call, read once (thread-safe)
+            seen = self._last  # (zone, table) of the previous call, read once
             if seen[0] is tz:
                 shifts = seen[1]
             else:
-                table = tables.get(id(tz))
-                if table is None:
-                    table = learn(tz)
-                shifts = table
-                last = (tz, table)
+                shifts = self._table(tz)
+                self._last = (tz, shifts)
             # No bounds check: past the table raises IndexError; before it, a negative
             # index reads some shift (at most ±38 hours, so at most two days of carry)
-            # and the day below is still negative, which the day check rejects.
-            i = _toordinal(start) - base
+            # and the day below is still negative, which the caller rejects.
+            i = _toordinal(start) - self._base
             shift = shifts[i]
             if shift is None:  # near a change of offset, or a zone without a table
-                shift = own_shift(start)
+                shift = self._own_shift(start)
                 if shift is None:
                     return None
             x = (
@@ -228,9 +253,18 @@ def scalar_adder(clock: Clock) -> ScalarAdd | None:
         while x < 0:
             x += DAY_US
             day -= 1
-        if not 0 <= day < n:
+        return day, x
+
+    def __call__(self, start: Any, working_us: int) -> _dt.datetime | None:
+        """The due time of ``working_us`` (> 0) working µs from ``start``, or ``None``."""
+        local = self._local(start)
+        if local is None:
             return None
-        windows, first_open, last_close = day_kind[day]
+        day, x = local
+        if not 0 <= day < self._n:
+            return None
+        windows, first_open, last_close = self._day_kind[day]
+        before = self._before
         if x <= first_open:
             position = before[day]
         elif x >= last_close:
@@ -242,17 +276,23 @@ def scalar_adder(clock: Clock) -> ScalarAdd | None:
                     break
                 x_in = x - a
                 position += x_in if x_in < length else length
-        target = position + amount
+        target = position + working_us
+        w_start = self._w_start
         try:
-            j = first_of_block[target >> block_bits]
+            j = self._first_of_block[target >> self._block_bits]
             if w_start[j] >= target:  # working day j - 1 ends at or after the target
                 j -= 1
-            windows, y, m, d = w_record[j]
+            windows, y, m, d = self._w_record[j]
         except IndexError:  # past the span (the last block points past the last day)
             return None
-        if any_irregular and irregular[w_day[j] + 1] != irregular[day]:
+        if self._any_irregular and self._irregular[self._w_day[j] + 1] != self._irregular[day]:
             return None
-        rest = target - w_start[j]
+        return self._due(windows, target - w_start[j], y, m, d)
+
+    def _due(
+        self, windows: tuple[tuple[int, int], ...], rest: int, y: int, m: int, d: int
+    ) -> _dt.datetime | None:
+        """The wall-clock instant ``rest`` working µs into a working day's windows."""
         due = DAY_US
         for a, length in windows:
             if rest <= length:
@@ -261,14 +301,65 @@ def scalar_adder(clock: Clock) -> ScalarAdd | None:
             rest -= length
         if due >= DAY_US:
             return None
-        hour, minute = hour_minute[due // MINUTE_US]
+        hour, minute = _HOUR_MINUTE[due // MINUTE_US]
         micro = due % MINUTE_US
         second = 0
         if micro:
             second, micro = divmod(micro, SECOND_US)
-        return _DT(y, m, d, hour, minute, second, micro, zone)
+        return _DT(y, m, d, hour, minute, second, micro, self._zone)
 
-    return add
+
+_HOUR_MINUTE = tuple((h, m) for h in range(24) for m in range(60))
+
+
+def _day_windows(clock: Clock, fixed: int) -> list[tuple[tuple[int, int], ...]]:
+    """Every day's windows in local µs after midnight: (opening, length) pairs of
+    positive length (none on rest days); identical tuples shared between days (the
+    tables are read at a random day on each call, so they are kept compact)."""
+    n = clock.ndays
+    midnights = (np.arange(n, dtype=np.int64) + clock.day0) * DAY_US - fixed
+    opens = (clock.wopen - midnights[:, None]).tolist()
+    lengths = clock.wlen.tolist()
+    shared: dict[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]] = {}
+    out: list[tuple[tuple[int, int], ...]] = []
+    for day_opens, day_lengths in zip(opens, lengths, strict=True):
+        pairs = tuple((a, ln) for a, ln in zip(day_opens, day_lengths, strict=True) if ln > 0)
+        out.append(shared.setdefault(pairs, pairs))
+    return out
+
+
+def _day_kinds(day_windows: list[tuple[tuple[int, int], ...]]) -> list[DayKindRecord]:
+    """Per day, its windows with its first opening and last close (a rest day has both
+    at midnight's end); one shared record per distinct windows tuple."""
+    kinds: dict[tuple[tuple[int, int], ...], DayKindRecord] = {}
+    for windows in day_windows:
+        if windows in kinds:
+            continue
+        if windows:
+            a, ln = windows[-1]
+            kinds[windows] = (windows, windows[0][0], a + ln)
+        else:
+            kinds[windows] = (windows, DAY_US, DAY_US)
+    return [kinds[windows] for windows in day_windows]
+
+
+def _working_day_records(
+    clock: Clock, worked: np.ndarray[Any, Any], day_windows: list[tuple[tuple[int, int], ...]]
+) -> list[tuple[tuple[tuple[int, int], ...], int, int, int]]:
+    """Per working day: its windows and its (year, month, day)."""
+    dates = (worked + clock.day0).astype("datetime64[D]")
+    years = dates.astype("datetime64[Y]")
+    months = dates.astype("datetime64[M]")
+    return [
+        (day_windows[day], y, m, d)
+        for day, y, m, d in zip(
+            worked.tolist(),
+            (years.astype(np.int64) + 1970).tolist(),
+            ((months - years).astype(np.int64) + 1).tolist(),
+            ((dates - months).astype(np.int64) + 1).tolist(),
+            strict=True,
+        )
+    ]
 
 
 def _shift_table(tz: ZoneInfo, base: int, size: int, fixed: int) -> list[int | None]:
@@ -296,7 +387,7 @@ def _shift_table(tz: ZoneInfo, base: int, size: int, fixed: int) -> list[int | N
             folded[k] = offset_us(base + k, 1)
             folded[k + 1] = offset_us(base + k + 1, 1)
     table: list[int | None] = []
-    shifts: dict[int, int] = {}  # one int object per distinct shift (see scalar_adder)
+    shifts: dict[int, int] = {}  # one int object per distinct shift (tables stay small)
     for k in range(size):
         o = offsets[k]
         steady = o == folded[k] == offsets[k + 1] == folded[k + 1]

@@ -191,20 +191,15 @@ class TimeLimit:
 
     amount: Decimal = attrs.field(converter=_amount_converter, validator=_check_limit)
     unit: TimeUnit = attrs.field(converter=_unit_converter)
-    _us: int = attrs.field(init=False, eq=False, repr=False, hash=False)
-    _kind: int = attrs.field(init=False, eq=False, repr=False, hash=False)
-    _work_us: int = attrs.field(init=False, eq=False, repr=False, hash=False)
+    working_us: int = attrs.field(init=False, eq=False, repr=False, hash=False)
+    """The working microseconds of a working-hour or working-minute limit; 0 for every
+    other unit (computed once: the calendar's hot path reads it on every ``add``)."""
 
     def __attrs_post_init__(self) -> None:
-        # Computed once for the hot path: the length in µs (-1 for working days, which
-        # have none), the kind (0 working time, 1 working days, 2 elapsed time) and the
-        # working µs of a working-hour or -minute limit (0 for every other kind).
         per = _MINUTES_PER.get(self.unit)
-        us = -1 if per is None else int(self.amount * per) * 60_000_000
-        kind = 1 if self.unit is TimeUnit.WORKING_DAYS else 0 if self.unit in _WORKING else 2
-        object.__setattr__(self, "_us", us)
-        object.__setattr__(self, "_kind", kind)
-        object.__setattr__(self, "_work_us", us if kind == 0 else 0)
+        working = per is not None and self.unit in _WORKING
+        us = int(self.amount * per) * 60_000_000 if working and per is not None else 0
+        object.__setattr__(self, "working_us", us)
 
     # -- constructors -------------------------------------------------------------
     @classmethod
@@ -317,11 +312,12 @@ class TimeLimit:
 
     def microseconds(self) -> int:
         """The limit in microseconds, for every unit except working days."""
-        if self._us < 0:
+        per = _MINUTES_PER.get(self.unit)
+        if per is None:
             raise CalendarError(
                 "working days have no fixed length", field="unit", hint="use WorkCalendar.add"
             )
-        return self._us
+        return int(self.amount * per) * 60_000_000
 
 
 _MINUTES_PER = {

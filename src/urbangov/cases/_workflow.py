@@ -448,6 +448,7 @@ def _step(
 
 _NEW = object.__new__
 _SET = object.__setattr__
+_KEPT = tuple(f.name for f in attrs.fields(Case) if f.name not in ("history", "status"))
 # Read-only views of the tables for the hot path (C-level lookups).
 _FAST_STRICT = MappingProxyType({s: MappingProxyType(dict(t)) for s, t in _STRICT.items()})
 _FAST_LOOSE = MappingProxyType({s: MappingProxyType(dict(t)) for s, t in _LOOSE.items()})
@@ -505,15 +506,11 @@ def apply(
             f"history[{len(history)}]",
             case.id,
         )
+    # attrs.evolve without re-validating: every field is copied (a field added later
+    # is kept), and only the new event is checked (above), not the whole history again.
     new = _NEW(Case)
-    _SET(new, "id", case.id)
-    _SET(new, "category", case.category)
-    _SET(new, "grid", case.grid)
-    _SET(new, "source", case.source)
-    _SET(new, "urgency", case.urgency)
-    _SET(new, "reported_at", case.reported_at)
-    _SET(new, "segment", case.segment)
-    _SET(new, "zone", case.zone)
+    for name in _KEPT:
+        _SET(new, name, getattr(case, name))
     _SET(new, "history", (*history, event))
     _SET(new, "status", nxt)
     return new

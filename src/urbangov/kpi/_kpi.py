@@ -92,6 +92,7 @@ def _deadline_of(
                 hint="give due_at= (a function or a mapping of case id to deadline), "
                 "or deadlines= (DeadlineRules or a Policy) and calendar=",
             )
+
         def computed(case: Case) -> _dt.datetime | None:
             return deadlines_module.due_at(case, deadlines, calendar)  # type: ignore[arg-type]
 
