@@ -38,7 +38,7 @@ EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
 CHUNK = 1 << 20  # rows per batch chunk: temporaries stay a few times 8 MiB
 
 # A covered day, a provisional (Mon–Fri) day, a day outside coverage.
-COVERED, PROVISIONAL, UNCOVERED = 0, 1, 2
+COVERED, PROVISIONAL, UNCOVERED = 0, 1, 2  # the status of a year
 
 
 def chunks(n: int) -> Iterable[slice]:

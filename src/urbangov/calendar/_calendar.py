@@ -16,7 +16,14 @@ import numpy.typing as npt
 
 from urbangov._internal import documents as _files
 from urbangov._internal.instants import from_us, to_us
-from urbangov.calendar._batch import PROVISIONAL, UNCOVERED, Clock, batch_add, batch_between
+from urbangov.calendar._batch import (
+    COVERED,
+    PROVISIONAL,
+    UNCOVERED,
+    Clock,
+    batch_add,
+    batch_between,
+)
 from urbangov.calendar._days import bundled, check_days, read_days
 from urbangov.calendar._fast import FastAdd, enabled
 from urbangov.calendar._schedule import WorkSchedule
@@ -359,7 +366,9 @@ class WorkCalendar:
                     for i in range(366)
                 ],
                 overrides=overrides,
-                status_of_year=lambda y: 0 if y in covers else (PROVISIONAL if prov else UNCOVERED),
+                status_of_year=lambda y: (
+                    COVERED if y in covers else PROVISIONAL if prov else UNCOVERED
+                ),
                 covered=self.coverage,
             )
             self._cache["fast"] = FastAdd.build(clock) if enabled() else None

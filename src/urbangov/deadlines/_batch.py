@@ -98,17 +98,6 @@ def _to_datetime(ns: int) -> _dt.datetime:
     return _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(microseconds=ns // 1000)
 
 
-class _Pauses:
-    """Closed pauses per case as K padded columns (NaT where a case has fewer)."""
-
-    def __init__(self, a: I64, b: I64) -> None:
-        self.a, self.b = a, b  # shape (K, n)
-
-    @property
-    def k(self) -> int:
-        return int(self.a.shape[0])
-
-
 def _between(cal: WorkCalendar, a: I64, b: I64) -> I64:
     out: I64 = cal.between_batch(_dt64(a), _dt64(b)).view(np.int64)
     return out

@@ -24,9 +24,6 @@ _DAY_NS = 86_400 * 10**9
 _MIN_YEAR, _MAX_YEAR = MIN_YEAR, MAX_YEAR
 _DIM = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
-#: A failing row: (row index, message, hint).
-Failure = tuple[int, str, str]
-
 
 def _parse_one(text: str) -> int | tuple[str, str]:
     """One instant in ns, or (message, hint) if the text is not an aware ISO 8601 time."""

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import types
 import typing
 from collections.abc import Mapping
 from enum import Enum
@@ -21,6 +20,7 @@ from urbangov.params._structure import (
     did_you_mean,
     field_types,
     is_value_type,
+    optional_inner,
     structure,
     unstructure,
 )
@@ -30,12 +30,10 @@ __all__ = ["is_section", "reform"]
 C = TypeVar("C")
 
 
-def _optional_inner(tp: Any) -> Any:
-    args = typing.get_args(tp)
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        rest = [a for a in args if a is not type(None)]
-        return rest[0] if len(rest) == 1 else tp
-    return tp
+def _without_none(tp: Any) -> Any:
+    """``X`` for ``X | None``, else ``tp`` itself."""
+    inner = optional_inner(tp)
+    return tp if inner is None else inner
 
 
 def is_section(tp: Any) -> bool:
@@ -96,7 +94,7 @@ def _apply(
     for depth, part in enumerate(parts):
         here = ".".join(parts[: depth + 1])
         last = depth == len(parts) - 1
-        tp = _optional_inner(tp)
+        tp = _without_none(tp)
         if is_section(tp):
             names = [f.name for f in attrs.fields(tp) if f.init]
             if part not in names:
@@ -150,7 +148,7 @@ def _new_value(
     """The plain data a reform writes: ``new``, or the periods with ``new`` from a date."""
     if valid_from is None:
         return new
-    if typing.get_origin(_optional_inner(tp)) is not Dated:
+    if typing.get_origin(_without_none(tp)) is not Dated:
         raise PolicyError("not a dated value", field=field, hint="reform it without valid_from")
     if current is None:
         return [{"value": new, "from": valid_from}]

@@ -51,10 +51,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 
-from urbangov._internal.documents import (
-    TomlDocument,
-    dotted,
-)
+from urbangov._internal.documents import PathKey, TomlDocument, dotted
 from urbangov.errors import PolicyError, UrbangovError, combine
 from urbangov.frozen import FrozenMap, freeze
 from urbangov.params._dated import _PERIOD_KEYS, Dated, Period
@@ -65,6 +62,7 @@ __all__ = [
     "did_you_mean",
     "field_types",
     "is_value_type",
+    "optional_inner",
     "resolve",
     "structure",
     "unstructure",
@@ -72,7 +70,6 @@ __all__ = [
 
 T = TypeVar("T")
 C = TypeVar("C")
-PathKey = tuple[str | int, ...]
 
 # ------------------------------------------------------------------ type helpers
 
@@ -109,7 +106,7 @@ def is_value_type(tp: object) -> bool:
     return isinstance(tp, type) and callable(getattr(tp, "from_toml", None))
 
 
-def _optional_inner(tp: Any) -> Any | None:
+def optional_inner(tp: Any) -> Any | None:
     """For ``X | None`` return ``X``; otherwise ``None``."""
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
@@ -218,7 +215,7 @@ class _Structurer:
     # -- dispatch
 
     def value(self, value: Any, tp: Any, path: PathKey) -> Any:
-        inner = _optional_inner(tp)
+        inner = optional_inner(tp)
         if inner is not None:
             return None if value is None else self.value(value, inner, path)
         if value is None:
@@ -383,7 +380,7 @@ class _Structurer:
                 else:
                     kwargs[f.alias or f.name] = item
             elif f.default is attrs.NOTHING:
-                if _optional_inner(hints[f.name]) is not None:
+                if optional_inner(hints[f.name]) is not None:
                     kwargs[f.alias or f.name] = None
                 else:
                     self.problem(
