@@ -41,9 +41,9 @@ from urbangov._internal.public import publish
 from urbangov.calendar._calendar import (
     DEFAULT_SCHEDULE,
     PROVISIONAL_SPAN,
-    CalendarRules,
     WorkCalendar,
 )
+from urbangov.calendar._rules import CalendarRules
 from urbangov.calendar._schedule import WorkSchedule
 from urbangov.calendar._values import (
     DayInfo,

@@ -6,7 +6,7 @@ Private: :mod:`urbangov.calendar` re-exports the public names.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Self
 
@@ -25,9 +25,10 @@ from urbangov.calendar._batch import (
     batch_between,
 )
 from urbangov.calendar._days import bundled, check_days, read_days
+from urbangov.calendar._exact import add_days, add_work, between, paused_work
 from urbangov.calendar._fast import FastAdd, enabled
 from urbangov.calendar._schedule import WorkSchedule
-from urbangov.calendar._time import add_elapsed, date_of, days_arg, pauses_us, zone
+from urbangov.calendar._time import add_elapsed, date_of, days_arg, pauses_us, years_of, zone
 from urbangov.calendar._values import DayInfo, DayKind, TimeLimit, TimeUnit
 from urbangov.errors import CalendarCoverageError, CalendarError, UrbangovError
 from urbangov.frozen import FrozenMap
@@ -35,7 +36,6 @@ from urbangov.frozen import FrozenMap
 __all__ = [
     "DEFAULT_SCHEDULE",
     "PROVISIONAL_SPAN",
-    "CalendarRules",
     "DayInfo",
     "DayKind",
     "TimeLimit",
@@ -70,27 +70,11 @@ def _frozen_names(value: Mapping[str, str]) -> FrozenMap[str, str]:
     return value if isinstance(value, FrozenMap) else FrozenMap(value)
 
 
-def _schedule(value: object) -> WorkSchedule:
+def schedule_of(value: object) -> WorkSchedule:
     return WorkSchedule.from_toml(value, field="schedule")
 
 
-def _holiday_dates(value: Iterable[_dt.date]) -> tuple[_dt.date, ...]:
-    return tuple(sorted(days_arg(value, "holidays", "")))
-
-
-def _workday_dates(value: Iterable[_dt.date]) -> tuple[_dt.date, ...]:
-    return tuple(sorted(days_arg(value, "workdays", "")))
-
-
-def _years(value: Iterable[int]) -> tuple[int, ...]:
-    years = tuple(value)
-    for y in years:
-        if isinstance(y, bool) or not isinstance(y, int):
-            raise CalendarError(f"{y!r} is not a year", field="covers", hint="give ints")
-    return years
-
-
-def _check_tz(instance: Any, attribute: Any, value: str) -> None:
+def check_tz(instance: Any, attribute: Any, value: str) -> None:
     zone(value)
 
 
@@ -115,8 +99,8 @@ class WorkCalendar:
     (2004, 2026)
     """
 
-    schedule: WorkSchedule = attrs.field(default=DEFAULT_SCHEDULE, converter=_schedule)
-    tz: str = attrs.field(default="Asia/Shanghai", validator=_check_tz)
+    schedule: WorkSchedule = attrs.field(default=DEFAULT_SCHEDULE, converter=schedule_of)
+    tz: str = attrs.field(default="Asia/Shanghai", validator=check_tz)
     holidays: FrozenMap[_dt.date, str] = attrs.field(factory=FrozenMap, converter=_freeze_days)
     workdays: FrozenMap[_dt.date, str] = attrs.field(factory=FrozenMap, converter=_freeze_days)
     covers: frozenset[int] = attrs.field(factory=frozenset, converter=_frozen_years)
@@ -294,7 +278,7 @@ class WorkCalendar:
                 field="holidays",
                 hint="list each date once",
             )
-        years = _years(covers)
+        years = years_of(covers)
         h = {d: n for d, n in self.holidays.items() if d not in new_w} | new_h
         w = {d: n for d, n in self.workdays.items() if d not in new_h} | new_w
         return attrs.evolve(
@@ -522,71 +506,18 @@ class WorkCalendar:
             raise CalendarError(f"{limit!r} is not a TimeLimit", field="limit")
         unit = limit.unit
         if unit.working and unit is not TimeUnit.WORKING_DAYS and not pauses:
-            due = self._add_work(t, limit.working_us, ())
+            due = add_work(self._clock(), t, limit.working_us, ())
         elif unit is TimeUnit.WORKING_DAYS:
-            due = self._add_days(t, int(limit.amount))
+            due = add_days(self._clock(), t, int(limit.amount))
             if pauses:
                 spans = pauses_us(pauses, t)
                 if spans:
-                    due = self._add_work(t, self._between_us(t, due), spans)
+                    due = add_work(self._clock(), t, between(self._clock(), t, due), spans)
         elif unit.working:
-            due = self._add_work(t, limit.microseconds(), pauses_us(pauses, t))
+            due = add_work(self._clock(), t, limit.microseconds(), pauses_us(pauses, t))
         else:
             due = add_elapsed(t, limit.microseconds(), pauses_us(pauses, t) if pauses else ())
         return from_us(due, zone(self.tz))
-
-    def _add_work(self, t: int, amount: int, spans: Sequence[tuple[int, int]]) -> int:
-        clock = self._cache.get("clock") or self._clock()
-        day = clock.day_of(t)
-        if amount == 0 or spans or not 0 <= day < clock.ndays:
-            clock.check_days(day, day)
-        if amount == 0:
-            return t
-        current, rest = t, amount
-        for a, b in spans:
-            if b <= current:
-                continue
-            if a > current:
-                available = self._between_us(current, a)
-                if rest <= available:
-                    break
-                rest -= available
-            current = max(current, b)
-        if current != t:
-            clock.check_days(day, max(day, clock.day_of(current)))
-        found = clock.instant(clock.position(current) + rest)
-        if found is None:
-            raise clock.uncovered(clock.year_of(clock.ndays))
-        due, due_day = found
-        clock.check_days(day, due_day)
-        return due
-
-    def _add_days(self, t: int, n: int) -> int:
-        clock = self._clock()
-        day = clock.day_of(t)
-        clock.check_days(day, day)
-        if n == 0:
-            return t
-        k = clock.l_wd_rank[day] + n - 1
-        if k >= len(clock.l_wd_days):
-            raise clock.uncovered(clock.year_of(clock.ndays))
-        due_day = clock.l_wd_days[k]
-        clock.check_days(day, due_day)
-        return clock.l_last_close[due_day]
-
-    def _between_us(self, a: int, b: int) -> int:
-        clock = self._clock()
-        da, db = clock.day_of(a), clock.day_of(b)
-        clock.check_days(min(da, db), max(da, db))
-        return clock.position(b) - clock.position(a)
-
-    def _paused_work(self, a: int, b: int, spans: list[tuple[int, int]]) -> int:
-        total = 0
-        for lo, hi in spans:
-            lo, hi = max(lo, a), min(hi, b)
-            if lo < hi:
-                total += self._between_us(lo, hi)
-        return total
 
     def working_time_between(
         self,
@@ -606,13 +537,13 @@ class WorkCalendar:
         datetime.timedelta(seconds=7200)
         """
         a, b = to_us(start, "start"), to_us(end, "end")
-        total = self._between_us(a, b)
+        total = between(self._clock(), a, b)
         if pauses:
             if b < a:
                 raise CalendarError(
                     "pauses need start <= end", field="pauses", hint="swap start and end"
                 )
-            total -= self._paused_work(a, b, pauses_us(pauses, a))
+            total -= paused_work(self._clock(), a, b, pauses_us(pauses, a))
         return _dt.timedelta(microseconds=total)
 
     # -- batch ---------------------------------------------------------------------
@@ -661,53 +592,3 @@ class WorkCalendar:
 
 def _rebuild(*fields: Any) -> WorkCalendar:
     return WorkCalendar(*fields)
-
-
-# -- the Policy's calendar section ----------------------------------------------------
-
-
-@attrs.frozen
-class CalendarRules:
-    """The Policy's ``calendar`` section: office hours, zone and local extra days.
-
-    Parameters (all policy parameters, each with its default):
-
-    ``schedule``
-        Office hours (default :data:`DEFAULT_SCHEDULE`, 09:00–12:00 and 13:30–18:00).
-    ``tz``
-        IANA zone (default ``"Asia/Shanghai"``).
-    ``holidays``, ``workdays``
-        Local extra rest days and make-up workdays (调休), overriding the bundled ones.
-    ``covers``
-        Years to treat as covered beyond 2004–2026 (with their days listed above).
-    ``provisional``
-        Treat uncovered years as Monday–Friday, with a warning.
-
-    >>> CalendarRules().work_calendar() == WorkCalendar.china()
-    True
-    """
-
-    schedule: WorkSchedule = attrs.field(default=DEFAULT_SCHEDULE, converter=_schedule)
-    tz: str = attrs.field(default="Asia/Shanghai", validator=_check_tz)
-    holidays: tuple[_dt.date, ...] = attrs.field(default=(), converter=_holiday_dates)
-    workdays: tuple[_dt.date, ...] = attrs.field(default=(), converter=_workday_dates)
-    covers: tuple[int, ...] = attrs.field(default=(), converter=_years)
-    provisional: bool = False
-
-    def at(self, d: _dt.date) -> Self:
-        """The section with dated values resolved at ``d`` (values that have an ``at``
-        method, such as a policy loader's dated parameters, are resolved; plain
-        values are kept)."""
-        changes = {
-            f.name: getattr(self, f.name).at(d)
-            for f in attrs.fields(type(self))
-            if callable(getattr(getattr(self, f.name), "at", None))
-        }
-        return attrs.evolve(self, **changes) if changes else self
-
-    def work_calendar(self) -> WorkCalendar:
-        """The :class:`WorkCalendar` these rules describe (bundled days plus the extras)."""
-        cal = WorkCalendar.china(self.schedule, self.tz, self.provisional)
-        if self.holidays or self.workdays or self.covers:
-            cal = cal.with_days(self.holidays, self.workdays, self.covers)
-        return cal

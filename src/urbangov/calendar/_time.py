@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from urbangov._internal.instants import to_us
 from urbangov.errors import CalendarError
 
-__all__ = ["add_elapsed", "date_of", "days_arg", "pauses_us", "zone"]
+__all__ = ["add_elapsed", "date_of", "days_arg", "pauses_us", "years_of", "zone"]
 
 
 def zone(tz: str) -> ZoneInfo:
@@ -87,3 +87,11 @@ def pauses_us(
         else:
             merged.append((lo, hi))
     return [(lo, hi) for lo, hi in merged if hi > after]
+
+
+def years_of(value: Iterable[int]) -> tuple[int, ...]:
+    years = tuple(value)
+    for y in years:
+        if isinstance(y, bool) or not isinstance(y, int):
+            raise CalendarError(f"{y!r} is not a year", field="covers", hint="give ints")
+    return years

@@ -588,7 +588,10 @@ def _resolve(value: Any, d: date, path: str) -> Any:
                 changes[f.alias or f.name] = new
         return attrs.evolve(value, **changes) if changes else value
     if isinstance(value, FrozenMap):
-        return FrozenMap({k: _resolve(v, d, f"{path}.{k}") for k, v in value.items()})
+        items = {k: _resolve(v, d, f"{path}.{k}") for k, v in value.items()}
+        same = all(items[k] is v for k, v in value.items())
+        return value if same else FrozenMap(items)
     if isinstance(value, tuple):
-        return tuple(_resolve(v, d, f"{path}[{i}]") for i, v in enumerate(value))
+        parts = tuple(_resolve(v, d, f"{path}[{i}]") for i, v in enumerate(value))
+        return value if all(a is b for a, b in zip(parts, value, strict=True)) else parts
     return value
