@@ -299,3 +299,18 @@ def test_columns_round_trip_and_derive_like_the_cases(cases: list[Case]) -> None
             assert (np.isnat(got) and np.isnat(want)) or got == want, name
         dep = d.department[i]
         assert (None if dep < 0 else cols.departments[dep]) == case.department
+
+
+def test_derived_columns_with_nat_equal_themselves_and_their_pickle() -> None:
+    # An open case has no closed_at (NaT): NaT must compare equal to NaT here, so the
+    # value equals itself and its pickle (executors rely on it).
+    import pickle
+
+    from urbangov import sim
+
+    d = sim.example_log(5, seed=3).derived()
+    assert np.isnat(d.closed_at).any()
+    assert d == d
+    assert pickle.loads(pickle.dumps(d)) == d
+    other = sim.example_log(5, seed=4).derived()
+    assert d != other

@@ -21,12 +21,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from urbangov._internal.instants import NAT64
 from urbangov.calendar import TimeLimit, TimeUnit
+from urbangov.cases._derived import DerivedColumns, derive
 from urbangov.cases._states import (
-    _LOOSE,
-    _STRICT,
-    TARGET,
     EventKind,
     HasWorkflow,
     Outcome,
@@ -34,6 +31,7 @@ from urbangov.cases._states import (
     WorkflowRules,
     _rules_of,
 )
+from urbangov.cases._validity import invalid_mask, problem_messages
 from urbangov.cases._workflow import Case, CaseEvent
 from urbangov.errors import CaseLogError, TransitionError
 from urbangov.frozen import readonly_array
@@ -59,23 +57,6 @@ _MINUTES_PER = {
     TimeUnit.WORKING_DAYS: 1,
     TimeUnit.DAYS: 1,
 }
-
-_N_STATUS = len(STATUSES)
-_N_KIND = len(KINDS)
-_TARGET_CODE = np.array([TARGET[k].code for k in KINDS], dtype=np.int8)
-
-
-def _allowed(table: Any) -> NDArray[np.bool_]:
-    out = np.zeros((_N_STATUS, _N_KIND), dtype=np.bool_)
-    for status, row in table.items():
-        for kind in row:
-            out[status.code, kind.code] = True
-    out.setflags(write=False)
-    return out
-
-
-_ALLOWED_STRICT = _allowed(_STRICT)
-_ALLOWED_LOOSE = _allowed(_LOOSE)
 
 
 def _ns(value: _dt.datetime) -> int:
@@ -136,37 +117,6 @@ def _codes_in(arr: NDArray[Any], size: int, field: str, *, none: bool) -> None:
             field=field,
             hint="codes index the matching lookup tuple",
         )
-
-
-@attrs.frozen(eq=False)
-class DerivedColumns:
-    """Per-case fields derived from the events of :class:`CaseColumns`.
-
-    Instants are ``datetime64[ns]`` UTC (``NaT`` when the event never happened); counts
-    are int64; ``status`` holds :attr:`Status.code` values; ``department`` the code of the
-    department holding the case (``-1``: none).
-    """
-
-    accepted_at: NDArray[np.datetime64]
-    filed_at: NDArray[np.datetime64]
-    dispatched_at: NDArray[np.datetime64]
-    closed_at: NDArray[np.datetime64]
-    rework_count: NDArray[np.int64]
-    extension_count: NDArray[np.int64]
-    suspension_count: NDArray[np.int64]
-    send_back_count: NDArray[np.int64]
-    status: NDArray[np.int8]
-    department: NDArray[np.int32]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, DerivedColumns):
-            return NotImplemented
-        return all(
-            np.array_equal(getattr(self, f.name), getattr(other, f.name))
-            for f in attrs.fields(DerivedColumns)
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 @attrs.frozen(eq=False)
@@ -254,7 +204,7 @@ class CaseColumns:
         _codes_in(self.source, len(SOURCES), "source", none=False)
         _codes_in(self.zone, len(ZONES), "zone", none=True)
         _codes_in(self.case, n, "case", none=False)
-        _codes_in(self.kind, _N_KIND, "kind", none=False)
+        _codes_in(self.kind, len(KINDS), "kind", none=False)
         _codes_in(self.extension_unit, len(UNITS), "extension_unit", none=True)
         _codes_in(self.event_department, len(self.departments), "event_department", none=True)
         _codes_in(self.actor, len(self.actors), "actor", none=True)
@@ -437,21 +387,6 @@ class CaseColumns:
 
     # ------------------------------------------------------------------ validity
 
-    def _prev_status(self) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
-        """The status before each event, assuming the events before it were valid: every
-        event kind leads to one status, so this needs no scan."""
-        case, kind = self.case, self.kind
-        m = len(case)
-        first = np.ones(m, dtype=np.bool_)
-        if m > 1:
-            np.not_equal(case[1:], case[:-1], out=first[1:])
-        prev = np.empty(m, dtype=np.int8)
-        if m:
-            prev[0] = Status.REPORTED.code
-            prev[1:] = _TARGET_CODE[kind[:-1]]
-            prev[first] = Status.REPORTED.code
-        return prev, first
-
     def invalid(self, rules: WorkflowRules | HasWorkflow | None = None) -> NDArray[np.bool_]:
         """A boolean mask of the events the workflow does not allow (vectorised).
 
@@ -467,22 +402,7 @@ class CaseColumns:
         rules
             :class:`WorkflowRules` or a Policy (default: the default rules).
         """
-        loose = self._loose(rules)
-        kind = self.kind.astype(np.intp)
-        prev, first = self._prev_status()
-        allowed = (_ALLOWED_LOOSE if loose else _ALLOWED_STRICT)[prev.astype(np.intp), kind]
-        at = self.at.view(np.int64)
-        before = np.empty_like(at)
-        if len(at):
-            before[1:] = at[:-1]
-            before[first] = self.reported_at.view(np.int64)[self.case[first]]
-        ok = allowed & (at >= before)
-        ok &= (self.event_department >= 0) == (kind == EventKind.DISPATCH.code)
-        ok &= (self.extension_unit >= 0) == (kind == EventKind.EXTEND.code)
-        ok &= (self.outcome < 0) | (kind == EventKind.HANDLE.code) | (kind == EventKind.CLOSE.code)
-        bad = ~ok
-        bad.setflags(write=False)
-        return bad
+        return invalid_mask(self, self._loose(rules))
 
     def _loose(self, rules: WorkflowRules | HasWorkflow | None) -> bool:
         if rules is None:
@@ -494,35 +414,7 @@ class CaseColumns:
     ) -> tuple[str, ...]:
         """One message per case with an invalid event, naming its first invalid event
         (at most ``limit`` messages; ``None`` for all)."""
-        bad = self.invalid(rules)
-        rows = np.flatnonzero(bad)
-        if rows.size == 0:
-            return ()
-        cases = self.case[rows]
-        keep = np.ones(rows.size, dtype=np.bool_)
-        keep[1:] = cases[1:] != cases[:-1]
-        firsts = rows[keep]
-        if limit is not None:
-            firsts = firsts[:limit]
-        prev, _ = self._prev_status()
-        loose = self._loose(rules)
-        starts = np.searchsorted(self.case, np.arange(self.n_cases))
-        out = []
-        for j in firsts.tolist():
-            c = int(self.case[j])
-            status = STATUSES[int(prev[j])]
-            kind = KINDS[int(self.kind[j])]
-            table = _LOOSE if loose else _STRICT
-            where = f"case {self.ids[c]}: event {j - int(starts[c])} ({kind.value})"
-            if kind not in table[status]:
-                allowed = ", ".join(k.value for k in KINDS if k in table[status]) or "none"
-                out.append(f"{where} is not allowed in state {status.value}; allowed: {allowed}")
-            else:
-                out.append(
-                    f"{where} is earlier than the event before it, or its department, "
-                    "extension or outcome does not fit the event"
-                )
-        return tuple(out)
+        return problem_messages(self, self._loose(rules), limit)
 
     def check(self, rules: WorkflowRules | HasWorkflow | None = None) -> None:
         """Raise :class:`~urbangov.errors.TransitionError` if any event is invalid,
@@ -575,51 +467,7 @@ class CaseColumns:
         >>> CaseColumns.STATUSES[d.status[0]]
         <Status.FILED: 'filed'>
         """
-        n, case, kind = self.n_cases, self.case, self.kind
-
-        def first_at(k: EventKind) -> NDArray[np.datetime64]:
-            out = np.full(n, NAT64)
-            rows = np.flatnonzero(kind == k.code)
-            if rows.size:
-                cs = case[rows]
-                keep = np.ones(rows.size, dtype=np.bool_)
-                keep[1:] = cs[1:] != cs[:-1]
-                out[cs[keep]] = self.at[rows[keep]]
-            return out
-
-        def count(k: EventKind) -> NDArray[np.int64]:
-            return np.bincount(case[kind == k.code], minlength=n).astype(np.int64)
-
-        def last_rows(mask: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-            rows = np.flatnonzero(mask)
-            cs = case[rows]
-            keep = np.ones(rows.size, dtype=np.bool_)
-            keep[:-1] = cs[1:] != cs[:-1]
-            return cs[keep], rows[keep]
-
-        status = np.full(n, Status.REPORTED.code, dtype=np.int8)
-        cs, rows = last_rows(np.ones(len(case), dtype=np.bool_))
-        status[cs] = _TARGET_CODE[kind[rows]]
-        department = np.full(n, -1, dtype=np.int32)
-        cs, rows = last_rows((kind == EventKind.DISPATCH.code) | (kind == EventKind.SEND_BACK.code))
-        department[cs] = np.where(
-            kind[rows] == EventKind.DISPATCH.code, self.event_department[rows], -1
-        )
-        values: dict[str, Any] = {
-            "accepted_at": first_at(EventKind.ACCEPT),
-            "filed_at": first_at(EventKind.FILE),
-            "dispatched_at": first_at(EventKind.DISPATCH),
-            "closed_at": first_at(EventKind.CLOSE),
-            "rework_count": count(EventKind.VERIFY_FAIL),
-            "extension_count": count(EventKind.EXTEND),
-            "suspension_count": count(EventKind.SUSPEND),
-            "send_back_count": count(EventKind.SEND_BACK),
-            "status": status,
-            "department": department,
-        }
-        for arr in values.values():
-            arr.setflags(write=False)
-        return DerivedColumns(**values)
+        return derive(self)
 
     @property
     def department(self) -> NDArray[np.int32]:
