@@ -37,9 +37,8 @@ an ``[organisation]`` table; ``City.dump`` writes it back (``load_city(p) == cit
 """
 
 from urbangov._internal.public import publish
-from urbangov.org._duty import (
-    BoundDutyMatrix,
-    DutyMatrix,
+from urbangov.org._duty import BoundDutyMatrix, DutyMatrix
+from urbangov.org._duty_rule import (
     DutyRule,
     Party,
     ResolvedDuty,

@@ -23,7 +23,8 @@ from urbangov.errors import HierarchyError, OrganisationError, UrbangovError, co
 from urbangov.frozen import thaw
 from urbangov.hierarchy import Hierarchy
 from urbangov.org._checks import _problem, city_problems, internal_problems
-from urbangov.org._duty import DutyMatrix, DutyRule, parse_party, party_to_text
+from urbangov.org._duty import DutyMatrix
+from urbangov.org._duty_rule import DutyRule, parse_party, party_to_text
 from urbangov.org._parts import (
     Committee,
     CommitteeKind,

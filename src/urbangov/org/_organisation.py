@@ -16,9 +16,8 @@ from urbangov.errors import OrganisationError, combine
 from urbangov.hierarchy import Hierarchy, Unit
 from urbangov.org import _checks as _org_checks
 from urbangov.org import _files as _org_files
-from urbangov.org._duty import (
-    BoundDutyMatrix,
-    DutyMatrix,
+from urbangov.org._duty import BoundDutyMatrix, DutyMatrix
+from urbangov.org._duty_rule import (
     DutyRule,
     Party,
     ResolvedDuty,
