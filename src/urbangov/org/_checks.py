@@ -57,24 +57,49 @@ _CODED = ("departments", "persons", "sectors", "committees", "contracts", "front
 
 
 def internal_problems(org: _Parts) -> list[OrganisationError]:
-    """Problems checkable without a hierarchy (see ``Organisation``)."""
+    """Problems checkable without a hierarchy (see ``Organisation``): types first, then
+    unique codes, then each part's references."""
+    out = _type_problems(org)
+    if out:
+        return out
+    by_code, out = _code_index(org)
+    if out:
+        return out
+    for check in (
+        _department_problems,
+        _person_problems,
+        _committee_problems,
+        _separation_problems,
+        _reference_problems,
+        _duty_party_problems,
+    ):
+        out += check(org, by_code)
+    return out
+
+
+_EXPECTED_TYPE: dict[str, type] = {
+    "departments": Department,
+    "persons": Person,
+    "sectors": Sector,
+    "committees": Committee,
+    "pairings": Pairing,
+    "contracts": Contract,
+    "frontages": Frontage,
+}
+
+
+def _type_problems(org: _Parts) -> list[OrganisationError]:
     out: list[OrganisationError] = []
-    expected_type: dict[str, type] = {
-        "departments": Department,
-        "persons": Person,
-        "sectors": Sector,
-        "committees": Committee,
-        "pairings": Pairing,
-        "contracts": Contract,
-        "frontages": Frontage,
-    }
-    for part, cls in expected_type.items():
+    for part, cls in _EXPECTED_TYPE.items():
         for n, item in enumerate(getattr(org, part)):
             if not isinstance(item, cls):
                 out.append(_problem(f"{part}[{n}]", f"expected a {cls.__name__}, not {item!r}"))
-    if out:
-        return out
-    by_code: dict[str, object] = {}
+    return out
+
+
+def _code_index(org: _Parts) -> tuple[dict[str, Any], list[OrganisationError]]:
+    out: list[OrganisationError] = []
+    by_code: dict[str, Any] = {}
     for part in _CODED:
         for n, item in enumerate(getattr(org, part)):
             if item.code in by_code:
@@ -88,28 +113,32 @@ def internal_problems(org: _Parts) -> list[OrganisationError]:
                 )
             else:
                 by_code[item.code] = item
-    if out:
-        return out
+    return by_code, out
 
-    def is_(code: str | None, cls: type) -> bool:
-        return code is not None and isinstance(by_code.get(code), cls)
 
-    # departments: parents exist, no cycles, the enforcement chain's shape
+def _is(by_code: Mapping[str, Any], code: str | None, cls: type) -> bool:
+    return code is not None and isinstance(by_code.get(code), cls)
+
+
+def _department_problems(org: _Parts, by_code: Mapping[str, Any]) -> list[OrganisationError]:
+    """Parents exist, no cycles, the enforcement chain's shape."""
+    out: list[OrganisationError] = []
     for n, d in enumerate(org.departments):
         if d.parent is None:
             continue
-        if not is_(d.parent, Department):
+        if not _is(by_code, d.parent, Department):
             out.append(_missing(f"departments[{n}].parent", d.parent, "department", by_code))
             continue
         want = _CHAIN_PARENT.get(d.kind)
-        parent_kind = by_code[d.parent].kind  # type: ignore[attr-defined]
+        parent_kind = by_code[d.parent].kind
         if want is not None and parent_kind is not want:
             out.append(
                 _problem(
                     f"departments[{n}].parent",
                     f"a {d.kind.value} ({d.kind.chinese}) belongs to a {want.value} "
                     f"({want.chinese}), but {d.parent} is a {parent_kind.value}",
-                    "the enforcement chain runs 局 → 大队 → 中队 → 分队 (001 篇7)",
+                    "the enforcement chain runs 局 → 大队 → 中队 → 分队 "
+                    "(《城市管理协管员考核办法》篇7)",
                 )
             )
         seen = {d.code}
@@ -127,10 +156,15 @@ def internal_problems(org: _Parts) -> list[OrganisationError]:
             cur = by_code.get(cur.parent) if cur.parent is not None else None
             if cur is not None and not isinstance(cur, Department):
                 break
-    # persons: departments exist, one head per unit
+    return out
+
+
+def _person_problems(org: _Parts, by_code: Mapping[str, Any]) -> list[OrganisationError]:
+    """Departments exist; one head per unit."""
+    out: list[OrganisationError] = []
     heads: dict[str, int] = {}
     for n, p in enumerate(org.persons):
-        if p.department is not None and not is_(p.department, Department):
+        if p.department is not None and not _is(by_code, p.department, Department):
             out.append(_missing(f"persons[{n}].department", p.department, "department", by_code))
         if p.heads:
             assert p.unit is not None
@@ -145,26 +179,37 @@ def internal_problems(org: _Parts) -> list[OrganisationError]:
                 )
             else:
                 heads[p.unit] = n
-    # committees: parents, hosts, members; 监管分离
+    return out
+
+
+def _committee_problems(org: _Parts, by_code: Mapping[str, Any]) -> list[OrganisationError]:
+    """Parents, hosts and members exist; a group serves its committee's unit."""
+    out: list[OrganisationError] = []
     for n, c in enumerate(org.committees):
         if c.parent is not None:
-            if not is_(c.parent, Committee):
+            if not _is(by_code, c.parent, Committee):
                 out.append(_missing(f"committees[{n}].parent", c.parent, "committee", by_code))
-            elif by_code[c.parent].unit != c.unit:  # type: ignore[attr-defined]
+            elif by_code[c.parent].unit != c.unit:
                 out.append(
                     _problem(
                         f"committees[{n}].unit",
-                        f"a group serves its committee's unit "
-                        f"{by_code[c.parent].unit}, not {c.unit}",  # type: ignore[attr-defined]
+                        f"a group serves its committee's unit {by_code[c.parent].unit}, "
+                        f"not {c.unit}",
                     )
                 )
-        if c.host is not None and not is_(c.host, Department):
+        if c.host is not None and not _is(by_code, c.host, Department):
             out.append(_missing(f"committees[{n}].host", c.host, "department", by_code))
         for i, m in enumerate(c.members):
-            if not (is_(m, Department) or is_(m, Person)):
+            if not (_is(by_code, m, Department) or _is(by_code, m, Person)):
                 out.append(
                     _missing(f"committees[{n}].members[{i}]", m, "department or person", by_code)
                 )
+    return out
+
+
+def _separation_problems(org: _Parts, by_code: Mapping[str, Any]) -> list[OrganisationError]:
+    """监管分离: a committee's assessment group is not hosted by its management group."""
+    out: list[OrganisationError] = []
     groups: dict[str, list[tuple[int, Any]]] = {}
     for n, c in enumerate(org.committees):
         if c.parent is not None:
@@ -178,29 +223,39 @@ def internal_problems(org: _Parts) -> list[OrganisationError]:
                         f"committees[{n}].host",
                         f"the assessment group of {parent} sits in {g.host}, like its "
                         "management group: management and supervision must be separate "
-                        "(监管分离, 001 篇5 §一)",
+                        "(监管分离, 《城市管理协管员考核办法》篇5 §一)",
                         "host the assessment group elsewhere (e.g. the information centre)",
                     )
                 )
-    # pairings, frontages: org-side references
+    return out
+
+
+def _reference_problems(org: _Parts, by_code: Mapping[str, Any]) -> list[OrganisationError]:
+    """Pairings and frontages name what exists."""
+    out: list[OrganisationError] = []
     for n, pr in enumerate(org.pairings):
         if pr.leader not in by_code:
             out.append(
                 _missing(f"pairings[{n}].leader", pr.leader, "person or department", by_code)
             )
-        elif not (is_(pr.leader, Person) or is_(pr.leader, Department)):
+        elif not (_is(by_code, pr.leader, Person) or _is(by_code, pr.leader, Department)):
             out.append(
                 _problem(f"pairings[{n}].leader", "a pairing's leader is a person or department")
             )
     for n, f in enumerate(org.frontages):
-        if f.contract is not None and not is_(f.contract, Contract):
+        if f.contract is not None and not _is(by_code, f.contract, Contract):
             out.append(_missing(f"frontages[{n}].contract", f.contract, "contract", by_code))
-    # duty rules: parties are departments
+    return out
+
+
+def _duty_party_problems(org: _Parts, by_code: Mapping[str, Any]) -> list[OrganisationError]:
+    """Every department a duty rule names exists."""
+    out: list[OrganisationError] = []
     for n, rule in enumerate(org.duties.rules):
         named = (("lead", (rule.lead,)), ("cooperating", rule.cooperating))
         for name, parties in (*named, ("supervising", rule.supervising)):
             for i, party in enumerate(parties):
-                if isinstance(party, str) and not is_(party, Department):
+                if isinstance(party, str) and not _is(by_code, party, Department):
                     where = f"duties[{n}].{name}" + ("" if name == "lead" else f"[{i}]")
                     out.append(
                         _problem(
