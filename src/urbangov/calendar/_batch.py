@@ -70,43 +70,45 @@ class Clock:
         first = _dt.date(y0, 1, 1).toordinal() - EPOCH_ORDINAL
         last = _dt.date(y1 + 1, 1, 1).toordinal() - EPOCH_ORDINAL
         self.day0 = first
-        n = self.ndays = last - first
+        self.ndays = last - first
+        self.zone = zone
         days = np.arange(first, last, dtype=np.int64)
-        dates = days.astype("datetime64[D]")
-        year = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+        self._day_flags(days, overrides, status_of_year)
+        period = _period_of_days(days, period_of_doy)
+        opens, closes = _window_edges(periods)
+        self.width = opens.shape[1]
+        self._windows(days, period, opens, closes)
+        self._scalar_copies()
+        self._batch_copies()
+
+    def _day_flags(
+        self,
+        days: I64,
+        overrides: Mapping[_dt.date, bool],
+        status_of_year: Callable[[int], int],
+    ) -> None:
+        """Which days are worked, and each day's coverage status (with prefix sums)."""
+        first, n = self.day0, self.ndays
+        year = days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
         work = ((days + 3) % 7) < 5  # 1970-01-01 was a Thursday; Mon=0
         for d, is_worked in overrides.items():
             i = d.toordinal() - EPOCH_ORDINAL - first
             if 0 <= i < n:
                 work[i] = is_worked
         self.work = work
-        status = np.array([status_of_year(y) for y in range(y0, y1 + 1)], dtype=np.int8)
-        self.status = status[year - y0]
+        status = np.array([status_of_year(y) for y in range(self.y0, self.y1 + 1)], dtype=np.int8)
+        self.status = status[year - self.y0]
         self.bad_prefix = _prefix(self.status == UNCOVERED)
         self.prov_prefix = _prefix(self.status == PROVISIONAL)
 
-        # Day of a leap year (0..365) of each date, to pick the schedule period.
-        month_start = dates.astype("datetime64[M]")
-        month = (month_start - dates.astype("datetime64[Y]")).astype(np.int64)
-        mday = (dates - month_start).astype(np.int64)
-        cum_days = np.array([0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335])
-        period = np.asarray(period_of_doy, dtype=np.int64)[cum_days[month] + mday]
-
-        width = max(len(p[2]) for p in periods)
-        opens = np.zeros((len(periods), width), dtype=np.int64)
-        closes = np.zeros((len(periods), width), dtype=np.int64)
-        for p, (_s, _e, windows) in enumerate(periods):
-            for w in range(width):
-                a, b = windows[w] if w < len(windows) else (windows[-1][1], windows[-1][1])
-                opens[p, w], closes[p, w] = a, b
-        self.width = width
-
+    def _windows(self, days: I64, period: I64, opens: I64, closes: I64) -> None:
+        """Every day's windows in UTC µs, their lengths and the working time before each."""
+        first, n, width, zone = self.day0, self.ndays, self.width, self.zone
         # UTC offset at each local midnight (fold=0), then per window edge where it moves.
         offsets = _midnight_offsets(zone, first, n + 1)
         self.fixed_offset: int | None = int(offsets[0]) if (offsets == offsets[0]).all() else None
-        # With one offset over the span, the scalar hot path (_calendar_fast) works on
+        # With one offset over the span, the scalar hot path (calendar._fast) works on
         # wall-clock times in this zone.
-        self.zone = zone
         local_open = days[:, None] * DAY_US + opens[period] * MIN_US
         local_close = days[:, None] * DAY_US + closes[period] * MIN_US
         off_open = np.repeat(offsets[:-1, None], width, axis=1)
@@ -118,50 +120,50 @@ class Clock:
                     off_close[i, w] = _offset_us(zone, first + i, int(closes[period[i], w]))
         wopen = local_open - off_open
         wclose = local_close - off_close
-        wlen = np.maximum(wclose - wopen, 0) * work[:, None]
-        self.day_start = days * DAY_US - offsets[:-1]
-        self.day_start = np.append(self.day_start, last * DAY_US - offsets[-1])
+        wlen = np.maximum(wclose - wopen, 0) * self.work[:, None]
+        self.day_start = np.append(days * DAY_US - offsets[:-1], (first + n) * DAY_US - offsets[-1])
         self.wopen = wopen
         self.wlen = wlen
         self.wcum = np.cumsum(wlen, axis=1) - wlen
         self.wcum_end = self.wcum + wlen
         self.daycum = np.concatenate([[0], np.cumsum(wlen.sum(axis=1))]).astype(np.int64)
         self.last_close = wclose[:, -1]
-        self.wd_days = np.flatnonzero(work).astype(np.int64)
-        self.wd_rank = np.cumsum(work).astype(np.int64)  # workdays with index <= d
+        self.wd_days = np.flatnonzero(self.work).astype(np.int64)
+        self.wd_rank = np.cumsum(self.work).astype(np.int64)  # workdays with index <= d
 
-        # Plain-Python copies for the scalar path (bisect on lists beats numpy per call).
+    def _scalar_copies(self) -> None:
+        """Plain-Python copies for the scalar path (bisect on lists beats numpy per call)."""
+        wlen, width = self.wlen, self.width
         self.l_day_start: list[int] = self.day_start.tolist()
         # Every window of positive length, in time order, flat: its opening, length,
         # working time before it since the span began, and its day.
         keep = wlen.ravel() > 0
-        self.l_open: list[int] = wopen.ravel()[keep].tolist()
+        self.l_open: list[int] = self.wopen.ravel()[keep].tolist()
         self.l_len: list[int] = wlen.ravel()[keep].tolist()
         self.l_before: list[int] = (self.daycum[:-1, None] + self.wcum).ravel()[keep].tolist()
         self.l_after: list[int] = [b + ln for b, ln in zip(self.l_before, self.l_len, strict=True)]
-        self.l_win_day: list[int] = np.repeat(np.arange(n), width)[keep].tolist()
+        self.l_win_day: list[int] = np.repeat(np.arange(self.ndays), width)[keep].tolist()
         self.l_last_close: list[int] = self.last_close.tolist()
         self.l_wd_days: list[int] = self.wd_days.tolist()
         self.l_wd_rank: list[int] = self.wd_rank.tolist()
         self.l_bad: list[int] = self.bad_prefix.tolist()
         self.l_prov: list[int] = self.prov_prefix.tolist()
 
-        # Nanosecond copies for the batch path.
+    def _batch_copies(self) -> None:
+        """Nanosecond copies for the batch path, with a block index of the working-time
+        line replacing a binary search in the batch inverse: with blocks no longer than
+        the shortest working day, a target's day is the block's first candidate or the
+        next working day. Sentinels past the end (day ``ndays``) spare the clamps."""
         self.n_day_start = self.day_start * 1000
-        self.n_wopen = (wopen * 1000).ravel()
-        self.n_wlen = (wlen * 1000).ravel()
+        self.n_wopen = (self.wopen * 1000).ravel()
+        self.n_wlen = (self.wlen * 1000).ravel()
         self.n_wcum = (self.wcum * 1000).ravel()
         self.n_wcum_end = (self.wcum_end * 1000).ravel()
         self.n_daycum = self.daycum * 1000
         self.n_daycum_end = self.n_daycum[1:]
         self.n_last_close = self.last_close * 1000
-
-        # A block index of the working-time line, replacing a binary search in the batch
-        # inverse: with blocks no longer than the shortest working day, a target's day is
-        # the block's first candidate or the next working day. Sentinels past the end
-        # (day ``ndays``) spare the clamps.
         worked_days = np.flatnonzero(self.daycum[1:] > self.daycum[:-1])
-        self.n_worked_days = np.append(worked_days, n).astype(np.int64)
+        self.n_worked_days = np.append(worked_days, self.ndays).astype(np.int64)
         self.n_worked_end = np.append(self.n_daycum_end[worked_days], np.iinfo(np.int64).max)
         self.n_total = int(self.daycum[-1]) * 1000
         self.block = int(np.diff(self.daycum)[worked_days].min()) * 1000 if worked_days.size else 0
@@ -389,6 +391,32 @@ def whole_amounts(values: object) -> I64:
     if (ints < 0).any():
         raise CalendarError("a time limit cannot be negative", field="amounts")
     return ints
+
+
+def _period_of_days(days: I64, period_of_doy: list[int]) -> I64:
+    """The schedule period of each date, from its day of a leap year (0..365)."""
+    dates = days.astype("datetime64[D]")
+    month_start = dates.astype("datetime64[M]")
+    month = (month_start - dates.astype("datetime64[Y]")).astype(np.int64)
+    mday = (dates - month_start).astype(np.int64)
+    cum_days = np.array([0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335])
+    period: I64 = np.asarray(period_of_doy, dtype=np.int64)[cum_days[month] + mday]
+    return period
+
+
+def _window_edges(
+    periods: tuple[tuple[Any, Any, tuple[tuple[int, int], ...]], ...],
+) -> tuple[I64, I64]:
+    """Per schedule period, its windows' openings and closings in minutes, padded to the
+    widest period with empty windows at its last close."""
+    width = max(len(p[2]) for p in periods)
+    opens = np.zeros((len(periods), width), dtype=np.int64)
+    closes = np.zeros((len(periods), width), dtype=np.int64)
+    for p, (_s, _e, windows) in enumerate(periods):
+        for w in range(width):
+            a, b = windows[w] if w < len(windows) else (windows[-1][1], windows[-1][1])
+            opens[p, w], closes[p, w] = a, b
+    return opens, closes
 
 
 def _prefix(flags: npt.NDArray[np.bool_]) -> I64:

@@ -167,6 +167,41 @@ def columns_from_table(
     table: Table, taxonomy: Taxonomy | None, check: bool = True
 ) -> tuple[CaseColumns, Layout]:
     """The :class:`CaseColumns` of a log table, and where each case's rows are."""
+    kind_all, report_rows, event_rows, ids, case_of = _case_index(table)
+    _only_on(table, REPORT_COLUMNS, kind_all >= 0, "a report row")
+    _only_on(table, EVENT_COLUMNS, kind_all < 0, "an event row")
+    at_column = table.column("at")
+
+    def fail(row: int, message: str, hint: str) -> CaseLogError:
+        if not at_column.text(row):
+            message, hint = "the field is required", "give the time with its UTC offset"
+        return table.error(row, "at", message, hint)
+
+    at_all = at_column.instants(fail)
+    order = np.argsort(case_of[event_rows], kind="stable")
+    rows = event_rows[order]
+    values: dict[str, Any] = {
+        "ids": ids,
+        **_report_values(table, report_rows, taxonomy),
+        "reported_at": at_all[report_rows].view("datetime64[ns]"),
+        "case": case_of[rows],
+        "kind": kind_all[rows],
+        "at": at_all[rows].view("datetime64[ns]"),
+        **_event_values(table, rows, report_rows),
+    }
+    columns = CaseColumns(**values)
+    starts = np.searchsorted(columns.case, np.arange(columns.n_cases + 1)).astype(np.int64)
+    layout = Layout(report_rows.astype(np.int64), rows.astype(np.int64), starts)
+    if check:
+        _check_workflow(table, columns, layout)
+    return columns, layout
+
+
+def _case_index(
+    table: Table,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], list[str], NDArray[np.int64]]:
+    """Each row's event code (-1 on report rows), the report and event rows, the case
+    ids in report order, and each row's case index; one report row per case."""
     column = table.column
     kinds, kind_inverse = _codes(table, "event", column("event"), _event_kind)
     kind_code = np.array([-1 if k is None else k.code for k in kinds] + [0], dtype=np.int64)
@@ -197,24 +232,39 @@ def columns_from_table(
             "add a row with event = report carrying the case's category, grid, source and "
             "urgency (every event belongs to a reported case)",
         )
-    _only_on(table, REPORT_COLUMNS, ~is_report, "a report row")
-    _only_on(table, EVENT_COLUMNS, is_report, "an event row")
-    at_column = column("at")
+    return kind_all, report_rows, event_rows, ids, case_of
 
-    def fail(row: int, message: str, hint: str) -> CaseLogError:
-        if not at_column.text(row):
-            message, hint = "the field is required", "give the time with its UTC offset"
-        return table.error(row, "at", message, hint)
 
-    at_all = at_column.instants(fail)
-    order = np.argsort(case_of[event_rows], kind="stable")
-    rows = event_rows[order]
+def _enum_codes(
+    table: Table,
+    name: str,
+    parse: Callable[..., Any],
+    members: tuple[Any, ...],
+    required: bool,
+    report_rows: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """The codes (into ``members``; -1: none) of an enum column, per case for a report
+    column, per row otherwise."""
+    on_report = name in REPORT_COLUMNS
+    cells = table.column(name).take(report_rows) if on_report else table.column(name)
+    resolve = _enum(parse, name) if required else _optional_enum(parse, name)
+    where: Callable[[int], int] = (lambda k: int(report_rows[k])) if on_report else int
+    found, inverse = _codes(table, name, cells, resolve, where)
+    code = np.array([-1 if f is None else members.index(f) for f in found] + [0], np.int64)
+    result: NDArray[np.int64] = code[inverse]
+    return result
+
+
+def _report_values(
+    table: Table, report_rows: NDArray[np.int64], taxonomy: Taxonomy | None
+) -> dict[str, Any]:
+    """The per-case columns read from the report rows."""
 
     def report_row(k: int) -> int:
         return int(report_rows[k])
 
     def on_reports(name: str) -> Column:
-        return column(name).take(report_rows)
+        return table.column(name).take(report_rows)
 
     tax = taxonomy if taxonomy is not None else Taxonomy.default()
 
@@ -231,41 +281,35 @@ def columns_from_table(
     _codes(table, "grid", on_reports("grid"), _required("grid"), report_row)
     grids, grid_codes = _lookup_codes(on_reports("grid"))
     segments, segment_codes = _lookup_codes(on_reports("segment"))
+    return {
+        "category": cat_code[cat_inverse],
+        "categories": categories,
+        "grid": grid_codes,
+        "grids": grids,
+        "urgency": _enum_codes(
+            table, "urgency", Urgency.parse, CaseColumns.URGENCIES, True, report_rows
+        ),
+        "source": _enum_codes(
+            table, "source", Source.parse, CaseColumns.SOURCES, True, report_rows
+        ),
+        "zone": _enum_codes(table, "zone", ZoneTier.parse, CaseColumns.ZONES, False, report_rows),
+        "segment": segment_codes,
+        "segments": segments,
+    }
 
-    def enum_codes(
-        name: str, parse: Callable[..., Any], members: tuple[Any, ...], required: bool
-    ) -> NDArray[np.int64]:
-        on_report = name in REPORT_COLUMNS
-        cells = on_reports(name) if on_report else column(name)
-        resolve = _enum(parse, name) if required else _optional_enum(parse, name)
-        found, inverse = _codes(table, name, cells, resolve, report_row if on_report else int)
-        code = np.array([-1 if f is None else members.index(f) for f in found] + [0], np.int64)
-        return code[inverse]
 
-    source = enum_codes("source", Source.parse, CaseColumns.SOURCES, True)
-    urgency = enum_codes("urgency", Urgency.parse, CaseColumns.URGENCIES, True)
-    zone = enum_codes("zone", ZoneTier.parse, CaseColumns.ZONES, False)
-    outcome = enum_codes("outcome", Outcome.parse, CaseColumns.OUTCOMES, False)
+def _event_values(
+    table: Table, rows: NDArray[np.int64], report_rows: NDArray[np.int64]
+) -> dict[str, Any]:
+    """The per-event columns of the event ``rows`` (in case order)."""
+    column = table.column
+    outcome = _enum_codes(table, "outcome", Outcome.parse, CaseColumns.OUTCOMES, False, report_rows)
     extensions, ext_inverse = _codes(table, "extension", column("extension"), _extension)
     ext = np.array([*extensions, (0, -1)], dtype=np.int64).reshape(-1, 2)[ext_inverse]
     departments, dep_codes = _lookup_codes(column("department"))
     actors, actor_codes = _lookup_codes(column("actor"))
     notes, note_codes = _lookup_codes(column("note"))
-    values: dict[str, Any] = {
-        "ids": ids,
-        "category": cat_code[cat_inverse],
-        "categories": categories,
-        "grid": grid_codes,
-        "grids": grids,
-        "urgency": urgency,
-        "source": source,
-        "zone": zone,
-        "reported_at": at_all[report_rows].view("datetime64[ns]"),
-        "segment": segment_codes,
-        "segments": segments,
-        "case": case_of[rows],
-        "kind": kind_all[rows],
-        "at": at_all[rows].view("datetime64[ns]"),
+    return {
         "extension_min": ext[rows, 0],
         "extension_unit": ext[rows, 1],
         "event_department": dep_codes[rows],
@@ -276,12 +320,6 @@ def columns_from_table(
         "note": note_codes[rows],
         "notes": notes,
     }
-    columns = CaseColumns(**values)
-    starts = np.searchsorted(columns.case, np.arange(columns.n_cases + 1)).astype(np.int64)
-    layout = Layout(report_rows.astype(np.int64), rows.astype(np.int64), starts)
-    if check:
-        _check_workflow(table, columns, layout)
-    return columns, layout
 
 
 def _only_on(table: Table, names: Iterable[str], wrong: NDArray[np.bool_], where: str) -> None:
