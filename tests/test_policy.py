@@ -249,11 +249,28 @@ def test_validate_of_a_non_utf8_policy_names_the_key() -> None:
     assert f"✗ {path}:5: workflow.note: the file is not valid UTF-8" in result.output
 
 
-def test_validate_says_which_kinds_it_does_not_check_yet(tmp_path: Path) -> None:
-    path = write(tmp_path, "s.toml", 'kind = "standard"\nformat_version = 1\n')
+def test_validate_names_the_kinds_it_reads_for_an_unknown_kind(tmp_path: Path) -> None:
+    path = write(tmp_path, "s.toml", 'kind = "weather"\nformat_version = 1\n')
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 1
-    assert "does not yet check files of kind 'standard'" in result.output
+    assert "does not read files of kind 'weather'" in result.output
+    assert "known kinds: calendar, city, policy" in result.output
+
+
+def test_validate_checks_a_city_files_organisation(tmp_path: Path) -> None:
+    # A duty rule whose lead is no department: load_city rejects it, so validate must.
+    path = write(
+        tmp_path,
+        "c.toml",
+        'kind = "city"\nformat_version = 1\n[[units]]\ncode = "320105"\nname = "建邺区"\n'
+        'level = "district"\n[[organisation.departments]]\ncode = "bureau"\n'
+        'name = "区市容局"\nkind = "bureau"\n[[organisation.duties]]\n'
+        'domain = "sanitation"\nterritory = "320105"\nlead = "bureaux"\n',
+    )
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "'bureaux' is not a department" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_validate_dispatches_city_files_to_the_hierarchy_checker(tmp_path: Path) -> None:

@@ -48,6 +48,7 @@ from urbangov.org._duty_rule import (
 from urbangov.org._organisation import (
     City,
     Organisation,
+    check_city_file,
     load_city,
     merge_organisation_file,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "ResolvedDuty",
     "Role",
     "Sector",
+    "check_city_file",
     "load_city",
     "merge_organisation_file",
     "parse_party",

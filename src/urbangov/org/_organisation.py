@@ -12,8 +12,9 @@ from typing import Any
 
 import attrs
 
-from urbangov.errors import OrganisationError, combine
+from urbangov.errors import OrganisationError, UrbangovError, combine
 from urbangov.hierarchy import Hierarchy, Unit
+from urbangov.hierarchy import check_file as hierarchy_check_file
 from urbangov.org import _checks as _org_checks
 from urbangov.org import _files as _org_files
 from urbangov.org._duty import BoundDutyMatrix, DutyMatrix
@@ -341,6 +342,24 @@ def load_city(path: str | Path) -> City:
     urbangov.errors.OrganisationError: organisation.duties[0].lead: 'bureaux' is not a department...
     """
     return _org_files.load_city(City, Organisation, path)
+
+
+def check_city_file(path: str | Path) -> tuple[UrbangovError, ...]:
+    """Every problem of a city file, its ``[organisation]`` table included: the units
+    and segments first (all their problems), then the organisation and the duty matrix
+    against the hierarchy. Empty exactly when :func:`load_city` succeeds.
+
+    >>> check_city_file("no/such/city.toml")[0].message[:20]
+    'cannot read the file'
+    """
+    found = hierarchy_check_file(path)
+    if found:
+        return found
+    try:
+        load_city(path)
+    except UrbangovError as exc:
+        return exc.problems or (exc,)
+    return ()
 
 
 def merge_organisation_file(
