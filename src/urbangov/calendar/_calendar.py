@@ -124,7 +124,7 @@ class WorkCalendar:
     def __reduce__(self) -> tuple[Any, ...]:
         # The clock is a cache: pickle only the value.
         return (
-            _rebuild,
+            WorkCalendar,
             (
                 self.schedule,
                 self.tz,
@@ -588,7 +588,3 @@ class WorkCalendar:
         array([120], dtype='timedelta64[m]')
         """
         return batch_between(self._clock(), starts, ends)
-
-
-def _rebuild(*fields: Any) -> WorkCalendar:
-    return WorkCalendar(*fields)

@@ -12,6 +12,7 @@ case.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import zoneinfo
 from collections.abc import Iterable
 from decimal import Decimal
@@ -252,7 +253,7 @@ class CaseColumns:
     def __reduce__(self) -> tuple[Any, ...]:
         # through the constructor, so that unpickled arrays are read-only again
         values = {f.name: getattr(self, f.name) for f in attrs.fields(CaseColumns)}
-        return (_rebuild, (values,))
+        return (functools.partial(CaseColumns, **values), ())
 
     # ------------------------------------------------------------------ conversion
 
@@ -473,10 +474,6 @@ class CaseColumns:
     def department(self) -> NDArray[np.int32]:
         """Per case, the code (into ``departments``) of the department holding it."""
         return self.derived().department
-
-
-def _rebuild(values: dict[str, Any]) -> CaseColumns:
-    return CaseColumns(**values)
 
 
 def _lookup(values: Iterable[str]) -> dict[str, int]:

@@ -6,6 +6,7 @@ Private: :mod:`urbangov.hierarchy` re-exports the public names.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -74,10 +75,6 @@ def _sorted_segments(segments: Iterable[Segment]) -> tuple[Segment, ...]:
     return tuple(sorted(segments, key=_code))
 
 
-def _restore(units: tuple[Unit, ...], segments: tuple[Segment, ...]) -> Hierarchy:
-    return Hierarchy(units, segments, _validated=True)
-
-
 @attrs.frozen(cache_hash=True, repr=False)
 class Hierarchy:
     """An immutable forest of units with grid codes, and the road segments in them.
@@ -117,7 +114,8 @@ class Hierarchy:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuild the indexes on unpickling rather than shipping them (smaller, faster).
-        return (_restore, (self.units, self.segments))
+        # (The reducer names the public class: pickles hold public paths only.)
+        return (functools.partial(Hierarchy, _validated=True), (self.units, self.segments))
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{lvl.slug}={n}" for lvl, n in self.counts().items())

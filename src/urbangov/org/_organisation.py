@@ -6,6 +6,7 @@ Private: :mod:`urbangov.org` re-exports the public names.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,7 @@ class Organisation:
 
     def __reduce__(self) -> tuple[Any, ...]:
         fields = {f.name: getattr(self, f.name) for f in attrs.fields(type(self)) if f.init}
-        return (_restore_org, (fields,))
+        return (functools.partial(Organisation, **fields), ())
 
     def __repr__(self) -> str:
         return (
@@ -239,10 +240,6 @@ class Organisation:
         """Read the ``[organisation]`` table of a TOML file: a city file or a fragment
         holding only that table (a present ``kind`` must be ``"city"``)."""
         return _org_files.load_fragment(cls, path)
-
-
-def _restore_org(fields: dict[str, Any]) -> Organisation:
-    return Organisation(**fields)
 
 
 @attrs.frozen(cache_hash=True, repr=False)
