@@ -19,8 +19,8 @@ import pytest
 
 from urbangov.calendar import DayKind, WorkCalendar
 
-CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "cn_official_days.csv"
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_holidays_toml.py"
+CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "cn_official_days.csv"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "make_holidays_toml.py"
 needs_csv = pytest.mark.skipif(
     not CSV.exists(),
     reason=f"the official-days table {CSV} is absent (shared/ not beside the clone)",
