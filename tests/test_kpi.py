@@ -317,9 +317,10 @@ def test_rules_may_come_from_anything_with_a_kpi_section() -> None:
         rules=FakePolicy(KpiRules(exclude_suspended_from_due=True)),  # type: ignore[arg-type]
     )
     assert c.due == 0
-    with pytest.raises(KpiError) as info:
+    # One mistake, one error everywhere (params.RuleSection.of): no kpi section.
+    with pytest.raises(PolicyError) as info:
         counts([case], T0, T0 + DAY, due_at={}, rules=object())  # type: ignore[arg-type]
-    assert info.value.field == "rules"
+    assert info.value.field == "kpi"
 
 
 def test_due_at_may_be_a_function() -> None:

@@ -26,17 +26,20 @@ import attrs
 from urbangov.calendar import CalendarRules, WorkCalendar
 from urbangov.cases import WorkflowRules
 from urbangov.deadlines import DeadlineRules
+from urbangov.errors import PolicyError, combine
 from urbangov.kpi import KpiRules
 from urbangov.params import (
     Change,
     Composite,
     check_file,
+    did_you_mean,
     diff,
     dumps,
     load,
     loads,
     reform,
 )
+from urbangov.taxonomy import LocalClasses, Taxonomy
 
 __all__ = [
     "Change",
@@ -79,6 +82,8 @@ class Policy(Composite):
 
     calendar: CalendarRules = attrs.field(factory=CalendarRules)
     """Office hours, time zone and local extra days (``calendar.CalendarRules``)."""
+    local_classes: LocalClasses = attrs.field(factory=LocalClasses)
+    """The city's own component and event classes (``taxonomy.LocalClasses``)."""
     workflow: WorkflowRules = attrs.field(factory=WorkflowRules)
     """Choices about the case workflow (``cases.WorkflowRules``)."""
     deadlines: DeadlineRules = attrs.field(factory=DeadlineRules)
@@ -87,6 +92,13 @@ class Policy(Composite):
     """How KPI counts are taken (``kpi.KpiRules``)."""
 
     _comment: ClassVar[str] = _COMMENT
+
+    def __attrs_post_init__(self) -> None:
+        # One source of truth: every row of the limit table names a class of this
+        # policy's own taxonomy.
+        problems = _unknown_rows(self.deadlines, self.taxonomy())
+        if problems:
+            raise combine(problems)
 
     @classmethod
     def default(cls) -> Policy:
@@ -98,10 +110,53 @@ class Policy(Composite):
         return cls.load(files("urbangov").joinpath("data", "default_policy.toml"))
 
     def work_calendar(self) -> WorkCalendar:
-        """The working calendar of the ``calendar`` section (holidays, office hours).
+        """The working calendar of the ``calendar`` section (holidays, office hours),
+        built once per value: every rule function of this policy uses it.
 
         >>> import datetime as _dt
         >>> Policy().work_calendar().is_workday(_dt.date(2024, 10, 1))  # National Day
         False
+        >>> Policy().work_calendar() is Policy().work_calendar()
+        True
         """
         return self.calendar.work_calendar()
+
+    def taxonomy(self) -> Taxonomy:
+        """The taxonomy of this policy: the bundled national one extended by the city's
+        own classes (``local_classes``). Deadlines, KPIs and the CLI resolve categories
+        with it.
+
+        >>> Policy().taxonomy().resolve("暴露垃圾").slug
+        'exposed_garbage'
+        """
+        return self.local_classes.taxonomy()
+
+
+def _unknown_rows(rules: DeadlineRules, taxonomy: Taxonomy) -> list[PolicyError]:
+    """A problem for each limit-table row naming a class or major class the taxonomy
+    lacks (with a did-you-mean)."""
+    problems: list[PolicyError] = []
+    slugs = [c.slug for c in taxonomy.categories()]
+    known = set(slugs)
+    for slug in rules.categories:
+        if slug not in known:
+            problems.append(
+                PolicyError(
+                    f"{slug!r} is not a category of the policy's taxonomy",
+                    field=f"deadlines.categories.{slug}",
+                    hint=did_you_mean(slug, slugs)
+                    + " (a city's own classes go under [[local_classes.categories]])",
+                )
+            )
+    majors = [m.full_code for m in taxonomy.majors]
+    for code in rules.major_classes:
+        if code not in majors:
+            problems.append(
+                PolicyError(
+                    f"{code!r} is not a major class of the policy's taxonomy",
+                    field=f"deadlines.major_classes.{code}",
+                    hint=did_you_mean(code, majors)
+                    + " (major classes are written with their kind letter: E01, C01)",
+                )
+            )
+    return problems

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -58,8 +59,14 @@ class CalendarRules(RuleSection):
     section: ClassVar[str] = "calendar"
 
     def work_calendar(self) -> WorkCalendar:
-        """The :class:`WorkCalendar` these rules describe (bundled days plus the extras)."""
-        cal = WorkCalendar.china(self.schedule, self.tz, self.provisional)
-        if self.holidays or self.workdays or self.covers:
-            cal = cal.with_days(self.holidays, self.workdays, self.covers)
-        return cal
+        """The :class:`WorkCalendar` these rules describe (bundled days plus the extras),
+        built once per value (a calendar is immutable)."""
+        return _calendar_of(self)
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar_of(rules: CalendarRules) -> WorkCalendar:
+    cal = WorkCalendar.china(rules.schedule, rules.tz, rules.provisional)
+    if rules.holidays or rules.workdays or rules.covers:
+        cal = cal.with_days(rules.holidays, rules.workdays, rules.covers)
+    return cal

@@ -7,12 +7,13 @@ module and ``docs/cases.md``.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Protocol, Self
+from typing import Any, ClassVar, Protocol
 
 import attrs
 
 from urbangov.errors import PolicyError, UnknownTermError
 from urbangov.frozen import FrozenMap
+from urbangov.params import RuleSection
 from urbangov.vocabulary import Term
 
 __all__ = [
@@ -188,7 +189,7 @@ def _to_first_asked(value: object) -> FirstAskedUntil:
 
 
 @attrs.frozen
-class WorkflowRules:
+class WorkflowRules(RuleSection):
     """The Policy's ``workflow`` section: the choices a city makes about the workflow.
 
     Parameters
@@ -216,14 +217,7 @@ class WorkflowRules:
         default=FirstAskedUntil.DISPATCH, converter=_to_first_asked
     )
 
-    def at(self, d: _dt.date) -> Self:
-        """The rules in force on ``d`` (none of these fields is dated: ``self``).
-
-        >>> import datetime as _dt
-        >>> WorkflowRules().at(_dt.date(2024, 1, 1)) == WorkflowRules()
-        True
-        """
-        return self
+    section: ClassVar[str] = "workflow"
 
 
 _DEFAULT_RULES = WorkflowRules()
@@ -237,14 +231,7 @@ class HasWorkflow(Protocol):
 
 
 def _rules_of(rules: WorkflowRules | HasWorkflow, on: _dt.date) -> WorkflowRules:
-    section = rules if isinstance(rules, WorkflowRules) else rules.workflow
-    if not isinstance(section, WorkflowRules):
-        raise PolicyError(
-            f"{type(rules).__name__} is not workflow rules",
-            field="rules",
-            hint="pass a WorkflowRules or a Policy",
-        )
-    return section.at(on)
+    return WorkflowRules.of(rules).at(on)
 
 
 def transitions(

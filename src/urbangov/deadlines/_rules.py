@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Protocol, Self
+from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -21,7 +21,7 @@ from urbangov.calendar import TimeLimit
 from urbangov.cases import Case
 from urbangov.errors import PolicyError, TaxonomyError, UrbangovError
 from urbangov.frozen import FrozenMap
-from urbangov.params import Dated, Period, resolve
+from urbangov.params import Dated, Period, RuleSection
 from urbangov.taxonomy import Taxonomy
 from urbangov.vocabulary import Urgency, ZoneTier
 
@@ -352,7 +352,7 @@ def _default_majors() -> FrozenMap[str, LimitRow]:
 
 
 @attrs.frozen
-class DeadlineRules:
+class DeadlineRules(RuleSection):
     """The Policy's ``deadlines`` section: the handling time-limit table (处置时限表).
 
     Parameters
@@ -414,14 +414,7 @@ class DeadlineRules:
     )
     stages: StageLimits = attrs.field(factory=StageLimits, converter=_stages)
 
-    def at(self, d: _dt.date) -> Self:
-        """The rules in force on ``d`` (every dated value fixed to its value then).
-
-        >>> import datetime as _dt
-        >>> DeadlineRules().at(_dt.date(2024, 1, 1)) == DeadlineRules()
-        True
-        """
-        return resolve(self, d, path="deadlines")
+    section: ClassVar[str] = "deadlines"
 
     def change_dates(self) -> tuple[_dt.date, ...]:
         """Every date on which some value of the table changes (sorted): between two
@@ -456,14 +449,7 @@ class HasDeadlines(Protocol):
 
 
 def _section(rules: DeadlineRules | HasDeadlines) -> DeadlineRules:
-    section = rules if isinstance(rules, DeadlineRules) else getattr(rules, "deadlines", None)
-    if not isinstance(section, DeadlineRules):
-        raise PolicyError(
-            f"{type(rules).__name__} has no deadline rules",
-            field="deadlines",
-            hint="pass a DeadlineRules or a Policy with a deadlines section",
-        )
-    return section
+    return DeadlineRules.of(rules)
 
 
 # ------------------------------------------------------------------ which limit applies

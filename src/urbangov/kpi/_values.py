@@ -11,7 +11,7 @@ import datetime as _dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Protocol, Self
+from typing import Any, ClassVar, Literal, Protocol
 
 import attrs
 import numpy as np
@@ -21,6 +21,7 @@ from urbangov._internal.instants import NAT
 from urbangov.cases import CaseColumns, EventKind
 from urbangov.errors import KpiError, PolicyError
 from urbangov.frozen import FrozenMap, readonly_array
+from urbangov.params import RuleSection
 
 __all__ = [
     "FIELDS",
@@ -283,6 +284,15 @@ def percent(rate: Fraction | None, places: int = 2) -> Decimal | None:
 # --------------------------------------------------------------------------- rules
 
 
+def _stop_rule(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in ("handle", "close"):
+        raise PolicyError(
+            f"{value!r} is not 'handle' or 'close'",
+            field=f"kpi.{attribute.name}",
+            hint="on time means handled by the due time ('handle') or closed by it ('close')",
+        )
+
+
 def _is_bool(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
         raise PolicyError(
@@ -293,7 +303,7 @@ def _is_bool(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
 
 
 @attrs.frozen
-class KpiRules:
+class KpiRules(RuleSection):
     """The Policy's ``kpi`` section: the choices a city makes about counting.
 
     Parameters
@@ -305,6 +315,12 @@ class KpiRules:
         falls in the period counts as due (and overdue unless closed by its deadline).
         Some cities report suspended cases separately (挂账案件不计入应结案); the reports
         urbangov reproduces do not say, so the default keeps them.
+    on_time_stops_at
+        When a case is judged on time (按期): ``"handle"`` (default) — its handling
+        clock stopped by its due time, exactly as ``deadlines.is_overdue`` judges it (the
+        last 处置反馈 not followed by 返工, or 作废); ``"close"`` — its 结案 by its due time,
+        for cities whose reports judge the closing time. Deadlines follow the same choice
+        when given a Policy.
 
     Examples
     --------
@@ -318,20 +334,11 @@ class KpiRules:
     """
 
     exclude_suspended_from_due: bool = attrs.field(default=False, validator=_is_bool)
+    on_time_stops_at: Literal["handle", "close"] = attrs.field(
+        default="handle", validator=_stop_rule
+    )
 
-    def at(self, d: _dt.date) -> Self:
-        """The rules in force on ``d`` (dated values resolved; plain ones kept).
-
-        >>> import datetime as _dt
-        >>> KpiRules().at(_dt.date(2024, 1, 1)) == KpiRules()
-        True
-        """
-        changes = {
-            f.name: getattr(self, f.name).at(d)
-            for f in attrs.fields(type(self))
-            if callable(getattr(getattr(self, f.name), "at", None))
-        }
-        return attrs.evolve(self, **changes) if changes else self
+    section: ClassVar[str] = "kpi"
 
 
 class HasKpi(Protocol):
@@ -342,14 +349,7 @@ class HasKpi(Protocol):
 
 
 def _rules_of(rules: KpiRules | HasKpi, on: _dt.date) -> KpiRules:
-    section = rules if isinstance(rules, KpiRules) else getattr(rules, "kpi", None)
-    if not isinstance(section, KpiRules):
-        raise KpiError(
-            f"{type(rules).__name__} is not KPI rules",
-            field="rules",
-            hint="pass a KpiRules or a Policy",
-        )
-    return section.at(on)
+    return KpiRules.of(rules).at(on)
 
 
 # --------------------------------------------------------------------------- per-case instants

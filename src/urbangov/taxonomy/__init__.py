@@ -21,6 +21,7 @@ major class 99 扩展部件). Users add or override classes from their own file.
 """
 
 from urbangov._internal.public import publish
+from urbangov.taxonomy._local import LocalClasses
 from urbangov.taxonomy._taxonomy import Taxonomy
 from urbangov.taxonomy._values import (
     Category,
@@ -33,6 +34,7 @@ __all__ = [
     "Category",
     "CategoryKind",
     "CodeSource",
+    "LocalClasses",
     "MajorClass",
     "Taxonomy",
 ]
