@@ -104,7 +104,7 @@ def test_counts_are_keyword_only() -> None:
         ({"due": 1, "reworked": 2, "overdue": 1}, "reworked"),
         ({"due": 1, "extended": 2, "overdue": 1}, "extended"),
         ({"due": 1, "suspended": 2, "overdue": 1}, "suspended"),
-        ({"due": 3, "closed": 2, "closed_on_time": 2}, "overdue"),
+        ({"due": 3, "closed": 2, "closed_on_time": 2, "overdue": 2}, "overdue"),
         ({"overdue": 1}, "overdue"),
     ],
 )
@@ -116,9 +116,15 @@ def test_counts_that_break_their_definitions_are_refused(
     assert info.value.field == field
 
 
-def test_the_overdue_error_says_what_overdue_should_be() -> None:
-    with pytest.raises(KpiError, match="overdue=2"):
-        KpiCounts(due=5, closed=3, closed_on_time=3)
+def test_counts_check_only_what_always_holds() -> None:
+    # A report that publishes due and closed but no on-time figure is valid counts.
+    published = KpiCounts(due=972, closed=911)
+    assert closure_rate(published) == Fraction(911, 972)
+    assert on_time_rate(published) == 0  # nothing was said on time
+    # a case handled on time but not yet closed is neither closed on time nor overdue
+    assert KpiCounts(due=5, closed=3, closed_on_time=3).overdue == 0
+    with pytest.raises(KpiError, match="exceed the 5 due"):
+        KpiCounts(due=5, closed=3, closed_on_time=3, overdue=3)
 
 
 def test_event_counts_have_no_consistency_rule() -> None:
@@ -253,10 +259,21 @@ def test_due_counts_the_deadline_in_the_period_whenever_filed() -> None:
     assert counts([case], *week, due_at={"D": T0 + DAY}).due == 0
 
 
-def test_closed_on_time_includes_closing_exactly_at_the_deadline() -> None:
+def test_on_time_means_handled_by_the_deadline_exactly_at_it_included() -> None:
+    case = make("E", FULL)  # handled at T0 + 3h, closed at T0 + 5h
+    assert counts([case], T0, T0 + DAY, due_at={"E": T0 + 3 * H}).closed_on_time == 1
+    late = counts([case], T0, T0 + DAY, due_at={"E": T0 + 2.5 * H})
+    assert (late.closed, late.closed_on_time, late.overdue) == (1, 0, 1)
+    # handled on time, closed after the deadline: on time (the clock stopped at handle)
+    c = counts([case], T0, T0 + DAY, due_at={"E": T0 + 4 * H})
+    assert (c.closed_on_time, c.overdue) == (1, 0)
+
+
+def test_a_city_that_judges_the_close_sets_on_time_stops_at() -> None:
     case = make("E", FULL)  # closed at T0 + 5h
-    assert counts([case], T0, T0 + DAY, due_at={"E": T0 + 5 * H}).closed_on_time == 1
-    late = counts([case], T0, T0 + DAY, due_at={"E": T0 + 4 * H})
+    close = KpiRules(on_time_stops_at="close")
+    assert counts([case], T0, T0 + DAY, due_at={"E": T0 + 5 * H}, rules=close).overdue == 0
+    late = counts([case], T0, T0 + DAY, due_at={"E": T0 + 4 * H}, rules=close)
     assert (late.closed, late.closed_on_time, late.overdue) == (1, 0, 1)
 
 
@@ -264,7 +281,11 @@ def test_closed_after_the_period_end_is_not_closed_in_the_period() -> None:
     steps = [*FULL[:5], ("close", 30)]  # closed the next day
     case = make("F", steps)
     c = counts([case], T0, T0 + DAY, due_at={"F": T0 + 6 * H})
-    assert (c.due, c.closed, c.overdue) == (1, 0, 1)
+    # handled at 3h, by the deadline: on time, though not closed within the period
+    assert (c.due, c.closed, c.closed_on_time, c.overdue) == (1, 0, 0, 0)
+    close = KpiRules(on_time_stops_at="close")
+    c = counts([case], T0, T0 + DAY, due_at={"F": T0 + 6 * H}, rules=close)
+    assert (c.due, c.closed, c.closed_on_time, c.overdue) == (1, 0, 0, 1)
 
 
 def test_rework_extension_and_suspension_count_before_the_period_end() -> None:
@@ -326,7 +347,7 @@ def test_rules_may_come_from_anything_with_a_kpi_section() -> None:
 def test_due_at_may_be_a_function() -> None:
     case = make("Q", FULL)
     c = counts([case], T0, T0 + DAY, due_at=lambda case: case.dispatched_at + 2 * H)
-    assert (c.due, c.closed_on_time) == (1, 0)
+    assert (c.due, c.closed_on_time) == (1, 1)  # handled at 3h, due at 4h
 
 
 def test_a_dispatched_case_missing_from_the_deadlines_is_an_error() -> None:
@@ -449,8 +470,18 @@ def test_batch_counts_by_street_through_the_hierarchy() -> None:
     may, june = dt.date(2024, 5, 1), dt.date(2024, 6, 1)
     assert set(table.keys()) == {("320102001", may), ("320102002", may), ("320102002", june)}
     june_counts = table.get(("320102002", june))
-    # B3: due 10 June, closed 15 June: closed in the month, but late
-    assert (june_counts.due, june_counts.closed, june_counts.overdue) == (1, 1, 1)
+    # B3: handled 6 May, due 10 June, closed 15 June: on time (handled by the deadline)
+    assert (june_counts.due, june_counts.closed, june_counts.overdue) == (1, 1, 0)
+    by_close = counts_from_columns(
+        cols,
+        by=Level.STREET,
+        period="month",
+        due=_due_array(cases, due),
+        hierarchy=HIERARCHY,
+        rules=KpiRules(on_time_stops_at="close"),
+    )
+    # a city that judges the close: closed 15 June, after the deadline, so overdue
+    assert by_close.get(("320102002", june)).overdue == 1
     assert table.get(("320102001", may)).due == 2
     same = counts_from_columns(
         cols, by="街道", period="month", due=_due_array(cases, due), hierarchy=HIERARCHY

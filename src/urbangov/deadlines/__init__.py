@@ -43,7 +43,7 @@ Conventions (the contract):
 >>> case = Case.new("A1", "暴露垃圾", "320102001001001", reported_at=t, history=[
 ...     CaseEvent("accept", t), CaseEvent("file", t),
 ...     CaseEvent("dispatch", t, department="street")])
->>> due_at(case, DeadlineRules(), WorkCalendar.china())  # exposed garbage: 4 working hours
+>>> due_at(case, DeadlineRules())  # exposed garbage: 4 working hours
 datetime.datetime(2024, 5, 6, 14, 30, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
 """
 
@@ -55,8 +55,10 @@ from urbangov.deadlines._deadlines import (
     due_at_batch,
     is_overdue,
     overdue_batch,
+    provisional_batch,
     remaining,
     stage_due_at,
+    stopped_at,
     warning_levels_batch,
     warnings,
 )
@@ -88,8 +90,10 @@ __all__ = [
     "limit_for",
     "lookup",
     "overdue_batch",
+    "provisional_batch",
     "remaining",
     "stage_due_at",
+    "stopped_at",
     "warning_levels_batch",
     "warnings",
 ]

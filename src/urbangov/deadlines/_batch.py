@@ -8,7 +8,6 @@ the k-th pause of every case at once, exactly as ``WorkCalendar.add`` does one c
 time. The rare row whose due time the whole-minute ``add_batch`` cannot place exactly
 (a sub-minute remainder crossing a window's close) is computed by the scalar path.
 
-Imported lazily by :mod:`urbangov.deadlines`.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ import numpy.typing as npt
 from urbangov._internal.instants import NAT
 from urbangov.calendar import TimeLimit, TimeUnit, WorkCalendar
 from urbangov.cases import CaseColumns, EventKind
+from urbangov.deadlines._context import Context
 from urbangov.deadlines._rules import DeadlineRules, lookup
 
 __all__ = ["BatchClock", "batch_clock"]
@@ -88,6 +88,10 @@ def _rank(cs: I64) -> I64:
 def _ns_view(values: npt.NDArray[np.datetime64]) -> I64:
     out: I64 = values.astype("datetime64[ns]").view(np.int64)
     return out
+
+
+def _local_ns(t: _dt.datetime) -> int:
+    return (t - _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)) // _dt.timedelta(microseconds=1) * 1000
 
 
 def _dt64(ns: I64) -> npt.NDArray[np.datetime64]:
@@ -213,6 +217,20 @@ class BatchClock:
         due[(self.open_from != NAT) & (self.open_from < due)] = NAT
         return _dt64(due)
 
+    def provisional(self) -> npt.NDArray[np.bool_]:
+        """Per case, whether start..due touches a provisional year of the calendar."""
+        years = self.cal.provisional_years
+        out = np.zeros(self.start.size, dtype=np.bool_)
+        if not years:
+            return out
+        live = (self.start != NAT) & (self.due_closed != NAT)
+        zone = ZoneInfo(self.cal.tz)
+        for year in years:
+            lo = _local_ns(_dt.datetime(year, 1, 1, tzinfo=zone))
+            hi = _local_ns(_dt.datetime(year + 1, 1, 1, tzinfo=zone))
+            out |= live & (self.start < hi) & (self.due_closed >= lo)
+        return out
+
     def overdue(self) -> npt.NDArray[np.bool_]:
         due = self.due.view(np.int64)
         assert self.at is not None
@@ -277,14 +295,14 @@ def _segment_date(bounds: tuple[_dt.date, ...], seg: int) -> _dt.date:
 
 def batch_clock(
     columns: CaseColumns,
-    table: DeadlineRules,
-    cal: WorkCalendar,
+    ctx: Context,
     at: _dt.datetime | None,
     *,
     stops: bool = True,
 ) -> BatchClock:
     """The clock columns of every case, as known at ``at`` (all events when ``None``);
     ``stops=False`` skips when each clock stopped (due times do not need it)."""
+    table, cal = ctx.table, ctx.calendar
     n = columns.n_cases
     case = columns.case
     kind = columns.kind
@@ -339,7 +357,9 @@ def batch_clock(
             for ui, urg in enumerate(CaseColumns.URGENCIES):
                 for zi in range(n_zone):
                     tier = None if zi == 0 else CaseColumns.ZONES[zi - 1]
-                    applied = lookup(table, columns.categories[ci], urg, tier, on=on)
+                    applied = lookup(
+                        table, columns.categories[ci], urg, tier, on=on, taxonomy=ctx.taxonomy
+                    )
                     unit_tab[ci, ui, zi, s], amount_tab[ci, ui, zi, s] = _batch_unit(applied.limit)
     idx = (columns.category, columns.urgency, columns.zone.astype(np.int64) + 1, seg)
     base_unit, base_amount = unit_tab[idx], amount_tab[idx]
@@ -381,17 +401,23 @@ def batch_clock(
         rows = ecs[sel]
         units = _UNIT_OF_COLUMN[ext_unit[ext[sel]].astype(np.int64)]
         due[rows] = _add_step(cal, due[rows], ext_min[ext[sel]], units, pa[:, rows], pb[:, rows])
-    # when the clock stopped for good: handled (last event handle/verify_pass/close) or void
+    # when the clock stopped for good (deadlines.stopped_at): the last handle not followed
+    # by a verify_fail (its last event is handle, verify_pass or close), or the close when
+    # the policy judges the closing time; a void (always the last event) either way
     stopped = np.full(n, NAT, dtype=np.int64)
     if case.size and stops:
         every = np.arange(case.size)
         last_kind = _first_last(case, every, n, kind.astype(np.int64), last=True)
         last_at = _first_last(case, every, n, t_ev, last=True)
-        handle = _first_last(case, rows_of(EventKind.HANDLE), n, t_ev, last=True)
-        finished = np.isin(
-            last_kind, [EventKind.HANDLE.code, EventKind.VERIFY_PASS.code, EventKind.CLOSE.code]
-        ) & (handle != NAT)
-        stopped = np.where(finished, handle, NAT)
+        if ctx.stops_at == "close":
+            stopped = _first_last(case, rows_of(EventKind.CLOSE), n, t_ev, last=True)
+        else:
+            handle = _first_last(case, rows_of(EventKind.HANDLE), n, t_ev, last=True)
+            finished = np.isin(
+                last_kind,
+                [EventKind.HANDLE.code, EventKind.VERIFY_PASS.code, EventKind.CLOSE.code],
+            ) & (handle != NAT)
+            stopped = np.where(finished, handle, NAT)
         stopped = np.where(last_kind == EventKind.VOID.code, last_at, stopped)
         stopped = np.where(start == NAT, NAT, stopped)
     working = np.isin(base_unit, [_WMIN, _WDAY])

@@ -8,48 +8,38 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Sequence
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from urbangov._internal.instants import aware
-from urbangov.calendar import TimeLimit, WorkCalendar
-from urbangov.cases import Case, CaseColumns, EventKind
+from urbangov.calendar import TimeLimit, TimeUnit, WorkCalendar
+from urbangov.cases import Case, CaseColumns, CaseEvent, EventKind
+from urbangov.deadlines._batch import batch_clock
+from urbangov.deadlines._context import Context, context, stop_rule
 from urbangov.deadlines._rules import (
-    DEFAULT_CATEGORY_LIMITS,
     AppliedLimit,
     DeadlineRules,
     HasDeadlines,
-    LimitRow,
-    StageLimits,
-    TierLimits,
     _rules_date,
-    _section,
     limit_for,
-    lookup,
 )
-from urbangov.errors import PolicyError
+from urbangov.errors import CalendarCoverageError, PolicyError
 from urbangov.params import Dated
 
 __all__ = [
-    "DEFAULT_CATEGORY_LIMITS",
-    "AppliedLimit",
     "Deadline",
-    "DeadlineRules",
-    "HasDeadlines",
-    "LimitRow",
-    "StageLimits",
-    "TierLimits",
     "deadline",
     "due_at",
     "due_at_batch",
     "is_overdue",
-    "limit_for",
-    "lookup",
     "overdue_batch",
+    "provisional_batch",
     "remaining",
     "stage_due_at",
+    "stopped_at",
     "warning_levels_batch",
     "warnings",
 ]
@@ -95,9 +85,6 @@ class Deadline:
         return self.stopped is not None and self.due is not None and self.stopped > self.due
 
 
-_FINISHED = frozenset({EventKind.HANDLE, EventKind.VERIFY_PASS, EventKind.CLOSE})
-
-
 _Pause = tuple[_dt.datetime, _dt.datetime]
 # (applied limit, start, closed pauses, open suspension, extensions, stop)
 _Clock = tuple[
@@ -106,23 +93,51 @@ _Clock = tuple[
 ]  # fmt: skip
 
 
-def _clock_of(
-    case: Case, table: DeadlineRules, cal: WorkCalendar, at: _dt.datetime | None
-) -> _Clock | None:
-    events = case.history if at is None else tuple(e for e in case.history if e.at <= at)
+def _known(
+    case: Case, at: _dt.datetime | None, before: _dt.datetime | None
+) -> tuple[CaseEvent, ...]:
+    """The events known at ``at`` (at or before it) or ``before`` (strictly before)."""
+    events = case.history
+    if at is not None:
+        events = tuple(e for e in events if e.at <= at)
+    if before is not None:
+        events = tuple(e for e in events if e.at < before)
+    return events
+
+
+def _stop_of(events: tuple[CaseEvent, ...], stops_at: str) -> _dt.datetime | None:
+    """When the handling clock stopped for good (处置计时终止), from the events so far.
+
+    ``"handle"``: at the last handle (处置反馈) not followed by a verify_fail (返工);
+    ``"close"``: at the close (结案). Either way a void (作废) stops it.
+    """
+    stopped: _dt.datetime | None = None
+    for e in events:
+        if e.kind is EventKind.VOID:
+            return e.at
+        if stops_at == "close":
+            if e.kind is EventKind.CLOSE:
+                stopped = e.at
+        elif e.kind is EventKind.HANDLE:
+            stopped = e.at
+        elif e.kind is EventKind.VERIFY_FAIL:
+            stopped = None
+    return stopped
+
+
+def _clock_of(case: Case, ctx: Context, at: _dt.datetime | None) -> _Clock | None:
+    events = _known(case, at, None)
     start = next((e.at for e in events if e.kind is EventKind.DISPATCH), None)
     if start is None:
         return None
-    applied = limit_for(case, table, tz=cal.tz)
+    table = ctx.table
+    applied = limit_for(case, table, tz=ctx.calendar.tz, taxonomy=ctx.taxonomy)
     if table.restart_on_rework.at(applied.on):
         start = max([start, *(e.at for e in events if e.kind is EventKind.VERIFY_FAIL)])
     pauses: list[tuple[_dt.datetime, _dt.datetime]] = []
     open_pause: _dt.datetime | None = None
     extensions: list[TimeLimit] = []
-    last_handle: _dt.datetime | None = None
     for e in events:
-        if e.kind is EventKind.HANDLE:
-            last_handle = e.at
         if e.at < start:
             continue
         if e.kind is EventKind.SUSPEND:
@@ -132,25 +147,59 @@ def _clock_of(
             open_pause = None
         elif e.kind is EventKind.EXTEND and e.extension is not None:
             extensions.append(e.extension)
-    stopped: _dt.datetime | None = None
-    last = events[-1]
-    if last.kind in _FINISHED and last_handle is not None:
-        stopped = last_handle
-    elif last.kind is EventKind.VOID:
-        stopped = last.at
+    stopped = _stop_of(events, ctx.stops_at)
     return applied, start, pauses, open_pause, extensions, stopped
+
+
+def stopped_at(
+    case: Case,
+    rules_or_policy: object = None,
+    *,
+    at: _dt.datetime | None = None,
+    before: _dt.datetime | None = None,
+) -> _dt.datetime | None:
+    """When the case's handling clock stopped for good (处置计时终止), or ``None`` while it
+    runs: the one rule deadlines and KPIs share for "on time".
+
+    The clock stops at the last handle (处置反馈) not followed by a verify_fail (返工), or
+    at a void (作废); a Policy whose ``kpi.on_time_stops_at`` is ``"close"`` stops it at
+    the close (结案) instead. A case is *on time* when its clock stopped at or before its
+    due time. ``at`` (events at or before it) or ``before`` (strictly before: the end
+    of a KPI period) judge the case as known then.
+
+    Examples
+    --------
+    >>> from zoneinfo import ZoneInfo
+    >>> from urbangov.cases import CaseEvent
+    >>> t = _dt.datetime(2024, 5, 6, 14, tzinfo=ZoneInfo("Asia/Shanghai"))
+    >>> h = _dt.timedelta(hours=1)
+    >>> case = Case.new("A1", "暴露垃圾", "320102001001001", reported_at=t, history=[
+    ...     CaseEvent("accept", t), CaseEvent("file", t),
+    ...     CaseEvent("dispatch", t, department="street"), CaseEvent("handle", t + h),
+    ...     CaseEvent("verify_fail", t + 2 * h)])
+    >>> stopped_at(case) is None  # sent back for rework: the clock runs again
+    True
+    >>> stopped_at(case, before=t + 2 * h).hour  # as known before the rework
+    15
+    """
+    if at is not None:
+        aware(at, "at")
+    if before is not None:
+        aware(before, "before")
+    return _stop_of(_known(case, at, before), stop_rule(rules_or_policy))
 
 
 def deadline(
     case: Case,
     rules_or_policy: DeadlineRules | HasDeadlines,
-    calendar: WorkCalendar,
+    calendar: WorkCalendar | None = None,
     at: _dt.datetime | None = None,
 ) -> Deadline | None:
     """The full deadline of ``case`` as known at ``at`` (default: its whole history).
 
     ``None`` before the first dispatch. See the module's conventions for pauses (缓办),
-    extensions (延期) and rework (返工).
+    extensions (延期) and rework (返工). ``calendar`` defaults to the policy's own (the
+    bundled calendar for bare :class:`DeadlineRules`).
 
     Raises
     ------
@@ -167,31 +216,48 @@ def deadline(
     ...     CaseEvent("dispatch", t, department="street"),
     ...     CaseEvent("suspend", t.replace(hour=10)),
     ...     CaseEvent("resume", t.replace(hour=11))])
-    >>> d = deadline(case, DeadlineRules(), WorkCalendar.china())
+    >>> d = deadline(case, DeadlineRules())
     >>> d.due.hour, d.due.minute, d.provisional  # one working hour later than 14:30
     (15, 30, False)
     """
     if at is not None:
         aware(at, "at")
-    found = _clock_of(case, _section(rules_or_policy), calendar, at)
+    return _deadline(case, context(rules_or_policy, calendar), at)
+
+
+def _deadline(case: Case, ctx: Context, at: _dt.datetime | None) -> Deadline | None:
+    found = _clock_of(case, ctx, at)
     if found is None:
         return None
+    calendar = ctx.calendar
     applied, start, pauses, open_pause, extensions, stopped = found
-    due: _dt.datetime | None = calendar.add(start, applied.limit, pauses=pauses)
-    for ext in extensions:
-        due = calendar.add(due, ext, pauses=pauses)  # type: ignore[arg-type]
-    assert due is not None
-    provisional = bool(calendar.provisional_years_in(start, due))
-    if open_pause is not None and open_pause < due:
-        due = None
+    computed = _due_time(calendar, start, applied.limit, extensions, pauses)
+    provisional = bool(calendar.provisional_years_in(start, computed))
+    due = None if open_pause is not None and open_pause < computed else computed
     shown: list[tuple[_dt.datetime, _dt.datetime | None]] = list(pauses)
     if open_pause is not None:
         shown.append((open_pause, None))
     return Deadline(applied, start, due, tuple(shown), tuple(extensions), stopped, provisional)
 
 
+def _due_time(
+    calendar: WorkCalendar,
+    start: _dt.datetime,
+    limit: TimeLimit,
+    extensions: Sequence[TimeLimit],
+    pauses: Sequence[tuple[_dt.datetime, _dt.datetime]],
+) -> _dt.datetime:
+    """The limit from ``start``, then each extension from the due time, less pauses."""
+    due = calendar.add(start, limit, pauses=pauses)
+    for ext in extensions:
+        due = calendar.add(due, ext, pauses=pauses)
+    return due
+
+
 def due_at(
-    case: Case, rules_or_policy: DeadlineRules | HasDeadlines, calendar: WorkCalendar
+    case: Case,
+    rules_or_policy: DeadlineRules | HasDeadlines,
+    calendar: WorkCalendar | None = None,
 ) -> _dt.datetime | None:
     """When ``case``'s handling limit (处置时限) expires, or ``None``.
 
@@ -208,10 +274,10 @@ def due_at(
     >>> case = Case.new("A2", "暴露垃圾", "320102001001001", reported_at=t, history=[
     ...     CaseEvent("accept", t), CaseEvent("file", t),
     ...     CaseEvent("dispatch", t, department="street")])
-    >>> due_at(case, DeadlineRules(), WorkCalendar.china())  # across National Day
+    >>> due_at(case, DeadlineRules())  # across National Day
     datetime.datetime(2024, 10, 8, 11, 0, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
     """
-    found = deadline(case, rules_or_policy, calendar)
+    found = _deadline(case, context(rules_or_policy, calendar), None)
     return None if found is None else found.due
 
 
@@ -240,22 +306,67 @@ def _measure(
     return total
 
 
-def _stop(d: Deadline, at: _dt.datetime) -> _dt.datetime:
+def _stop(d: Deadline | _Beyond, at: _dt.datetime) -> _dt.datetime:
     stop = at if d.stopped is None else min(d.stopped, at)
     open_from = next((p for p, q in d.pauses if q is None), None)
     return stop if open_from is None else min(stop, open_from)
 
 
+def _covered_through(cal: WorkCalendar, a: _dt.datetime, b: _dt.datetime) -> bool:
+    """Whether every year from ``a``'s to ``b``'s (local) is covered by ``cal``."""
+    if cal.provisional:
+        return True
+    zone = ZoneInfo(cal.tz)
+    years = set(cal.coverage)
+    lo, hi = a.astimezone(zone).year, b.astimezone(zone).year
+    return all(y in years for y in range(lo, hi + 1))
+
+
+@attrs.frozen
+class _Beyond:
+    """A clock whose due time lies past the calendar's covered years, asked about at an
+    instant inside them: the limit is not used up by then (see :func:`is_overdue`)."""
+
+    applied: AppliedLimit
+    start: _dt.datetime
+    pauses: tuple[tuple[_dt.datetime, _dt.datetime | None], ...]
+    extensions: tuple[TimeLimit, ...]
+    stopped: _dt.datetime | None
+
+
+def _known_at(case: Case, ctx: Context, at: _dt.datetime) -> Deadline | _Beyond | None:
+    """The deadline as known at ``at``, or :class:`_Beyond` when its due time is past the
+    calendar's coverage while ``at`` (and the start) are covered."""
+    try:
+        return _deadline(case, ctx, at)
+    except CalendarCoverageError:
+        found = _clock_of(case, ctx, at)
+        if found is None or not _covered_through(ctx.calendar, found[1], at):
+            raise
+        applied, start, pauses, open_pause, extensions, stopped = found
+        shown: list[tuple[_dt.datetime, _dt.datetime | None]] = list(pauses)
+        if open_pause is not None:
+            shown.append((open_pause, None))
+        return _Beyond(applied, start, tuple(shown), tuple(extensions), stopped)
+
+
+def _at(at: object) -> _dt.datetime:
+    return aware(at, "at")
+
+
 def is_overdue(
     case: Case,
     rules_or_policy: DeadlineRules | HasDeadlines,
-    calendar: WorkCalendar,
-    at: _dt.datetime,
+    calendar: WorkCalendar | None = None,
+    at: _dt.datetime | None = None,
 ) -> bool:
-    """Whether ``case`` is overdue (超期) at ``at``: not handled by its due time.
+    """Whether ``case`` is overdue (超期) at ``at``: its clock still running, or stopped,
+    after its due time (the one definition deadlines and KPIs share: :func:`stopped_at`).
 
     A case handled (处置反馈) or voided after its due time stays overdue; a case not yet
-    dispatched, or suspended before its due time, is not.
+    dispatched, or suspended before its due time, is not. ``calendar`` defaults to the
+    policy's own. The answer needs only ``at`` to be covered by the calendar: a due time
+    in a year not yet covered is after ``at``, so the case is not overdue.
 
     Examples
     --------
@@ -265,27 +376,33 @@ def is_overdue(
     >>> case = Case.new("A1", "道路不洁", "320102001001001", reported_at=t, history=[
     ...     CaseEvent("accept", t), CaseEvent("file", t),
     ...     CaseEvent("dispatch", t, department="street")])
-    >>> cal = WorkCalendar.china()  # road cleaning: 2 working hours, due 11:00
-    >>> is_overdue(case, DeadlineRules(), cal, t.replace(hour=11)), is_overdue(
-    ...     case, DeadlineRules(), cal, t.replace(hour=11, minute=1))
+    >>> rules = DeadlineRules()  # road cleaning: 2 working hours, due 11:00
+    >>> is_overdue(case, rules, at=t.replace(hour=11)), is_overdue(
+    ...     case, rules, at=t.replace(hour=11, minute=1))
     (False, True)
     """
-    d = deadline(case, rules_or_policy, calendar, at)
-    if d is None or d.due is None:
+    when = _at(at)
+    d = _known_at(case, context(rules_or_policy, calendar), when)
+    if d is None or isinstance(d, _Beyond) or d.due is None:
         return False
-    stop = at if d.stopped is None else d.stopped
+    stop = when if d.stopped is None else d.stopped
     return stop > d.due
 
 
 def remaining(
     case: Case,
     rules_or_policy: DeadlineRules | HasDeadlines,
-    calendar: WorkCalendar,
-    at: _dt.datetime,
+    calendar: WorkCalendar | None = None,
+    at: _dt.datetime | None = None,
 ) -> _dt.timedelta | None:
     """The time left (剩余时限) at ``at``: working time for working-unit limits, elapsed
     time for calendar ones, less suspensions; negative once overdue. Frozen when the
     clock stopped (handled, voided or suspended). ``None`` before dispatch.
+
+    Answered whenever ``at`` is covered, for limits of working hours or minutes and of
+    elapsed time, even when the due time falls in a year not yet covered; for a limit
+    of working days whose due day is not covered the count of working time left is
+    unknown, and :class:`~urbangov.errors.CalendarCoverageError` says so.
 
     Examples
     --------
@@ -295,29 +412,51 @@ def remaining(
     >>> case = Case.new("A1", "暴露垃圾", "320102001001001", reported_at=t, history=[
     ...     CaseEvent("accept", t), CaseEvent("file", t),
     ...     CaseEvent("dispatch", t, department="street")])
-    >>> remaining(case, DeadlineRules(), WorkCalendar.china(), t.replace(hour=10))
+    >>> remaining(case, DeadlineRules(), at=t.replace(hour=10))
     datetime.timedelta(seconds=10800)
     """
-    d = deadline(case, rules_or_policy, calendar, at)
+    when = _at(at)
+    ctx = context(rules_or_policy, calendar)
+    d = _known_at(case, ctx, when)
     if d is None:
         return None
-    due = d.due if d.due is not None else _closed_due(d, calendar)
-    return _measure(calendar, _stop(d, at), due, d.pauses, _working(d.applied))
+    cal = ctx.calendar
+    working = _working(d.applied)
+    if isinstance(d, _Beyond):
+        total = _fixed_total(d, ctx)
+        return total - _measure(cal, d.start, _stop(d, when), d.pauses, working)
+    due = d.due if d.due is not None else _closed_due(d, cal)
+    return _measure(cal, _stop(d, when), due, d.pauses, working)
+
+
+def _fixed_total(d: _Beyond, ctx: Context) -> _dt.timedelta:
+    """The whole limit with its extensions as a length of (working or elapsed) time, for
+    a clock whose due time is past the calendar's coverage; working days have none."""
+    limits = (d.applied.limit, *d.extensions)
+    kinds = {limit.unit.working for limit in limits}
+    if len(kinds) != 1 or any(limit.unit is TimeUnit.WORKING_DAYS for limit in limits):
+        years = ", ".join(str(y) for y in ctx.calendar.coverage[-1:])
+        raise CalendarCoverageError(
+            "the due time falls after the calendar's covered years and the limit counts "
+            "working days, so the working time left is unknown",
+            field="at",
+            hint=f"add the next year's holidays (the calendar covers up to {years}), or "
+            "use a provisional calendar (calendar.provisional = true in the policy; "
+            "--provisional on the command line)",
+        )
+    return _dt.timedelta(microseconds=sum(limit.microseconds() for limit in limits))
 
 
 def _closed_due(d: Deadline, cal: WorkCalendar) -> _dt.datetime:
     closed = [(p, q) for p, q in d.pauses if q is not None]
-    due = cal.add(d.start, d.applied.limit, pauses=closed)
-    for ext in d.extensions:
-        due = cal.add(due, ext, pauses=closed)
-    return due
+    return _due_time(cal, d.start, d.applied.limit, d.extensions, closed)
 
 
 def warnings(
     case: Case,
     rules_or_policy: DeadlineRules | HasDeadlines,
-    calendar: WorkCalendar,
-    at: _dt.datetime,
+    calendar: WorkCalendar | None = None,
+    at: _dt.datetime | None = None,
 ) -> tuple[Fraction, ...]:
     """The warning points (预警, e.g. 50% and 80% of the limit used) that the case's
     running clock passed by ``at`` (or by when it stopped); ``()`` before dispatch.
@@ -331,18 +470,23 @@ def warnings(
     >>> case = Case.new("A1", "暴露垃圾", "320102001001001", reported_at=t, history=[
     ...     CaseEvent("accept", t), CaseEvent("file", t),
     ...     CaseEvent("dispatch", t, department="street")])
-    >>> warnings(case, DeadlineRules(), WorkCalendar.china(), t.replace(hour=11))
+    >>> warnings(case, DeadlineRules(), at=t.replace(hour=11))
     (Fraction(1, 2),)
     """
-    table = _section(rules_or_policy)
-    d = deadline(case, table, calendar, at)
+    when = _at(at)
+    ctx = context(rules_or_policy, calendar)
+    d = _known_at(case, ctx, when)
     if d is None:
         return ()
-    due = d.due if d.due is not None else _closed_due(d, calendar)
+    cal = ctx.calendar
     working = _working(d.applied)
-    total = _measure(calendar, d.start, due, d.pauses, working)
-    used = _measure(calendar, d.start, _stop(d, at), d.pauses, working)
-    points = [Fraction(p) for p in table.warning_points.at(d.applied.on)]
+    if isinstance(d, _Beyond):
+        total = _fixed_total(d, ctx)
+    else:
+        due = d.due if d.due is not None else _closed_due(d, cal)
+        total = _measure(cal, d.start, due, d.pauses, working)
+    used = _measure(cal, d.start, _stop(d, when), d.pauses, working)
+    points = [Fraction(p) for p in ctx.table.warning_points.at(d.applied.on)]
     if total <= _dt.timedelta(0):
         return tuple(points)
     return tuple(p for p in points if Fraction(used // _US) >= p * (total // _US))
@@ -362,7 +506,7 @@ def stage_due_at(
     case: Case,
     stage: str,
     rules_or_policy: DeadlineRules | HasDeadlines,
-    calendar: WorkCalendar,
+    calendar: WorkCalendar | None = None,
 ) -> _dt.datetime | None:
     """When a stage's own limit (环节时限) expires: ``accept`` (受理, from the report),
     ``file`` (立案, from acceptance), ``dispatch`` (派遣, from filing) or ``verify`` (核查,
@@ -373,15 +517,15 @@ def stage_due_at(
     >>> t = _dt.datetime(2024, 5, 6, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
     >>> case = Case.new("A1", "暴露垃圾", "320102001001001", reported_at=t)
     >>> rules = DeadlineRules(stages={"accept": "1 working hours"})
-    >>> stage_due_at(case, "accept", rules, WorkCalendar.china()).hour
+    >>> stage_due_at(case, "accept", rules).hour
     10
     """
     if stage not in _STAGES:
         raise PolicyError(
             f"{stage!r} is not a stage", field="stage", hint=f"use one of {', '.join(_STAGES)}"
         )
-    table = _section(rules_or_policy)
-    value: Dated[TimeLimit] | None = getattr(table.stages, stage)
+    ctx = context(rules_or_policy, calendar)
+    value: Dated[TimeLimit] | None = getattr(ctx.table.stages, stage)
     if value is None:
         return None
     begin_kind, _ = _STAGES[stage]
@@ -394,7 +538,7 @@ def stage_due_at(
         )
     if start is None:
         return None
-    return calendar.add(start, value.at(_rules_date(case, calendar.tz)))
+    return ctx.calendar.add(start, value.at(_rules_date(case, ctx.calendar.tz)))
 
 
 # ------------------------------------------------------------------ batch (columnar)
@@ -403,7 +547,7 @@ def stage_due_at(
 def due_at_batch(
     columns: CaseColumns,
     rules_or_policy: DeadlineRules | HasDeadlines,
-    calendar: WorkCalendar,
+    calendar: WorkCalendar | None = None,
 ) -> npt.NDArray[np.datetime64]:
     """Due times of many cases at once (vectorised :func:`due_at`).
 
@@ -412,16 +556,17 @@ def due_at_batch(
     columns
         The cases in columnar form (:class:`~urbangov.cases.CaseColumns`).
     rules_or_policy
-        A :class:`DeadlineRules` or anything with a ``deadlines`` attribute.
+        A :class:`DeadlineRules` or anything with a ``deadlines`` attribute (a Policy,
+        whose calendar and taxonomy are then used).
     calendar
-        The :class:`~urbangov.calendar.WorkCalendar`.
+        The :class:`~urbangov.calendar.WorkCalendar` (default: the policy's own).
 
     Returns
     -------
     numpy.ndarray
         ``datetime64[ns]`` UTC per case: ``NaT`` before dispatch and while an open
         suspension stopped the clock. Equal to :func:`due_at` for whole-microsecond
-        inputs.
+        inputs. :func:`provisional_batch` says which touched a provisional year.
 
     Examples
     --------
@@ -431,47 +576,56 @@ def due_at_batch(
     >>> case = Case.new("A1", "暴露垃圾", "320102001001001", reported_at=t, history=[
     ...     CaseEvent("accept", t), CaseEvent("file", t),
     ...     CaseEvent("dispatch", t, department="street")])
-    >>> due_at_batch(CaseColumns.from_cases([case]), DeadlineRules(), WorkCalendar.china())
+    >>> due_at_batch(CaseColumns.from_cases([case]), DeadlineRules())
     array(['2024-05-06T06:30:00.000000000'], dtype='datetime64[ns]')
     """
-    from urbangov.deadlines._batch import batch_clock
+    return batch_clock(columns, context(rules_or_policy, calendar), None, stops=False).due
 
-    return batch_clock(columns, _section(rules_or_policy), calendar, None, stops=False).due
+
+def provisional_batch(
+    columns: CaseColumns,
+    rules_or_policy: DeadlineRules | HasDeadlines,
+    calendar: WorkCalendar | None = None,
+) -> npt.NDArray[np.bool_]:
+    """Per case, whether its clock ran through a provisional year (no official holiday
+    data, computed as Monday–Friday): the batch form of :attr:`Deadline.provisional`.
+
+    >>> from urbangov.cases import CaseColumns
+    >>> provisional_batch(CaseColumns.from_cases([]), DeadlineRules())
+    array([], dtype=bool)
+    """
+    return batch_clock(columns, context(rules_or_policy, calendar), None, stops=False).provisional()
 
 
 def overdue_batch(
     columns: CaseColumns,
     rules_or_policy: DeadlineRules | HasDeadlines,
-    calendar: WorkCalendar,
-    at: _dt.datetime,
+    calendar: WorkCalendar | None = None,
+    at: _dt.datetime | None = None,
 ) -> npt.NDArray[np.bool_]:
     """Overdue flags (超期) of many cases at ``at`` (vectorised :func:`is_overdue`).
 
     >>> from urbangov.cases import CaseColumns
-    >>> overdue_batch(CaseColumns.from_cases([]), DeadlineRules(), WorkCalendar.china(),
-    ...               _dt.datetime(2024, 1, 1, tzinfo=_dt.UTC))
+    >>> overdue_batch(CaseColumns.from_cases([]), DeadlineRules(),
+    ...               at=_dt.datetime(2024, 1, 1, tzinfo=_dt.UTC))
     array([], dtype=bool)
     """
-    from urbangov.deadlines._batch import batch_clock
-
-    return batch_clock(columns, _section(rules_or_policy), calendar, aware(at, "at")).overdue()
+    return batch_clock(columns, context(rules_or_policy, calendar), _at(at)).overdue()
 
 
 def warning_levels_batch(
     columns: CaseColumns,
     rules_or_policy: DeadlineRules | HasDeadlines,
-    calendar: WorkCalendar,
-    at: _dt.datetime,
+    calendar: WorkCalendar | None = None,
+    at: _dt.datetime | None = None,
 ) -> npt.NDArray[np.int8]:
     """Warning levels (预警级别) of many cases at ``at``: how many warning points each
     case's clock passed (``len(warnings(...))``); 0 before dispatch.
 
     >>> from urbangov.cases import CaseColumns
     >>> warning_levels_batch(CaseColumns.from_cases([]), DeadlineRules(),
-    ...                      WorkCalendar.china(), _dt.datetime(2024, 1, 1, tzinfo=_dt.UTC))
+    ...                      at=_dt.datetime(2024, 1, 1, tzinfo=_dt.UTC))
     array([], dtype=int8)
     """
-    from urbangov.deadlines._batch import batch_clock
-
-    table = _section(rules_or_policy)
-    return batch_clock(columns, table, calendar, aware(at, "at")).warning_levels(table)
+    ctx = context(rules_or_policy, calendar)
+    return batch_clock(columns, ctx, _at(at)).warning_levels(ctx.table)

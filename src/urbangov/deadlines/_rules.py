@@ -549,7 +549,8 @@ def lookup(
     on
         The date whose rules apply (a case's filing date).
     taxonomy
-        Finds the category's major class (default: the bundled taxonomy).
+        Finds the category's major class (default: the policy's own taxonomy when
+        ``rules`` is a Policy, else the bundled one).
 
     Examples
     --------
@@ -559,6 +560,8 @@ def lookup(
     ('5 working days', 'default', True)
     """
     table = _section(rules)
+    if taxonomy is None:
+        taxonomy = _policy_taxonomy(rules)
     urg = Urgency.parse(urgency, field="urgency")
     tier_from = "case"
     if zone is None:
@@ -600,16 +603,25 @@ def _rules_date(case: Case, tz: str) -> _dt.date:
     return _local_date(filed if filed is not None else case.reported_at, tz)
 
 
+def _policy_taxonomy(rules: object) -> Taxonomy | None:
+    """The taxonomy of a Policy-like ``rules`` (``rules.taxonomy()``), else ``None``."""
+    own = getattr(rules, "taxonomy", None)
+    return own() if callable(own) else None
+
+
 def limit_for(
     case: Case,
     rules: DeadlineRules | HasDeadlines,
     *,
-    tz: str = "Asia/Shanghai",
+    tz: str | None = None,
     taxonomy: Taxonomy | None = None,
 ) -> AppliedLimit:
     """The handling limit (处置时限) of ``case``, and why: its category's row, else its
     major class's, else the default row; its zone tier, else the table's default tier;
     under the rules of its filing date (立案日期 in ``tz``; the report date if not filed).
+
+    ``tz`` defaults to the policy's calendar zone (Asia/Shanghai for bare rules) and
+    ``taxonomy`` to the policy's own.
 
     Examples
     --------
@@ -620,11 +632,13 @@ def limit_for(
     >>> str(applied.limit), applied.level, applied.tier_from
     ('4 working days', 'category', 'case')
     """
+    if tz is None:
+        tz = getattr(getattr(rules, "calendar", None), "tz", "Asia/Shanghai")
     return lookup(
         rules,
         case.category,
         case.urgency,
         case.zone,
-        on=_rules_date(case, tz),
+        on=_rules_date(case, str(tz)),
         taxonomy=taxonomy,
     )

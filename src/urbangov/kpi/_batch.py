@@ -250,6 +250,37 @@ def _suspended_at_end(
     return out
 
 
+def _stopped_at_end(
+    times: CaseTimes, case_end: NDArray[np.int64], candidates: NDArray[np.bool_], stops_at: str
+) -> NDArray[np.int64]:
+    """Per case (among ``candidates``): when its handling clock stopped, as known before
+    ``case_end`` (``NAT``: still running) — ``deadlines.stopped_at(case, before=end)``."""
+    out = np.full(times.n_cases, NAT, dtype=np.int64)
+    if times.stop_case is None or times.stop_at is None or times.stop_kind is None:
+        if candidates.any():
+            raise KpiError(
+                "the CaseTimes have no handling events, so on time cannot be judged",
+                field="stop_case",
+                hint="build them with CaseTimes.from_columns, or give stop_case, stop_at "
+                "and stop_kind (the handle, verify_fail, void and close events)",
+            )
+        return out
+    sc, kinds = times.stop_case, times.stop_kind
+    wanted = (2, 3) if stops_at == "close" else (0, 1, 2)  # STOP_KINDS codes
+    use = np.isin(kinds, wanted)
+    use &= candidates[sc]
+    use &= times.stop_at.view(np.int64) < case_end[sc]
+    rows = np.flatnonzero(use)
+    if rows.size:
+        cs = sc[rows]
+        last = np.ones(rows.size, dtype=np.bool_)
+        last[:-1] = cs[1:] != cs[:-1]
+        keep = rows[last]
+        at = times.stop_at.view(np.int64)[keep]
+        out[cs[last]] = np.where(kinds[keep] == 1, NAT, at)  # a rework restarts the clock
+    return out
+
+
 class _Tally:
     """Counts per (group, bin) with reused buffers. A key is ``1 + group * n_bins + bin``;
     multiplying it by a mask sends the cases outside the mask to key 0, which is dropped:
@@ -321,7 +352,11 @@ class _Tally:
         return result
 
     def run(
-        self, times: CaseTimes, due_ns: NDArray[np.int64], exclude_suspended: bool
+        self,
+        times: CaseTimes,
+        due_ns: NDArray[np.int64],
+        exclude_suspended: bool,
+        stops_at: str,
     ) -> NDArray[np.int64]:
         out = np.empty((self.total, len(FIELDS)), dtype=np.int64)
         events = (times.accepted_at, times.filed_at, times.dispatched_at, times.voided_at)
@@ -343,29 +378,29 @@ class _Tally:
             case_end = self.edges[1]
         else:
             case_end = self.edges[(due_key - 1) % self.n_bins + 1]
+        ends = np.ascontiguousarray(np.broadcast_to(case_end, due.shape))
         if exclude_suspended:
-            ends = np.ascontiguousarray(np.broadcast_to(case_end, due.shape))
             due &= ~_suspended_at_end(times, ends, due)
-        closed_at = times.closed_at.view(np.int64)
         masks = [due]
-        for instant, deadline in (
-            (closed_at, None),
-            (closed_at, due_ns),
-            (times.reworked_at.view(np.int64), None),
-            (times.extended_at.view(np.int64), None),
-            (times.suspended_at.view(np.int64), None),
+        for instant in (
+            times.closed_at.view(np.int64),
+            times.reworked_at.view(np.int64),
+            times.extended_at.view(np.int64),
+            times.suspended_at.view(np.int64),
         ):
-            # happened (not NaT), while due, before the period end (or by the deadline)
+            # happened (not NaT), while due, before the period end
             mask = np.greater(instant, NAT)
             np.logical_and(mask, due, out=mask)
-            if deadline is None:
-                np.less(instant, case_end, out=self.tmp)
-            else:
-                np.less_equal(instant, deadline, out=self.tmp)
+            np.less(instant, case_end, out=self.tmp)
             np.logical_and(mask, self.tmp, out=mask)
             masks.append(mask)
-        out[:, 4:10] = self.count_many(due_key, masks)
-        out[:, 10] = out[:, 4] - out[:, 6]
+        # on time (按期): the clock stopped, as known at the period end, by the deadline
+        stop = _stopped_at_end(times, ends, due, stops_at)
+        on_time = (stop != NAT) & (stop <= due_ns) & due
+        masks.insert(2, masks[1] & on_time)  # closed on time
+        masks.append(due & ~on_time)  # overdue
+        counted = self.count_many(due_key, masks)
+        out[:, 4:11] = counted
         return out
 
 
@@ -378,6 +413,7 @@ def count_matrix(
     edges: NDArray[np.int64],
     bin_labels: tuple[Hashable, ...] | None,
     exclude_suspended: bool,
+    stops_at: str = "handle",
 ) -> tuple[NDArray[np.int64], list[Hashable]]:
     """One row of counts (columns :data:`FIELDS`) per non-empty key, and the keys."""
     n = times.n_cases
@@ -401,7 +437,7 @@ def count_matrix(
         for j, c in zip(parts, present, strict=True):
             g = g * sizes[j] + c
         n_groups = product
-    out = _Tally(g, n_groups, edges).run(times, due_ns, exclude_suspended)
+    out = _Tally(g, n_groups, edges).run(times, due_ns, exclude_suspended, stops_at)
     rows = np.flatnonzero(out.any(axis=1))
     matrix = out[rows]
     group_of, bin_of = np.divmod(rows, n_bins)

@@ -85,12 +85,12 @@ def _deadline_of(
             "both due_at and deadlines are given", field="due_at", hint="give one of them"
         )
     if due_at is None:
-        if deadlines is None or calendar is None:
+        if deadlines is None:
             raise KpiError(
                 "no deadlines: cannot count due (应结案) cases",
                 field="due_at",
                 hint="give due_at= (a function or a mapping of case id to deadline), "
-                "or deadlines= (DeadlineRules or a Policy) and calendar=",
+                "or deadlines= (a Policy, or DeadlineRules with calendar=)",
             )
 
         def computed(case: Case) -> _dt.datetime | None:
@@ -203,11 +203,15 @@ def _case_values(
     if due:
         assert deadline is not None
         closed_at = case.closed_at
-        on_time = closed_at is not None and closed_at <= deadline
+        closed = closed_at is not None and closed_at < end
+        # on time (按期): the handling clock stopped, as known at the period end, by the
+        # deadline — the rule deadlines.is_overdue applies (one meaning)
+        stop = deadlines_module.stopped_at(case, rules, before=end)
+        on_time = stop is not None and stop <= deadline
         values |= {
             "due": 1,
-            "closed": int(closed_at is not None and closed_at < end),
-            "closed_on_time": int(on_time),
+            "closed": int(closed),
+            "closed_on_time": int(closed and on_time),
             "reworked": int(_has_before(case, EventKind.VERIFY_FAIL, end)),
             "extended": int(_has_before(case, EventKind.EXTEND, end)),
             "suspended": int(_has_before(case, EventKind.SUSPEND, end)),
@@ -224,7 +228,7 @@ def counts(
     due_at: DueAt | None = None,
     deadlines: object = None,
     calendar: object = None,
-    rules: KpiRules | HasKpi = _DEFAULT_RULES,
+    rules: KpiRules | HasKpi | None = None,
 ) -> KpiCounts:
     """The KPI counts of ``cases`` for the period ``[start, end)`` (the scalar path).
 
@@ -238,10 +242,12 @@ def counts(
         Each case's deadline: a function ``Case -> datetime | None`` or a mapping from
         case id to deadline (a dispatched case missing from it is an error).
     deadlines, calendar
-        Instead of ``due_at``: ``DeadlineRules`` (or a Policy) and a ``WorkCalendar``;
-        the deadline is ``urbangov.deadlines.due_at(case, deadlines, calendar)``.
+        Instead of ``due_at``: a Policy (its calendar and taxonomy are used), or
+        ``DeadlineRules`` (with a ``WorkCalendar``, default the bundled one); the
+        deadline is ``urbangov.deadlines.due_at(case, deadlines, calendar)``.
     rules
-        :class:`KpiRules` or a Policy (resolved at the start date).
+        :class:`KpiRules` or a Policy (resolved at the start date); default: the
+        ``deadlines`` policy's own ``kpi`` section, else ``KpiRules()``.
 
     Returns
     -------
@@ -271,7 +277,7 @@ def counts(
     """
     s, e = _period(start, end)
     deadline_of = _deadline_of(due_at, deadlines, calendar)
-    section = _rules_of(rules, s.date())
+    section = _rules_of(_kpi_rules(rules, deadlines), s.date())
     total = dict.fromkeys(FIELDS, 0)
     for case in cases:
         if not isinstance(case, Case):
@@ -303,7 +309,11 @@ class KpiTable:
 
     Rows with every count zero are left out; :meth:`get` gives all-zero counts for them.
     A key is the value of the single grouping (``"320105001"``, ``date(2024, 5, 1)``), a
-    tuple when grouped by several, ``()`` when not grouped at all.
+    tuple when grouped by several, ``()`` when not grouped at all; a key of another
+    shape is an error. :meth:`total` is counted over the table's whole span and keys
+    (``total``): ``due`` and ``closed`` do not add across periods (a case due in May and
+    closed in June is closed in the year, not in May), so a table with periods cannot
+    add its rows up.
 
     Examples
     --------
@@ -311,11 +321,16 @@ class KpiTable:
     >>> table = KpiTable(("unit",), ("a", "b"), np.array([[1] + [0] * 10, [2] + [0] * 10]))
     >>> table.get("b").received, table.get("zzz").received, table.total().received
     (2, 0, 3)
+    >>> table.get(("a", "b"))
+    Traceback (most recent call last):
+    ...
+    urbangov.errors.KpiError: key: ('a', 'b') is not a key of a table grouped by unit; ...
     """
 
     by: tuple[str, ...] = attrs.field(converter=_names)
     _keys: tuple[Key, ...] = attrs.field(converter=_key_tuple)
     values: NDArray[np.int64] = attrs.field()
+    _total: KpiCounts | None = attrs.field(default=None, kw_only=True, alias="total")
     _index: dict[Key, int] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -338,11 +353,44 @@ class KpiTable:
         return self._keys
 
     def get(self, key: Key) -> KpiCounts:
-        """The counts of ``key`` (all zero when it has none)."""
+        """The counts of ``key`` (all zero when it has none).
+
+        Raises
+        ------
+        KpiError
+            If ``key`` has another shape than the table's keys (a tuple of the wrong
+            length, a tuple for a single grouping, a date where units are keyed…).
+        """
         row = self._index.get(key)
         if row is None:
+            self._check_key(key)
             return _ZERO
         return KpiCounts(**dict(zip(FIELDS, self.values[row].tolist(), strict=True)))
+
+    def _check_key(self, key: Key) -> None:
+        n = len(self.by)
+        parts: tuple[Any, ...] | None
+        if n == 0:
+            parts = () if key == () else None
+        elif n == 1:
+            parts = None if isinstance(key, tuple) else (key,)
+        else:
+            parts = key if isinstance(key, tuple) and len(key) == n else None
+        if parts is not None and self._keys:
+            sample = self._keys[0] if n != 1 else (self._keys[0],)
+            assert isinstance(sample, tuple)
+            for part, known in zip(parts, sample, strict=True):
+                if part is not None and known is not None and not isinstance(part, type(known)):
+                    parts = None
+                    break
+        if parts is None:
+            shape = ", ".join(self.by) or "nothing"
+            example = self._keys[0] if self._keys else ()
+            raise KpiError(
+                f"{key!r} is not a key of a table grouped by {shape}",
+                field="key",
+                hint=f"give a key shaped like {example!r}",
+            )
 
     def items(self) -> Iterator[tuple[Key, KpiCounts]]:
         """``(key, counts)`` pairs, in key order."""
@@ -350,7 +398,23 @@ class KpiTable:
             yield key, self.get(key)
 
     def total(self) -> KpiCounts:
-        """The counts of every row added up."""
+        """The counts over the table's whole span and every key: counted so by
+        :func:`counts_from_columns`; the rows added up for a table without periods
+        built by hand (each case in one row, one period: the rows add).
+
+        Raises
+        ------
+        KpiError
+            For a hand-built table grouped by period without a ``total``.
+        """
+        if self._total is not None:
+            return self._total
+        if "period" in self.by:
+            raise KpiError(
+                "the rows of periods do not add up to the whole span's counts",
+                field="total",
+                hint="count the whole span (counts_from_columns gives tables their total)",
+            )
         sums = self.values.sum(axis=0).tolist() if len(self._keys) else [0] * len(FIELDS)
         return KpiCounts(**dict(zip(FIELDS, sums, strict=True)))
 
@@ -370,6 +434,7 @@ class KpiTable:
             self.by == other.by
             and self._keys == other._keys
             and np.array_equal(self.values, other.values)
+            and self.total() == other.total()
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -427,7 +492,7 @@ def counts_from_columns(
     due: NDArray[Any] | None = None,
     deadlines: object = None,
     calendar: object = None,
-    rules: KpiRules | HasKpi = _DEFAULT_RULES,
+    rules: KpiRules | HasKpi | None = None,
     hierarchy: Hierarchy | None = None,
     tz: str | _dt.tzinfo = "Asia/Shanghai",
 ) -> KpiTable:
@@ -457,7 +522,8 @@ def counts_from_columns(
         Per-case deadlines (``datetime64[ns]`` UTC, NaT: none), e.g. from
         ``deadlines.due_at_batch``; or give ``deadlines`` and ``calendar`` instead.
     rules
-        :class:`KpiRules` or a Policy (resolved at the first period's start).
+        :class:`KpiRules` or a Policy (resolved at the first period's start); default:
+        the ``deadlines`` policy's own ``kpi`` section, else ``KpiRules()``.
     hierarchy
         The hierarchy for grouping by a level.
     tz
@@ -506,7 +572,7 @@ def counts_from_columns(
         )
     due_ns = to_ns(due, times.n_cases, "due")
     edges, labels, first = period_edges(times, due_ns, period, start, end, tz)
-    section = _rules_of(rules, first)
+    section = _rules_of(_kpi_rules(rules, deadlines), first)
     names, codes, sizes, component_labels = group_codes(times, by, hierarchy, period is not None)
     matrix, keys = count_matrix(
         times,
@@ -517,17 +583,45 @@ def counts_from_columns(
         edges,
         labels,
         section.exclude_suspended_from_due,
+        section.on_time_stops_at,
     )
-    return KpiTable(names, keys, matrix)
+    if len(edges) < 2:  # nothing to count
+        total = _ZERO
+    elif len(edges) == 2:  # one period: each case is in one row, so the rows add
+        sums = matrix.sum(axis=0).tolist() if len(matrix) else [0] * len(FIELDS)
+        total = KpiCounts(**dict(zip(FIELDS, sums, strict=True)))
+    else:  # several periods: count the whole span again, as one period
+        whole, _ = count_matrix(
+            times,
+            due_ns,
+            [],
+            [],
+            [],
+            edges[[0, -1]],
+            None,
+            section.exclude_suspended_from_due,
+            section.on_time_stops_at,
+        )
+        sums = whole[0].tolist() if len(whole) else [0] * len(FIELDS)
+        total = KpiCounts(**dict(zip(FIELDS, sums, strict=True)))
+    return KpiTable(names, keys, matrix, total=total)
+
+
+def _kpi_rules(rules: KpiRules | HasKpi | None, deadlines: object) -> KpiRules | HasKpi:
+    """The KPI rules given, else the ``deadlines`` policy's own, else the defaults."""
+    if rules is not None:
+        return rules
+    own = getattr(deadlines, "kpi", None)
+    return own if isinstance(own, KpiRules) else _DEFAULT_RULES
 
 
 def _batch_due(columns: CaseColumns, deadlines: object, calendar: object) -> NDArray[Any]:
-    if deadlines is None or calendar is None:
+    if deadlines is None:
         raise KpiError(
             "no deadlines: cannot count due (应结案) cases",
             field="due",
             hint="give due= (datetime64[ns] UTC per case, NaT: none), or deadlines= "
-            "(DeadlineRules or a Policy) and calendar=",
+            "(a Policy, or DeadlineRules with calendar=)",
         )
     result: NDArray[Any] = deadlines_module.due_at_batch(
         columns,
