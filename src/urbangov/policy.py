@@ -37,6 +37,7 @@ from urbangov.params import (
     loads,
     reform,
 )
+from urbangov.zones import ZoneRules
 
 __all__ = [
     "Change",
@@ -85,6 +86,8 @@ class Policy(Composite):
     """Handling time limits, warnings and extensions (``deadlines.DeadlineRules``)."""
     kpi: KpiRules = attrs.field(factory=KpiRules)
     """How KPI counts are taken (``kpi.KpiRules``)."""
+    zones: ZoneRules = attrs.field(factory=ZoneRules)
+    """Tiered zones: classification, permissions, stall areas, patrols (``zones.ZoneRules``)."""
 
     _comment: ClassVar[str] = _COMMENT
 

@@ -33,6 +33,7 @@ from urbangov.zones._classify import (
     tier_of,
 )
 from urbangov.zones._engine import Decision
+from urbangov.zones._patrol import Patrol, PatrolPlan, patrol_plan
 from urbangov.zones._permits import PermitColumns, permits, permits_batch
 from urbangov.zones._rules import DEFAULT, HasZones, ZoneRules
 from urbangov.zones._values import (
@@ -71,7 +72,9 @@ __all__ = [
     "HasZones",
     "KeyAreas",
     "Leniency",
+    "Patrol",
     "PatrolKind",
+    "PatrolPlan",
     "PermitColumns",
     "Permission",
     "PlaceKind",
@@ -82,6 +85,7 @@ __all__ = [
     "ZoneMap",
     "ZoneRules",
     "classify",
+    "patrol_plan",
     "permits",
     "permits_batch",
     "stamp",
