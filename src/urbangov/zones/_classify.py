@@ -56,8 +56,9 @@ class ZoneEntry:
     def explain(self) -> str:
         """The entry as a sentence.
 
-        >>> print(ZoneEntry("320105007", ZoneTier.GENERAL, "zones.classify.urban_rural_fringe").explain())
-        320105007: general zone (一般区) by zones.classify.urban_rural_fringe
+        >>> from urbangov.vocabulary import ZoneTier
+        >>> print(ZoneEntry("320105007", ZoneTier.GENERAL, "zones.classify.fringe").explain())
+        320105007: general zone (一般区) by zones.classify.fringe
         """
         text = f"{self.code}: {self.tier.value} zone ({self.tier.chinese}) by {self.rule}"
         return text + (f", inherited from {self.via}" if self.via else "")
@@ -65,10 +66,6 @@ class ZoneEntry:
 
 def _eq_arrays(a: object, b: object) -> bool:
     return bool(np.array_equal(a, b))  # type: ignore[arg-type]
-
-
-def _array_field() -> Any:
-    return attrs.field(eq=attrs.cmp_using(eq=_eq_arrays), repr=False)
 
 
 @attrs.frozen
@@ -81,6 +78,7 @@ class ZoneMap:
 
     Examples
     --------
+    >>> from urbangov.hierarchy import Hierarchy
     >>> h = Hierarchy.from_rows([("320105", "示例区", "district", None),
     ...     {"code": "320105001", "name": "南湖街道", "level": "street", "parent": "320105",
     ...      "attributes": {"near": ["station"]}}])
@@ -90,14 +88,12 @@ class ZoneMap:
     """
 
     codes: tuple[str, ...] = attrs.field(repr=False)
-    levels: npt.NDArray[np.int8] = _array_field()
-    tiers: npt.NDArray[np.int8] = _array_field()
-    rules: npt.NDArray[np.int16] = _array_field()
-    sources: npt.NDArray[np.int32] = _array_field()
+    levels: npt.NDArray[np.int8] = attrs.field(eq=attrs.cmp_using(eq=_eq_arrays), repr=False)
+    tiers: npt.NDArray[np.int8] = attrs.field(eq=attrs.cmp_using(eq=_eq_arrays), repr=False)
+    rules: npt.NDArray[np.int16] = attrs.field(eq=attrs.cmp_using(eq=_eq_arrays), repr=False)
+    sources: npt.NDArray[np.int32] = attrs.field(eq=attrs.cmp_using(eq=_eq_arrays), repr=False)
     rule_names: tuple[str, ...] = attrs.field(repr=False)
-    _index: dict[str, int] = attrs.field(
-        factory=dict, init=False, eq=False, repr=False, hash=False, alias="_index"
-    )
+    _index: dict[str, int] = attrs.field(init=False, factory=dict, eq=False, repr=False, hash=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         fields = (self.codes, self.levels, self.tiers, self.rules, self.sources)
@@ -137,11 +133,12 @@ class ZoneMap:
 
     def tier_of(self, place: str | Unit | Segment) -> ZoneTier:
         """The tier of a unit or segment."""
-        return TIERS[self.tiers[self.position(place)]]
+        return TIERS[int(self.tiers[self.position(place)])]
 
     def counts(self, level: Level | str | int | None = None) -> dict[ZoneTier, int]:
         """Places per tier (of one level; ``"segment"`` for segments), every tier listed.
 
+        >>> from urbangov.hierarchy import Hierarchy
         >>> classify(Hierarchy.from_rows([("320105", "示例区", "区", None)]), ZoneRules()).counts()
         {<ZoneTier.STRICT: 'strict'>: 0, <ZoneTier.CONTROL: 'control'>: 1, ...}
         """
@@ -216,8 +213,9 @@ def classify(
     ...      "attributes": {"fringe": True}},
     ...     ("320105007001", "江心洲一社区", "community", "320105007")])
     >>> zones = classify(h, ZoneRules())
-    >>> print(zones["320105007001"].explain())
-    320105007001: general zone (一般区) by zones.classify.urban_rural_fringe, inherited from 320105007
+    >>> entry = zones["320105007001"]
+    >>> entry.tier, entry.rule, entry.via
+    (<ZoneTier.GENERAL: 'general'>, 'zones.classify.urban_rural_fringe', '320105007')
     """
     rules = ZoneRules.of(policy)
     default = _fixed(rules.default_tier, on, "zones.default_tier")

@@ -199,7 +199,9 @@ class Engine:
             buffer = rules.buffers[name]
             distance = cols.distance.get(buffer.site)
             inside = distance <= buffer.radius_m if distance is not None else None
-            columns.append(np.zeros(len(cols), np.int64) if inside is None else inside)
+            columns.append(
+                np.zeros(len(cols), np.int64) if inside is None else inside.astype(np.int64)
+            )
         for name in areas:
             columns.append(self._covered(name, rules.areas[name]).astype(np.int64))
         stacked = np.stack(columns, axis=1)

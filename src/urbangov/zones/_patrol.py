@@ -130,8 +130,12 @@ def patrol_plan(
     ...     {"code": "320105001", "name": "南湖街道", "level": "street", "parent": "320105",
     ...      "attributes": {"road_class": "main"}}])
     >>> plan = patrol_plan(h, ZoneRules(), _dt.date(2025, 10, 1))
-    >>> [(p.shift, p.kind.value, str(p.staff)) for p in plan.of("320105001")]
-    [('morning', 'fixed_post', '1'), ('day', 'fixed_post', '1'), ('evening', 'fixed_post', '1'), ('night', 'night_squadron', '1/10')]
+    >>> for p in plan.of("320105001"):
+    ...     print(p.shift, p.kind.value, p.staff)
+    morning fixed_post 1
+    day fixed_post 1
+    evening fixed_post 1
+    night night_squadron 1/10
     >>> plan.holiday, plan.cleaning.hours, plan.cleaning_rule
     (True, 12, 'zones.holiday_cleaning')
     """
@@ -210,8 +214,8 @@ def patrol_plan(
                 out.append(patrol)
     order = {s: n for n, s in enumerate(resolved.shifts)}
     out.sort(key=lambda p: (p.unit, order.get(p.shift, len(order)), p.kind.value))
-    rule = "zones.holiday_cleaning" if busy else "zones.cleaning"
-    return PatrolPlan(day, tuple(out), resolved.shifts, cleaning, rule, holiday, events, street)
+    source = "zones.holiday_cleaning" if busy else "zones.cleaning"
+    return PatrolPlan(day, tuple(out), resolved.shifts, cleaning, source, holiday, events, street)
 
 
 def _campaign(hierarchy: Hierarchy, rules: ZoneRules, day: _dt.date) -> str | None:

@@ -99,8 +99,8 @@ def permits(
     >>> h = Hierarchy.from_rows([("320105", "示例区", "district", None),
     ...     {"code": "320105001", "name": "南湖街道", "level": "street", "parent": "320105",
     ...      "attributes": {"road_class": "main"}}])
-    >>> d = permits("stall", "320105001", _dt.datetime(2025, 6, 1, 18, tzinfo=ZoneInfo("Asia/Shanghai")),
-    ...             ZoneRules(), h)
+    >>> at = _dt.datetime(2025, 6, 1, 18, tzinfo=ZoneInfo("Asia/Shanghai"))
+    >>> d = permits("stall", "320105001", at, ZoneRules(), h)
     >>> d.allowed, d.rule, d.until
     (False, 'zones.tiers.strict.default', None)
     >>> print(d.reason)

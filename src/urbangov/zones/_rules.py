@@ -40,22 +40,74 @@ DEFAULT = "default"
 """The key of a tier table's entry for activities it does not name."""
 
 
-def _conv(tp: Any, name: str) -> Any:
-    """A converter that structures plain data (as a file holds it) into ``tp``, so the
-    constructor takes what a policy file says; values already structured pass through."""
-
-    def convert(value: object) -> Any:
-        try:
-            return structure(value, tp)
-        except PolicyError as exc:
-            field = f"{name}.{exc.field}" if exc.field else name
-            raise PolicyError(exc.message, field=field, hint=exc.hint) from None
-
-    return convert
+def _structured(value: object, tp: Any, name: str) -> Any:
+    """``value`` structured into ``tp`` as a file's would be, so the constructor takes what
+    a policy file says; values already structured pass through."""
+    try:
+        return structure(value, tp)
+    except PolicyError as exc:
+        field = f"{name}.{exc.field}" if exc.field else name
+        raise PolicyError(exc.message, field=field, hint=exc.hint) from None
 
 
 def _windows(value: object) -> FrozenMap[str, Window]:
-    return _conv(FrozenMap[str, Window], "shifts")(value)  # type: ignore[no-any-return]
+    return _structured(value, FrozenMap[str, Window], "shifts")  # type: ignore[no-any-return]
+
+
+def _to_default_tier(value: object) -> Dated[ZoneTier]:
+    return _structured(value, Dated[ZoneTier], "default_tier")  # type: ignore[no-any-return]
+
+
+def _to_inherit(value: object) -> Dated[bool]:
+    return _structured(value, Dated[bool], "inherit")  # type: ignore[no-any-return]
+
+
+def _to_activities(value: object) -> FrozenMap[str, str]:
+    return _structured(value, FrozenMap[str, str], "activities")  # type: ignore[no-any-return]
+
+
+def _to_classify(value: object) -> Dated[tuple[ClassRule, ...]]:
+    return _structured(value, Dated[tuple[ClassRule, ...]], "classify")  # type: ignore[no-any-return]
+
+
+def _to_tiers(value: object) -> FrozenMap[ZoneTier, FrozenMap[str, Dated[ActivityRule]]]:
+    return _structured(value, FrozenMap[ZoneTier, FrozenMap[str, Dated[ActivityRule]]], "tiers")  # type: ignore[no-any-return]
+
+
+def _to_areas(value: object) -> FrozenMap[str, StallArea]:
+    return _structured(value, FrozenMap[str, StallArea], "areas")  # type: ignore[no-any-return]
+
+
+def _to_buffers(value: object) -> FrozenMap[str, Buffer]:
+    return _structured(value, FrozenMap[str, Buffer], "buffers")  # type: ignore[no-any-return]
+
+
+def _to_leniency(value: object) -> FrozenMap[str, Leniency]:
+    return _structured(value, FrozenMap[str, Leniency], "leniency")  # type: ignore[no-any-return]
+
+
+def _to_patrols(value: object) -> FrozenMap[ZoneTier, FrozenMap[str, Dated[ShiftPatrol]]]:
+    return _structured(value, FrozenMap[ZoneTier, FrozenMap[str, Dated[ShiftPatrol]]], "patrols")  # type: ignore[no-any-return]
+
+
+def _to_key_areas(value: object) -> KeyAreas:
+    return _structured(value, KeyAreas, "key_areas")  # type: ignore[no-any-return]
+
+
+def _to_campaign(value: object) -> Campaign:
+    return _structured(value, Campaign, "campaign")  # type: ignore[no-any-return]
+
+
+def _to_cleaning(value: object) -> Dated[Cleaning]:
+    return _structured(value, Dated[Cleaning], "cleaning")  # type: ignore[no-any-return]
+
+
+def _to_holiday_cleaning(value: object) -> Dated[Cleaning]:
+    return _structured(value, Dated[Cleaning], "holiday_cleaning")  # type: ignore[no-any-return]
+
+
+def _to_events(value: object) -> FrozenMap[str, Event]:
+    return _structured(value, FrozenMap[str, Event], "events")  # type: ignore[no-any-return]
 
 
 # ------------------------------------------------------------------ the defaults
@@ -88,7 +140,10 @@ def _rule(word: str, condition: str = "") -> Dated[ActivityRule]:
     return Dated.always(ActivityRule(Permission.parse(word), condition))
 
 
-_HARMLESS = "where it harms neither the city's appearance, traffic nor residents (不影响市容、交通秩序及市民生活)"
+_HARMLESS = (
+    "where it harms neither the city's appearance, traffic nor residents "
+    "(不影响市容、交通秩序及市民生活)"
+)
 
 
 def _default_tiers() -> FrozenMap[ZoneTier, FrozenMap[str, Dated[ActivityRule]]]:
@@ -221,60 +276,63 @@ class ZoneRules(RuleSection):
 
     Examples
     --------
+    >>> import datetime as _dt
     >>> rules = ZoneRules()
     >>> [r.name for r in rules.classify.at(_dt.date(2025, 1, 1))]
     ['main_road', 'window_site', 'urban_rural_fringe', 'back_street']
-    >>> ZoneRules(tiers={"strict": {"default": "forbidden", "stal": "allowed"}})
+    >>> ZoneRules(buffers={"gate": {"site": "school", "radius_m": 100, "activities": ["stal"]}})
     Traceback (most recent call last):
     ...
-    urbangov.errors.PolicyError: tiers.strict.stal: unknown activity 'stal'; did you mean 'stall'?
+    urbangov.errors.PolicyError: buffers.gate.activities[0]: unknown activity 'stal'; ...
     """
 
     section: ClassVar[str] = "zones"
 
     default_tier: Dated[ZoneTier] = attrs.field(
         factory=lambda: Dated.always(ZoneTier.CONTROL),
-        converter=_conv(Dated[ZoneTier], "default_tier"),
+        converter=_to_default_tier,
     )
     inherit: Dated[bool] = attrs.field(
-        factory=lambda: Dated.always(True), converter=_conv(Dated[bool], "inherit")
+        factory=lambda: Dated.always(True),
+        converter=_to_inherit,
     )
     activities: FrozenMap[str, str] = attrs.field(
-        factory=lambda: FrozenMap(_ACTIVITIES), converter=_conv(FrozenMap[str, str], "activities")
+        factory=lambda: FrozenMap(_ACTIVITIES),
+        converter=_to_activities,
     )
     classify: Dated[tuple[ClassRule, ...]] = attrs.field(
-        factory=_default_classify, converter=_conv(Dated[tuple[ClassRule, ...]], "classify")
+        factory=_default_classify,
+        converter=_to_classify,
     )
     tiers: FrozenMap[ZoneTier, FrozenMap[str, Dated[ActivityRule]]] = attrs.field(
         factory=_default_tiers,
-        converter=_conv(FrozenMap[ZoneTier, FrozenMap[str, Dated[ActivityRule]]], "tiers"),
+        converter=_to_tiers,
     )
-    areas: FrozenMap[str, StallArea] = attrs.field(
-        factory=FrozenMap, converter=_conv(FrozenMap[str, StallArea], "areas")
-    )
+    areas: FrozenMap[str, StallArea] = attrs.field(factory=FrozenMap, converter=_to_areas)
     buffers: FrozenMap[str, Buffer] = attrs.field(
-        factory=_default_buffers, converter=_conv(FrozenMap[str, Buffer], "buffers")
+        factory=_default_buffers,
+        converter=_to_buffers,
     )
     leniency: FrozenMap[str, Leniency] = attrs.field(
-        factory=_default_leniency, converter=_conv(FrozenMap[str, Leniency], "leniency")
+        factory=_default_leniency,
+        converter=_to_leniency,
     )
     shifts: FrozenMap[str, Window] = attrs.field(factory=_default_shifts, converter=_windows)
     patrols: FrozenMap[ZoneTier, FrozenMap[str, Dated[ShiftPatrol]]] = attrs.field(
         factory=_default_patrols,
-        converter=_conv(FrozenMap[ZoneTier, FrozenMap[str, Dated[ShiftPatrol]]], "patrols"),
+        converter=_to_patrols,
     )
-    key_areas: KeyAreas = attrs.field(factory=KeyAreas, converter=_conv(KeyAreas, "key_areas"))
-    campaign: Campaign = attrs.field(factory=Campaign, converter=_conv(Campaign, "campaign"))
+    key_areas: KeyAreas = attrs.field(factory=KeyAreas, converter=_to_key_areas)
+    campaign: Campaign = attrs.field(factory=Campaign, converter=_to_campaign)
     cleaning: Dated[Cleaning] = attrs.field(
-        factory=lambda: Dated.always(Cleaning(8, 2)), converter=_conv(Dated[Cleaning], "cleaning")
+        factory=lambda: Dated.always(Cleaning(8, 2)),
+        converter=_to_cleaning,
     )
     holiday_cleaning: Dated[Cleaning] = attrs.field(
         factory=lambda: Dated.always(Cleaning(12, 3)),
-        converter=_conv(Dated[Cleaning], "holiday_cleaning"),
+        converter=_to_holiday_cleaning,
     )
-    events: FrozenMap[str, Event] = attrs.field(
-        factory=FrozenMap, converter=_conv(FrozenMap[str, Event], "events")
-    )
+    events: FrozenMap[str, Event] = attrs.field(factory=FrozenMap, converter=_to_events)
     _cache: dict[Any, Any] = attrs.field(
         factory=dict, init=False, eq=False, repr=False, hash=False, alias="_cache"
     )

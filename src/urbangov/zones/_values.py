@@ -140,7 +140,7 @@ class Window:
     >>> Window.from_toml("07:30-07:30")
     Traceback (most recent call last):
     ...
-    urbangov.errors.PolicyError: '07:30-07:30' is an empty window; ...
+    urbangov.errors.PolicyError: hours: '07:30-07:30' is an empty window; ...
     """
 
     start: int
@@ -205,11 +205,12 @@ class DateSpan:
 
     Written in TOML as ``{ first = "05-06", last = "09-30" }``.
 
+    >>> import datetime as _dt
     >>> span = DateSpan.from_toml({"first": "05-06", "last": "09-30"})
     >>> span.covers(_dt.date(2031, 9, 30)), span.covers(_dt.date(2031, 10, 1))
     (True, False)
-    >>> DateSpan.from_toml({"first": _dt.date(2025, 1, 14), "last": _dt.date(2025, 2, 22)}).recurring
-    False
+    >>> DateSpan.from_toml({"first": _dt.date(2025, 1, 14), "last": _dt.date(2025, 2, 22)}).first
+    (2025, 1, 14)
     """
 
     first: tuple[int, int, int]
@@ -286,8 +287,8 @@ class ActivityRule:
 
     >>> ActivityRule.from_toml("禁止").permission
     <Permission.FORBIDDEN: 'forbidden'>
-    >>> ActivityRule.from_toml({"permission": "allowed", "condition": "off the carriageway"}).to_toml()
-    {'permission': 'allowed', 'condition': 'off the carriageway'}
+    >>> ActivityRule.from_toml({"permission": "allowed", "condition": "off the road"}).to_toml()
+    {'permission': 'allowed', 'condition': 'off the road'}
     """
 
     permission: Permission
@@ -342,6 +343,17 @@ def _slugs(field: str) -> Any:
     return check
 
 
+def _slug(field: str) -> Any:
+    def check(_: object, attribute: attrs.Attribute[Any], value: str) -> None:
+        check_slug(value, field)
+
+    return check
+
+
+def _tier_word(value: object) -> ZoneTier:
+    return ZoneTier.parse(value, field="tier", error=PolicyError)
+
+
 @attrs.frozen
 class ClassRule:
     """One classification rule (分区规则): places whose attributes meet every condition
@@ -357,8 +369,8 @@ class ClassRule:
     <ZoneTier.STRICT: 'strict'>
     """
 
-    name: str = attrs.field(validator=lambda _, __, v: check_slug(v, "name"))
-    tier: ZoneTier = attrs.field(converter=lambda v: ZoneTier.parse(v, field="tier"))
+    name: str = attrs.field(validator=_slug("name"))
+    tier: ZoneTier = attrs.field(converter=_tier_word)
     road_class: tuple[str, ...] = attrs.field(default=(), validator=_slugs("road_class"))
     near: tuple[str, ...] = attrs.field(default=(), validator=_slugs("near"))
     fringe: bool | None = None
@@ -402,7 +414,7 @@ class Buffer:
     limit when the buffer holds (none: always).
     """
 
-    site: str = attrs.field(validator=lambda _, __, v: check_slug(v, "site"))
+    site: str = attrs.field(validator=_slug("site"))
     radius_m: int
     activities: tuple[str, ...] = attrs.field(validator=_slugs("activities"))
     title: str = ""
@@ -468,6 +480,10 @@ class PatrolKind(Term):
     """夜间执法中队 — night enforcement closing the late gap (错时执法)."""
 
 
+def _patrol_kind(value: object) -> PatrolKind:
+    return PatrolKind.parse(value, field="kind", error=PolicyError)
+
+
 @attrs.frozen
 class ShiftPatrol:
     """How a tier's units are patrolled in one shift: the :class:`PatrolKind`, the staff
@@ -475,7 +491,7 @@ class ShiftPatrol:
     staff need is ``staff / units_per_team`` (exact).
     """
 
-    kind: PatrolKind = attrs.field(converter=lambda v: PatrolKind.parse(v, field="kind"))
+    kind: PatrolKind = attrs.field(converter=_patrol_kind)
     staff: int = attrs.field(default=1, validator=_positive)
     units_per_team: int = attrs.field(default=1, validator=_positive)
     rounds: int = attrs.field(default=1, validator=_positive)
