@@ -236,8 +236,8 @@ class Engine:
                 )
             covered[found] = True
         for ix in cols.by_level[1:]:
-            if ix.size:
-                covered[ix] |= covered[cols.parent[ix]]
+            below = ix[cols.parent[ix] >= 0]  # roots may stand at any level
+            covered[below] |= covered[cols.parent[below]]
         return covered
 
     def class_of(self, activity: str, place: int) -> int:

@@ -156,8 +156,8 @@ def patrol_plan(
     has_child[parents[parents >= 0]] = True
     near = cols.near.copy()
     for ix in cols.by_level[1:]:
-        if ix.size:
-            near[ix] |= near[cols.parent[ix]]
+        below = ix[cols.parent[ix] >= 0]  # roots may stand at any level
+        near[below] |= near[cols.parent[below]]
     key_mask = cols.near_mask(resolved.key_areas.near)
     leaves = [
         i
