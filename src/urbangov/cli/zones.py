@@ -30,8 +30,9 @@ from urbangov.zones import Decision, ZoneMap
 
 __all__ = ["decide", "permits_command", "zone_rows", "zones_command"]
 
-_LEVELS = ("district", "street", "community", "grid", "segment")
+_LEVELS = ("city", "district", "street", "community", "grid", "segment")
 _LEVEL_ZH = {
+    "city": "市",
     "district": "区",
     "street": "街道",
     "community": "社区",
