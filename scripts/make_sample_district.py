@@ -77,7 +77,8 @@ def build() -> Hierarchy:
             "parent": "320100",
             "attributes": {
                 "synthetic": True,
-                "note": "streets named after 《城市管理协管员考核办法》篇5 §五(二); all else synthetic",
+                "note": "streets named after 《城市管理协管员考核办法》篇5 §五(二); "
+                "all else synthetic",
             },
         },
     ]
