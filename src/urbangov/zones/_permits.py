@@ -92,6 +92,10 @@ def permits(
         For an unknown place.
     NaiveDatetimeError
         For a naive ``at``.
+    CalendarCoverageError
+        When an area or buffer of the place filters working or rest days and ``at`` lies
+        in a year the calendar does not cover (a change is looked for up to the end of the
+        covered years only).
 
     Examples
     --------
