@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from urbangov import calendar, deadlines, io, kpi
+from urbangov import calendar, deadlines, io, kpi, zones
 from urbangov._version import __version__
 from urbangov.calendar import TimeLimit, WorkCalendar, WorkSchedule
 from urbangov.cases import Case, CaseEvent, EventKind, Status
@@ -81,6 +81,7 @@ __all__ = [
     "diff",
     "io",
     "kpi",
+    "zones",
 ]
 
 _LAZY_MODULES: frozenset[str] = frozenset({"testing"})

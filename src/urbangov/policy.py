@@ -40,6 +40,7 @@ from urbangov.params import (
     reform,
 )
 from urbangov.taxonomy import LocalClasses, Taxonomy
+from urbangov.zones import ZoneRules
 
 __all__ = [
     "Change",
@@ -90,6 +91,8 @@ class Policy(Composite):
     """Handling time limits, warnings and extensions (``deadlines.DeadlineRules``)."""
     kpi: KpiRules = attrs.field(factory=KpiRules)
     """How KPI counts are taken (``kpi.KpiRules``)."""
+    zones: ZoneRules = attrs.field(factory=ZoneRules)
+    """Tiered zones: classification, permissions, stall areas, patrols (``zones.ZoneRules``)."""
 
     _comment: ClassVar[str] = _COMMENT
 

@@ -15,7 +15,7 @@ def _demo(*args: str) -> str:
 
 def test_demo_shows_the_sample_district_and_a_worked_case() -> None:
     out = _demo()
-    # the seven streets of seed 001 篇5 §五(二)
+    # the seven streets of 《城市管理协管员考核办法》篇5 §五(二)
     for street in (
         "南湖街道",
         "滨湖街道",
@@ -36,6 +36,11 @@ def test_demo_shows_the_sample_district_and_a_worked_case() -> None:
     # 暴露垃圾 dispatched Fri 2024-09-27 16:20, 4 working hours → make-up Sunday 11:20
     assert "due Sun 2024-09-29 11:20" in out
     assert "KPIs of a synthetic quarter" in out
+    # tiered zones: the 公主岭 market hours (04:30–07:30) on a sample community
+    assert "Grids per tier by street" in out
+    assert "zones.areas.shuangzha_market" in out
+    assert "until 06-07 07:30" in out
+    assert "Patrol plan of 南湖街道" in out
 
 
 def test_demo_in_chinese_uses_chinese_labels() -> None:
@@ -43,3 +48,5 @@ def test_demo_in_chinese_uses_chinese_labels() -> None:
     assert "示例区：各级单位数" in out
     assert "处置时限至 2024-09-29 11:20" in out
     assert "按期结案率" in out
+    assert "各街道各级别网格数" in out
+    assert "南湖街道巡查安排" in out

@@ -18,6 +18,7 @@ from urbangov.cli.demo import demo
 from urbangov.cli.diff import diff_command
 from urbangov.cli.kpi import kpi
 from urbangov.cli.validate import validate
+from urbangov.cli.zones import permits_command, zones_command
 
 __all__ = ["main"]
 
@@ -43,3 +44,5 @@ main.add_command(diff_command)
 main.add_command(validate)
 main.add_command(deadline)
 main.add_command(kpi)
+main.add_command(zones_command)
+main.add_command(permits_command)

@@ -13,6 +13,7 @@ from rich.table import Table
 from urbangov.cli._common import console, label
 from urbangov.cli.demo_cases import demo_section as cases_section
 from urbangov.cli.demo_org import demo_section as organisation_section
+from urbangov.cli.demo_zones import demo_section as zones_section
 from urbangov.hierarchy import Hierarchy
 from urbangov.org import load_city
 from urbangov.vocabulary import Level
@@ -37,7 +38,11 @@ def _levels_table(ctx: click.Context, h: Hierarchy) -> Table:
 
 def _streets_table(ctx: click.Context, h: Hierarchy) -> Table:
     table = Table(
-        title=label(ctx, "Streets (seed 001 篇5 §五(二))", "街道（种子文件001 篇5 §五(二)）")
+        title=label(
+            ctx,
+            "Streets (《城市管理协管员考核办法》篇5 §五(二))",
+            "街道（《城市管理协管员考核办法》篇5 §五(二)）",
+        )
     )
     for en, zh, justify in (
         ("code", "代码", "left"),
@@ -51,7 +56,7 @@ def _streets_table(ctx: click.Context, h: Hierarchy) -> Table:
     for street in h.at_level(Level.STREET):
         communities = h.children(street)
         grids = h.descendants(street, level=Level.GRID)
-        area = sum(g.area_m2 or 0.0 for g in grids) / 1e6
+        area = (street.area_m2 or sum(c.area_m2 or 0.0 for c in communities)) / 1e6
         first = communities[0]
         branch = f"{first.name} → {len(h.children(first))}"
         table.add_row(
@@ -91,8 +96,9 @@ def _coordinator_table(ctx: click.Context, h: Hierarchy) -> Table:
 def demo(ctx: click.Context) -> None:
     """Show the bundled sample district: its hierarchy, who leads on what, who is
     accountable up the chain, who coordinates a problem spanning several grids, one case
-    through the workflow with its working-time deadline, and the KPIs of a synthetic
-    quarter."""
+    through the workflow with its working-time deadline, the KPIs of a synthetic quarter,
+    and its tiered zones: the zone map, what may take place where and when, and a patrol
+    plan."""
     out = console()
     lang = (ctx.find_root().obj or {}).get("lang", "en")
     city = load_city(sample_district_path())
@@ -102,3 +108,4 @@ def demo(ctx: click.Context) -> None:
     out.print(_coordinator_table(ctx, h))
     organisation_section(out, city, lang=lang)
     cases_section(out, city, lang=lang)
+    zones_section(out, city, lang=lang)

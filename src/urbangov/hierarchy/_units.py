@@ -107,7 +107,8 @@ class Segment:
     """A road segment (路段, 段): the unit of "个人包段" in the enforcement chain.
 
     Segments need not align with grids; ``unit`` is the code of the unit the segment
-    lies in (for duty and zone purposes).
+    lies in (for duty and zone purposes). ``zone`` is an explicit zone tier overriding
+    the Policy's classification (e.g. a 严管街 enforced all day), usually ``None``.
 
     >>> Segment("S-001", "江东中路(应天大街—集庆门大街)", unit="320105001").unit
     '320105001'
@@ -119,6 +120,7 @@ class Segment:
     attributes: FrozenMap[str, Any] = attrs.field(
         default=_EMPTY, converter=_freeze_attributes, repr=False
     )
+    zone: ZoneTier | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         for name in ("code", "name", "unit"):
@@ -128,6 +130,10 @@ class Segment:
                     f"segment {name} must be a non-empty string, not {value!r}",
                     field=f"segment {self.code!r}.{name}",
                 )
+        if self.zone is not None and not isinstance(self.zone, ZoneTier):
+            raise HierarchyError(
+                f"zone must be a ZoneTier, not {self.zone!r}", field=f"segment {self.code}"
+            )
 
 
 def check_code(code: str, level: Level, parent: Unit | None) -> str | None:
@@ -208,7 +214,7 @@ def _problems(units: Sequence[Unit], segments: Sequence[Segment]) -> list[Hierar
 
 
 _UNIT_KEYS = ("code", "name", "level", "parent", "zone", "area_m2", "attributes")
-_SEGMENT_KEYS = ("code", "name", "unit", "attributes")
+_SEGMENT_KEYS = ("code", "name", "unit", "zone", "attributes")
 
 
 def _unit_from_row(row: Sequence[Any] | Mapping[str, Any] | Unit, n: int) -> Unit:
@@ -277,11 +283,15 @@ def _segment_from_mapping(row: Mapping[str, Any], where: str) -> Segment:
     attributes = row.get("attributes")
     if attributes is not None and not isinstance(attributes, Mapping):
         raise HierarchyError("attributes must be a table", field=f"{where}.attributes")
+    zone = row.get("zone")
     return Segment(
         _text(row["code"], f"{where}.code"),
         _text(row["name"], f"{where}.name"),
         _text(row["unit"], f"{where}.unit"),
         attributes=attributes,
+        zone=None
+        if zone is None
+        else ZoneTier.parse(zone, field=f"{where}.zone", error=HierarchyError),
     )
 
 
@@ -300,6 +310,8 @@ def _unit_to_data(u: Unit) -> dict[str, Any]:
 
 def _segment_to_data(s: Segment) -> dict[str, Any]:
     data: dict[str, Any] = {"code": s.code, "name": s.name, "unit": s.unit}
+    if s.zone is not None:
+        data["zone"] = s.zone.value
     if s.attributes:
         data["attributes"] = thaw(s.attributes)
     return data

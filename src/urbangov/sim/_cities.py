@@ -32,7 +32,7 @@ def _sample_city() -> City:
 def sample_city() -> City:
     """The bundled sample district (示例区): a synthetic district of seven streets named
     after the assessment method's streets (南湖、滨湖、兴隆、南苑、沙洲、双闸、江心洲),
-    45 communities, 362 grids, 21 road segments and an organisation (departments, duty
+    45 communities, 362 grids, 28 road segments and an organisation (departments, duty
     matrix, committees, enforcement chain, pairings, contracts).
 
     The geography is synthetic; see ``docs/limitations.md``. The value is immutable, so
