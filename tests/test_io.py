@@ -384,24 +384,6 @@ def test_example_log_is_valid_and_seeded() -> None:
 # --------------------------------------------------------------------------- urbangov kpi
 
 
-def test_kpi_command_prints_the_rate_table(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from urbangov.cli import main
-
-    path = tmp_path / "log.csv"
-    io.write_columns(path, sim.example_log(400, seed=21))
-    result = CliRunner().invoke(main, ["kpi", str(path), "--by", "street", "--period", "month"])
-    assert result.exit_code == 0, result.output
-    assert "received" in result.output
-    assert "南湖街道" in result.output  # a street of the bundled sample district
-    assert "total" in result.output
-    zh = CliRunner().invoke(main, ["--lang", "zh", "kpi", str(path), "--period", "year"])
-    assert zh.exit_code == 0, zh.output
-    assert "结案率" in zh.output
-    assert "合计" in zh.output
-
-
 def test_kpi_command_reports_a_bad_log() -> None:
     from click.testing import CliRunner
 
@@ -410,14 +392,3 @@ def test_kpi_command_reports_a_bad_log() -> None:
     result = CliRunner().invoke(main, ["kpi", str(LOGS / "naive_time.csv")])
     assert result.exit_code == 1
     assert "naive_time.csv, line 4" in result.output
-
-
-def test_kpi_table_groupings_share_one_total() -> None:
-    from urbangov.cli.kpi import kpi_table
-
-    cols = sim.example_log(300, seed=22)
-    by_street = kpi_table(cols, by="street", period="month")
-    overall = kpi_table(cols, by="none", period="month")
-    by_category = kpi_table(cols, by="category", period="month")
-    assert by_street.total() == overall.total() == by_category.total()
-    assert by_street.total().received > 0

@@ -35,7 +35,7 @@ def test_demo_shows_the_sample_district_and_a_worked_case() -> None:
     assert "区环卫所" in out
     # 暴露垃圾 dispatched Fri 2024-09-27 16:20, 4 working hours → make-up Sunday 11:20
     assert "due Sun 2024-09-29 11:20" in out
-    assert "KPIs of a synthetic quarter" in out
+    assert "KPIs of synthetic data" in out
     # tiered zones: the 公主岭 market hours (04:30–07:30) on a sample community
     assert "Grids per tier by street" in out
     assert "zones.areas.shuangzha_market" in out

@@ -81,9 +81,9 @@ def _coordinator_table(ctx: click.Context, h: Hierarchy) -> Table:
             "跨网格问题的协调单位（最近共同上级）",
         )
     )
-    table.add_column(label(ctx, "grid A", "网格A"))
-    table.add_column(label(ctx, "grid B", "网格B"))
-    table.add_column(label(ctx, "coordinator", "协调单位"))
+    table.add_column(label(ctx, "grid A", "网格A"), overflow="fold")
+    table.add_column(label(ctx, "grid B", "网格B"), overflow="fold")
+    table.add_column(label(ctx, "coordinator", "协调单位"), overflow="fold")
     table.add_column(label(ctx, "level", "层级"))
     for a, b in examples:
         c = h.coordinator([a, b])

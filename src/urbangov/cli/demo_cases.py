@@ -11,7 +11,7 @@ from rich.table import Table
 
 from urbangov import deadlines, sim
 from urbangov.cases import Case, CaseEvent, apply, dispatch_to_lead
-from urbangov.cli.kpi import kpi_table, render_kpi
+from urbangov.cli.kpi import WIDE, kpi_table, render_kpi
 from urbangov.org import City
 from urbangov.policy import Policy
 from urbangov.vocabulary import Level
@@ -84,17 +84,25 @@ def case_table(city: City, policy: Policy, *, lang: str = "en") -> Table:
 
 
 def kpi_section(console: Console, city: City, policy: Policy, *, lang: str = "en") -> None:
-    """The rates (结案率, 按期结案率…) of a seeded synthetic log of 3,000 cases, by street."""
+    """The rates (结案率, 按期结案率…) of a seeded synthetic log of 3,000 reports, by street."""
     log = sim.example_log(3_000, seed=7, grids=[g.code for g in city.hierarchy.grids()])
     table = kpi_table(log, by="street", period="year", policy=policy, hierarchy=city.hierarchy)
     names = {u.code: u.name for u in city.hierarchy.at_level(Level.STREET)}
     title = _label(
         lang,
-        "KPIs of a synthetic quarter (3,000 seeded cases), by street",
-        "合成季度案件（3000件，固定种子）的考核指标，按街道",
+        "KPIs of synthetic data: 3,000 seeded reports over 90 days from 2024-01-01, by street",
+        "合成数据的考核指标：2024-01-01 起 90 天、3000 条固定种子的上报，按街道",
     )
     console.print(
-        render_kpi(table, by="street", period="year", lang=lang, names=names, title=title)
+        render_kpi(
+            table,
+            by="street",
+            period="year",
+            lang=lang,
+            names=names,
+            title=title,
+            wide=console.width >= WIDE,
+        )
     )
 
 

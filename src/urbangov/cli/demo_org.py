@@ -43,7 +43,7 @@ def duty_table(city: City, street: str, *, lang: str = "en") -> Table:
         ("cooperating", "配合"),
         ("supervising", "监督"),
     ):
-        table.add_column(_label(lang, en, zh))
+        table.add_column(_label(lang, en, zh), overflow="fold")
     for row in city.organisation.duties.table_for(unit, hierarchy=city.hierarchy):
         table.add_row(
             f"{row.domain.chinese}",
@@ -74,7 +74,7 @@ def escalation_table(city: City, grid: str, *, lang: str = "en") -> Table:
         ("title", "职务"),
         ("staff posted", "在岗人员"),
     ):
-        table.add_column(_label(lang, en, zh))
+        table.add_column(_label(lang, en, zh), overflow="fold")
     for step in graph.escalation_chain(start):
         head = step.first_responsible
         staff = city.organisation.staff_of(step.unit)

@@ -108,7 +108,7 @@ def permits_table(city: City, policy: Policy, *, lang: str = "en") -> Table:
     )
     table.add_column(_label(lang, "what, where, when", "事项、地点、时间"))
     table.add_column(_label(lang, "answer", "结论"))
-    table.add_column(_label(lang, "why (rule)", "理由（依据）"))
+    table.add_column(_label(lang, "why (rule)", "理由（依据）"), overflow="fold")
     for activity, place, when in _examples():
         d = zones.permits(activity, place, when, policy, city.hierarchy)
         yes = _label(lang, "allowed", "允许") if d.allowed else _label(lang, "no", "不允许")

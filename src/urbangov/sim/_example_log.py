@@ -33,7 +33,8 @@ _TEMPLATES: tuple[tuple[float, tuple[EventKind, ...]], ...] = (
             _E.CLOSE)),
     (0.03, (_E.ACCEPT, _E.FILE, _E.DISPATCH, _E.SEND_BACK, _E.DISPATCH, _E.HANDLE,
             _E.VERIFY_PASS, _E.CLOSE)),
-    (0.05, (_E.REJECT,)),
+    (0.05, (_E.REJECT,)),  # 不予受理: never received
+    (0.04, (_E.ACCEPT, _E.REJECT)),  # 不予立案: received, not filed
     (0.05, (_E.ACCEPT, _E.FILE, _E.VOID)),
 )  # fmt: skip
 _DEPARTMENTS = (
@@ -84,10 +85,11 @@ def example_log(
     days: int = 90,
     grids: Sequence[str] | None = None,
 ) -> CaseColumns:
-    """A synthetic, valid case log of ``n_cases`` cases (about 5.3 events each).
+    """A synthetic, valid case log of ``n_cases`` reports (about 5.3 events each).
 
     Deterministic for a ``seed``. Histories follow a fixed mix of typical paths (closed,
-    open, extended, reworked, suspended, sent back, rejected, voided); cases are reported
+    open, extended, reworked, suspended, sent back, rejected before acceptance 不予受理
+    or after it 不予立案, voided) — a plausible mix, not measured data; cases are reported
     uniformly over ``days`` days from ``start`` (default 2024-01-01 00:00 Asia/Shanghai)
     in ``grids`` (default: the grids of the bundled sample district), with categories
     from the bundled taxonomy. Times are whole seconds. For tests, demos and benchmarks.
