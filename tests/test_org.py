@@ -30,6 +30,7 @@ from urbangov.org import (
     load_city,
     merge_organisation_file,
 )
+from urbangov.taxonomy import Taxonomy
 from urbangov.vocabulary import Domain, Level
 
 FIXTURE = Path(__file__).parent / "fixtures" / "org_city.toml"
@@ -445,10 +446,14 @@ def test_sample_organisation_fits_the_sample_district() -> None:
     grid = h.grids()[0].code
     # 001 篇5 §二(一): city-list roads → 环卫所; other roads → the street
     assert sample.lead_for("sanitation", grid, "road.city_list") == "hw_station"
-    assert sample.lead_for("sanitation", grid, "road.other") == h.territory_of(grid, "street").code
+    # (the street is a level party: it means the street's designated office)
+    street = h.territory_of(grid, "street").code
+    assert sample.lead_for("sanitation", grid, "road.other") == "street_office_001"
+    assert sample.organisation.office_of(street) == "street_office_001"
+    assert sample.party("street_office_001").name == "南湖街道办事处"
     # 涉农街道 (江心洲, a synthetic assumption) cleans its city-list roads itself
     jxz = h.descendants("320105007", level=Level.GRID)[0].code
-    assert sample.lead_for("sanitation", jxz, "road.city_list") == "320105007"
+    assert sample.lead_for("sanitation", jxz, "road.city_list") == "street_office_007"
     # 001 篇5 §二(一)(二)(七), with the taxonomy's asset slugs
     assert sample.lead_for("sanitation", grid, "public_toilet") == "hw_station"
     assert sample.lead_for("city_appearance", grid, "kiosk") == "culture_bureau"
@@ -461,3 +466,43 @@ def test_sample_organisation_fits_the_sample_district() -> None:
     assert all(fragment.head_of(s) is not None for s in h.at_level("street"))
     assert all(fragment.head_of(g) is not None for g in h.grids())
     assert fragment.missing_mirrors(h) == ()
+
+
+def test_a_level_party_resolves_to_the_units_office_and_every_code_resolves() -> None:
+    # For street-led domains the lead is the street office of the case's street, so an
+    # organisation lookup of any lead code succeeds (the duty matrix alone gives units).
+    city = sim.sample_city()
+    taxonomy = Taxonomy.default()
+    for grid in [g.code for g in city.hierarchy.grids()[::40]]:
+        for category in taxonomy.categories():
+            for code in (
+                city.lead_for(category.domain, grid, category.asset_kind),
+                *city.cooperating_for(category.domain, grid, category.asset_kind),
+            ):
+                party = city.party(code)
+                assert party.name
+                assert code not in city.hierarchy or city.organisation.office_of(code) is None
+    with pytest.raises(OrganisationError, match="neither a department nor a unit") as info:
+        city.party("street_ofice_001")
+    assert "street_office_001" in (info.value.hint or "")
+
+
+def test_a_unit_has_one_designated_office() -> None:
+    two = [
+        Department("so1", "南湖街道办事处", DepartmentKind.STREET_OFFICE, unit="320105001"),
+        Department("so2", "南湖街道办", DepartmentKind.STREET_OFFICE, unit="320105001"),
+    ]
+    with pytest.raises(OrganisationError, match="already has a designated office") as info:
+        Organisation(two)
+    assert info.value.field == "departments[1].unit"
+
+
+def test_a_misspelt_asset_kind_is_an_error_not_the_general_lead() -> None:
+    # road.citylist (for road.city_list) used to route silently to the street
+    city = sim.sample_city()
+    grid = city.hierarchy.grids()[0].code
+    with pytest.raises(OrganisationError, match=r"did you mean 'road\.city_list'") as info:
+        city.lead_for("sanitation", grid, "road.citylist")
+    assert info.value.field == "asset_kind"
+    # a taxonomy asset kind with no rule of its own takes the domain's general rule
+    assert city.lead_for("sanitation", grid, "manhole") == "street_office_001"

@@ -171,20 +171,21 @@ class AccountabilityGraph:
     def lead_for(
         self, domain: Domain | str, unit: str | Unit, asset_kind: str | None = None
     ) -> str:
-        """The lead department or unit code (see ``DutyMatrix.lead_for``)."""
-        return self._city.duties.lead_for(domain, unit, asset_kind)
+        """The lead department's code (see ``City.lead_for``: a Level lead is the unit's
+        designated office)."""
+        return self._city.lead_for(domain, unit, asset_kind)
 
     def cooperating_for(
         self, domain: Domain | str, unit: str | Unit, asset_kind: str | None = None
     ) -> tuple[str, ...]:
-        """The cooperating parties' codes (see ``DutyMatrix.cooperating_for``)."""
-        return self._city.duties.cooperating_for(domain, unit, asset_kind)
+        """The cooperating parties' codes (see ``City.cooperating_for``)."""
+        return self._city.cooperating_for(domain, unit, asset_kind)
 
     def supervising_for(
         self, domain: Domain | str, unit: str | Unit, asset_kind: str | None = None
     ) -> tuple[str, ...]:
-        """The supervising parties' codes (see ``DutyMatrix.supervising_for``)."""
-        return self._city.duties.supervising_for(domain, unit, asset_kind)
+        """The supervising parties' codes (see ``City.supervising_for``)."""
+        return self._city.supervising_for(domain, unit, asset_kind)
 
     def edges(self, kind: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """Edges of one ``kind`` as ``(source, target, attributes)`` (a graph scan).

@@ -20,6 +20,7 @@ from urbangov.org._parts import (
     CommitteeKind,
     Contract,
     Department,
+    DepartmentKind,
     Frontage,
     Pairing,
     Person,
@@ -70,6 +71,7 @@ def internal_problems(org: _Parts) -> list[OrganisationError]:
         _person_problems,
         _committee_problems,
         _separation_problems,
+        _office_problems,
         _reference_problems,
         _duty_party_problems,
     ):
@@ -230,6 +232,36 @@ def _separation_problems(org: _Parts, by_code: Mapping[str, Any]) -> list[Organi
     return out
 
 
+OFFICE_KINDS = frozenset(
+    {DepartmentKind.GOVERNMENT, DepartmentKind.STREET_OFFICE, DepartmentKind.COMMUNITY}
+)
+"""The kinds of department that act for the unit they sit in (its designated office):
+a district government (区政府), a street office (街道办事处), a community committee
+(社区居委会)."""
+
+
+def _office_problems(org: _Parts, by_code: Mapping[str, Any]) -> list[OrganisationError]:
+    """A unit has at most one designated office (the office a Level duty party means)."""
+    out: list[OrganisationError] = []
+    seen: dict[str, int] = {}
+    for n, d in enumerate(org.departments):
+        if d.unit is None or d.kind not in OFFICE_KINDS:
+            continue
+        if d.unit in seen:
+            first = org.departments[seen[d.unit]]
+            out.append(
+                _problem(
+                    f"departments[{n}].unit",
+                    f"unit {d.unit} already has a designated office, {first.code} "
+                    f"({first.name}); a duty rule naming the unit's level means one office",
+                    "give the other department another kind (e.g. section 科室) or unit",
+                )
+            )
+        else:
+            seen[d.unit] = n
+    return out
+
+
 def _reference_problems(org: _Parts, by_code: Mapping[str, Any]) -> list[OrganisationError]:
     """Pairings and frontages name what exists."""
     out: list[OrganisationError] = []
@@ -283,6 +315,10 @@ def build_index(org: Any, index_cls: Callable[..., Any]) -> Any:
     heads: dict[str, Any] = {}
     staff: dict[str, list[Any]] = {}
     members: dict[str, list[Any]] = {}
+    offices: dict[str, str] = {}
+    for d in org.departments:
+        if d.unit is not None and d.kind in OFFICE_KINDS:
+            offices.setdefault(d.unit, d.code)
     for p in org.persons:
         if p.heads:
             heads[p.unit] = p
@@ -295,6 +331,7 @@ def build_index(org: Any, index_cls: Callable[..., Any]) -> Any:
         heads=heads,
         staff={k: tuple(v) for k, v in staff.items()},
         members_of={k: tuple(v) for k, v in members.items()},
+        offices=offices,
     )
 
 

@@ -31,6 +31,8 @@ import attrs
 
 from urbangov.errors import HierarchyError, OrganisationError, combine
 from urbangov.hierarchy import Hierarchy, Unit
+from urbangov.params import did_you_mean
+from urbangov.taxonomy import Taxonomy
 from urbangov.org._duty_rule import (
     DutyRule,
     Party,
@@ -134,14 +136,24 @@ class DutyMatrix:
     ) -> DutyRule:
         """The most specific rule covering ``unit`` for ``domain`` and ``asset_kind``.
 
-        Raises ``OrganisationError`` naming the domain and unit when no rule covers it.
+        An asset kind without a rule of its own (or of a dotted parent) takes the
+        domain's general rule; an asset kind neither the matrix nor the bundled taxonomy
+        knows is an error (a misspelt ``road.citylist`` would otherwise route silently
+        to the general lead).
+
+        Raises ``OrganisationError`` naming the domain and unit when no rule covers it,
+        or the unknown asset kind with a did-you-mean.
 
         >>> from urbangov.vocabulary import Domain
         >>> from urbangov.hierarchy import Hierarchy
         >>> h = Hierarchy.from_rows([("320105", "建邺区", "district", None)])
         >>> m = DutyMatrix([DutyRule(Domain.LANDSCAPING, None, "320105", "cons_bureau")])
-        >>> m.rule_for("园林绿化", "320105", "park", hierarchy=h).lead
+        >>> m.rule_for("园林绿化", "320105", "green_space", hierarchy=h).lead
         'cons_bureau'
+        >>> m.rule_for("园林绿化", "320105", "green_spase", hierarchy=h)
+        Traceback (most recent call last):
+        ...
+        urbangov.errors.OrganisationError: asset_kind: 'green_spase' is an asset kind ...
         """
         return self._rule_in(_domain(domain), _chain(hierarchy, unit), asset_kind)
 
@@ -150,6 +162,15 @@ class DutyMatrix:
         if asset_kind is not None:
             if not isinstance(asset_kind, str):
                 check_asset_kind(asset_kind, "asset_kind")  # raises
+            if not self._knows(asset_kind):
+                known = sorted(self._known_kinds())
+                raise OrganisationError(
+                    f"{asset_kind!r} is an asset kind neither the duty matrix nor the "
+                    "taxonomy knows",
+                    field="asset_kind",
+                    hint=did_you_mean(asset_kind, known)
+                    + " (a city's own asset kind needs a duty rule naming it)",
+                )
             for kind in _asset_parents(asset_kind):
                 for u in chain:
                     rule = index.get((dom, kind, u.code))
@@ -166,6 +187,18 @@ class DutyMatrix:
             hint=f"add a [[organisation.duties]] rule for {dom.value} at "
             f"{chain[0].code} or one of its ancestors",
         )
+
+    def _known_kinds(self) -> frozenset[str]:
+        """The asset kinds of the matrix's rules and of the bundled taxonomy, with their
+        dotted parents (``road`` of ``road.other``)."""
+        return _kinds_of(self.rules)
+
+    def _knows(self, asset_kind: str) -> bool:
+        """Whether ``asset_kind`` is known, or falls back to a parent with a rule."""
+        if asset_kind in self._known_kinds():
+            return True
+        ruled = {r.asset_kind for r in self.rules}
+        return any(parent in ruled for parent in _asset_parents(asset_kind)[1:])
 
     def resolve(
         self,
@@ -449,6 +482,13 @@ class BoundDutyMatrix:
 
 
 _DOMAINS: dict[str, Domain] = {d.value: d for d in Domain}
+
+
+@functools.lru_cache(maxsize=16)
+def _kinds_of(rules: tuple[DutyRule, ...]) -> frozenset[str]:
+    kinds = {r.asset_kind for r in rules if r.asset_kind is not None}
+    kinds |= {c.asset_kind for c in Taxonomy.default().categories() if c.asset_kind is not None}
+    return frozenset(parent for kind in kinds for parent in _asset_parents(kind))
 
 
 def _domain(domain: Domain | str) -> Domain:

@@ -39,6 +39,7 @@ from urbangov.org._parts import (
     Role,
     Sector,
 )
+from urbangov.params import did_you_mean
 from urbangov.vocabulary import Domain, Level
 
 __all__ = [
@@ -84,6 +85,7 @@ class _OrgIndex:
     heads: dict[str, Person]
     staff: dict[str, tuple[Person, ...]]
     members_of: dict[str, tuple[Person, ...]]
+    offices: dict[str, str]
 
 
 @attrs.frozen(cache_hash=True, repr=False)
@@ -149,6 +151,21 @@ class Organisation:
                 "no such department", field=repr(code), hint="see [[organisation.departments]]"
             )
         return found
+
+    def office_of(self, unit: str | Unit) -> str | None:
+        """The code of the unit's designated office (the department that acts for it:
+        its government, street office or community committee), or ``None``.
+
+        A duty rule whose party is a level (``level:street``) means this office where
+        the organisation names one.
+
+        >>> org = Organisation([Department("so1", "南湖街道办事处", DepartmentKind.STREET_OFFICE,
+        ...                                unit="320105001")])
+        >>> org.office_of("320105001"), org.office_of("320105002")
+        ('so1', None)
+        """
+        code = unit.code if isinstance(unit, Unit) else unit
+        return self._index.offices.get(code)
 
     def person(self, code: str) -> Person:
         """The person with ``code`` (``OrganisationError`` if there is none)."""
@@ -274,20 +291,56 @@ class City:
     def lead_for(
         self, domain: Domain | str, unit: str | Unit, asset_kind: str | None = None
     ) -> str:
-        """The lead department (or, for a Level lead, unit) code; see ``DutyMatrix.lead_for``."""
-        return self.duties.lead_for(domain, unit, asset_kind)
+        """The lead department's code (see ``DutyMatrix.lead_for``): a Level lead means
+        that unit's designated office (:meth:`Organisation.office_of`), or the unit's
+        code where the organisation names none. :meth:`party` resolves either.
+
+        >>> from urbangov.sim import sample_city
+        >>> city = sample_city()
+        >>> city.lead_for("sanitation", "320105001001001", "road.other")
+        'street_office_001'
+        >>> city.party("street_office_001").name
+        '南湖街道办事处'
+        """
+        return self._office(self.duties.lead_for(domain, unit, asset_kind))
 
     def cooperating_for(
         self, domain: Domain | str, unit: str | Unit, asset_kind: str | None = None
     ) -> tuple[str, ...]:
-        """Cooperating parties' codes; see ``DutyMatrix.cooperating_for``."""
-        return self.duties.cooperating_for(domain, unit, asset_kind)
+        """Cooperating parties' codes (Level parties as offices, like :meth:`lead_for`)."""
+        return tuple(self._office(c) for c in self.duties.cooperating_for(domain, unit, asset_kind))
 
     def supervising_for(
         self, domain: Domain | str, unit: str | Unit, asset_kind: str | None = None
     ) -> tuple[str, ...]:
-        """Supervising parties' codes; see ``DutyMatrix.supervising_for``."""
-        return self.duties.supervising_for(domain, unit, asset_kind)
+        """Supervising parties' codes (Level parties as offices, like :meth:`lead_for`)."""
+        return tuple(self._office(c) for c in self.duties.supervising_for(domain, unit, asset_kind))
+
+    def _office(self, code: str) -> str:
+        if code in self.hierarchy:
+            return self.organisation.office_of(code) or code
+        return code
+
+    def party(self, code: str) -> Department | Unit:
+        """The department or unit a duty party code names: one lookup for any code
+        :meth:`lead_for` and its siblings return.
+
+        Raises
+        ------
+        OrganisationError
+            If the code names neither, with a did-you-mean.
+        """
+        found = self.organisation._index.by_code.get(code)
+        if isinstance(found, Department):
+            return found
+        if code in self.hierarchy:
+            return self.hierarchy.unit(code)
+        known = [d.code for d in self.organisation.departments]
+        raise OrganisationError(
+            f"{code!r} is neither a department nor a unit of the city",
+            field="party",
+            hint=did_you_mean(code, known),
+        )
 
     def to_data(self) -> dict[str, Any]:
         """The whole city file as plain data."""
