@@ -31,14 +31,14 @@ import attrs
 
 from urbangov.errors import HierarchyError, OrganisationError, combine
 from urbangov.hierarchy import Hierarchy, Unit
-from urbangov.params import did_you_mean
-from urbangov.taxonomy import Taxonomy
 from urbangov.org._duty_rule import (
     DutyRule,
     Party,
     ResolvedDuty,
     check_asset_kind,
 )
+from urbangov.params import did_you_mean
+from urbangov.taxonomy import Taxonomy
 from urbangov.vocabulary import Domain, Level
 
 __all__ = ["BoundDutyMatrix", "DutyMatrix"]
