@@ -190,11 +190,15 @@ class Page:
 
     def bash(self, block: Block) -> None:
         for line in block.text.splitlines():
-            line = line.split(" #", 1)[0].strip()
-            if not line or line.startswith("#"):
-                continue
-            for command in re.split(r"&&|;", line):
-                self._bash_command(block, shlex.split(command))
+            lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+            lexer.whitespace_split = True
+            command: list[str] = []
+            for token in [*lexer, ";"]:
+                if token in {"&&", ";"}:
+                    self._bash_command(block, command)
+                    command = []
+                else:
+                    command.append(token)
 
     def _bash_command(self, block: Block, args: list[str]) -> None:
         if not args:
