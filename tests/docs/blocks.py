@@ -20,7 +20,7 @@ LANGUAGES = ("python", "toml", "console", "bash", "text")
 
 #: Markers (``<!-- name -->`` or ``<!-- name: value -->`` just above a fence) and
 #: whether each takes a value.
-MARKERS = {"skip": True, "invalid": False, "fragment": True, "file": True, "base": True}
+MARKERS = {"skip": True, "invalid": False, "fragment": True, "file": True, "load": True}
 
 _FENCE = re.compile(r"^(?P<indent>[ ]*)```(?P<lang>[\w-]*)\s*$")
 _MARKER = re.compile(r"^\s*<!--\s*(?P<name>[\w-]+)\s*(?::\s*(?P<value>.*?))?\s*-->\s*$")

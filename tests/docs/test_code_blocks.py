@@ -42,10 +42,11 @@ Markers are HTML comments on the lines just above a fence (invisible on the page
 ``<!-- file: NAME -->``
     Also write the block's text to ``NAME`` in the page's directory, for later blocks
     (``$ urbangov validate NAME``, ``Policy.load("NAME")``).
-``<!-- base: default -->``
-    A ``kind = "taxonomy"`` file that extends the bundled taxonomy: checked with
-    ``Taxonomy.check_file(path, base=Taxonomy.default())`` and loaded with
-    ``Taxonomy.load(path, base=Taxonomy.default())`` instead of ``urbangov validate``.
+``<!-- load: EXPRESSION -->``
+    Instead of ``urbangov validate``, the file must load with EXPRESSION, a call of
+    urbangov's public names with ``path`` bound to the file: ``Hierarchy.load(path)`` for
+    a city file without an organisation, ``Taxonomy.load(path, base=Taxonomy.default())``
+    for a taxonomy file that extends the bundled one.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import urbangov
 from tests.docs.blocks import LANGUAGES, ROOT, Block, blocks_of, pages
 from urbangov.cli import main
 from urbangov.taxonomy import Taxonomy
@@ -135,8 +137,8 @@ class Page:
         name = block.markers.get("file", f"block_{block.line}.toml")
         path = self.directory / name
         path.write_text(text, encoding="utf-8")
-        if "base" in block.markers:
-            self._taxonomy_over_default(block, path, kind)
+        if "load" in block.markers:
+            self._load(block, path)
             return
         result = CliRunner().invoke(main, ["validate", str(path)])
         expected = 1 if "invalid" in block.markers else 0
@@ -147,15 +149,13 @@ class Page:
                 f"{result.output}",
             )
 
-    def _taxonomy_over_default(self, block: Block, path: Path, kind: str | None) -> None:
-        if kind != "taxonomy" or block.markers["base"] != "default":
-            self.fail(block, "'base: default' is for kind = \"taxonomy\" files only")
-            return
-        problems = Taxonomy.check_file(path, base=Taxonomy.default())
-        if problems:
-            self.fail(block, "\n".join(str(p) for p in problems))
-            return
-        Taxonomy.load(path, base=Taxonomy.default())
+    def _load(self, block: Block, path: Path) -> None:
+        names = {name: getattr(urbangov, name) for name in urbangov.__all__}
+        names.update(Taxonomy=Taxonomy, path=path)
+        try:
+            eval(block.markers["load"], {"__builtins__": {}}, names)
+        except Exception as exc:
+            self.fail(block, f"{block.markers['load']} raised {type(exc).__name__}: {exc}")
 
     # ---- console ------------------------------------------------------------------
 
