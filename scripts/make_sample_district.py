@@ -1,7 +1,7 @@
 """Generate ``src/urbangov/data/sample_district.toml``: the synthetic sample district.
 
-The seven streets are the ones named in seed 001 篇5 §五(二) (南湖、滨湖、兴隆、南苑、
-沙洲、双闸、江心洲 — their bonds are 200,000 and 100,000 yuan). Everything below the
+The seven streets are the ones named in 《城市管理协管员考核办法》篇5 §五(二) (南湖、滨湖、
+兴隆、南苑、沙洲、双闸、江心洲 — their bonds are 200,000 and 100,000 yuan). Everything below the
 street level (communities, grids, road segments) is synthetic, generated here with a fixed
 seed; codes follow DESIGN.md "The hierarchy and its codes". The ``[organisation]`` table
 comes from ``scripts/make_sample_organisation.py`` and is appended (and checked with
@@ -40,7 +40,9 @@ def build() -> Hierarchy:
             "parent": "320100",
             "attributes": {
                 "synthetic": True,
-                "note": "streets named after seed 001 篇5 §五(二); all else synthetic",
+                "note": (
+                    "streets named after 《城市管理协管员考核办法》篇5 §五(二); all else synthetic"
+                ),
             },
         },
     ]
