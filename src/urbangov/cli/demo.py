@@ -37,7 +37,11 @@ def _levels_table(ctx: click.Context, h: Hierarchy) -> Table:
 
 def _streets_table(ctx: click.Context, h: Hierarchy) -> Table:
     table = Table(
-        title=label(ctx, "Streets (seed 001 篇5 §五(二))", "街道（种子文件001 篇5 §五(二)）")
+        title=label(
+            ctx,
+            "Streets (《城市管理协管员考核办法》篇5 §五(二))",
+            "街道（《城市管理协管员考核办法》篇5 §五(二)）",
+        )
     )
     for en, zh, justify in (
         ("code", "代码", "left"),
