@@ -3,7 +3,7 @@
 The seven streets are the ones named in 《城市管理协管员考核办法》篇5 §五(二) (南湖、滨湖、
 兴隆、南苑、沙洲、双闸、江心洲 — their bonds are 200,000 and 100,000 yuan). Everything below the
 street level (communities, grids, road segments) is synthetic, generated here with a fixed
-seed; codes follow DESIGN.md "The hierarchy and its codes". The ``[organisation]`` table
+seed; codes follow docs/hierarchy.md ("Code rules"). The ``[organisation]`` table
 comes from ``scripts/make_sample_organisation.py`` and is appended (and checked with
 ``org.load_city``). Re-running this script rewrites the file byte-identically.
 
