@@ -66,6 +66,7 @@ from urbangov.cli import main
 from urbangov.taxonomy import Taxonomy
 
 _FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _KIND = re.compile(r'^kind\s*=\s*"(?P<kind>[\w-]+)"')
 _EXTRAS = set(
     tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
@@ -180,7 +181,7 @@ class Page:
                 self.fail(block, f"$ {command}\nexited {result.exit_code}:\n{result.output}")
                 continue
             want = "\n".join(expected).strip()
-            got = result.output
+            got = _ANSI.sub("", result.output)  # FORCE_COLOR in a CI would colour it
             if not doctest.OutputChecker().check_output(want + "\n", got, _FLAGS) and not (
                 not want and not got.strip()
             ):
