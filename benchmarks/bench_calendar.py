@@ -125,7 +125,7 @@ def bench_working_hours(n: int, sample: int) -> tuple[list[list[object]], list[l
         pandas_due = np.array(run_pandas(), dtype="datetime64[ns]") - EIGHT_H
     per_ours, per_pandas = ours / n, theirs / sample
     # pandas moves a due time that ends at a close to the next opening (urbangov: the
-    # close, DESIGN's convention); count only due times with different working time.
+    # close, the calendar's convention); count only due times with different working time.
     wrong = CAL.between_batch(due[:sample], pandas_due) != np.timedelta64(0)
     makeup = _makeup_days()
     spans_makeup = _spans(starts[:sample], due[:sample], makeup)

@@ -1,6 +1,6 @@
 """The case workflow at scale: ``cases.apply`` one event at a time, and the columnar check.
 
-Targets (issue 7): applying 1,000,000 events through ``apply`` ≤ 10 s; validating
+Targets: applying 1,000,000 events through ``apply`` ≤ 10 s; validating
 10,000,000 columnar events (``CaseColumns.invalid``) ≤ 5 s. No peer is named: figures are
 printed as events per second, with the derived per-case fields and the conversion from
 ``Case`` values for scale.
@@ -180,7 +180,7 @@ def main(tiny: bool) -> None:
         ]
     )
     print_table(
-        "cases: workflow throughput (events/second; targets from issue 7)",
+        "cases: workflow throughput (events/second, against the targets)",
         ["operation", "events", "time", "events/s", "target", "verdict"],
         rows,
     )

@@ -1,6 +1,6 @@
 """Deadlines at scale: due times of 1,000,000 columnar cases with suspensions and extensions.
 
-Target (issue 8): ``due_at_batch`` for 1,000,000 cases with pauses ≤ 1 s. Also shown:
+Target: ``due_at_batch`` for 1,000,000 cases with pauses ≤ 1 s. Also shown:
 ``overdue_batch`` and ``warning_levels_batch`` on the same cases, and the scalar
 ``due_at`` per case (the reference the batch path equals) with the ratio.
 

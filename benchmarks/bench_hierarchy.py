@@ -1,6 +1,6 @@
 """Hierarchy at scale: build 1,000,000 grids from rows, then ``ancestors`` and ``coordinator``.
 
-Targets (issue 3): build ≤ 30 s and ≤ 2 GiB; ``coordinator`` of two grids ≤ 5 µs median;
+Targets: build ≤ 30 s and ≤ 2 GiB; ``coordinator`` of two grids ≤ 5 µs median;
 ``ancestors`` ≤ 2 µs median. Peers measured in the same run: a plain parent-dict walk,
 and ``networkx.lowest_common_ancestor`` on the same tree (on a few pairs only: it checks
 the whole graph on every call).

@@ -1,6 +1,6 @@
 """Case logs: reading a 1,000,000-event CSV log into ``CaseColumns``.
 
-Target (issue 9): ``io.read_columns`` on a 1,000,000-event CSV log ≤ 5 s. Peer, on the
+Target: ``io.read_columns`` on a 1,000,000-event CSV log ≤ 5 s. Peer, on the
 same file in the same run: pandas ``read_csv`` (every column as text — it only splits the
 file), and pandas ``read_csv`` plus ``to_datetime(..., utc=True)`` of the time column
 (still short of urbangov's work: no codes, no checks). Also shown: writing the log, and

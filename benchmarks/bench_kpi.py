@@ -1,6 +1,6 @@
 """KPI batch counts: 10,000,000 case rows grouped by 1,000 units, one month.
 
-Target (issue 9): ``kpi.counts_from_columns`` ≤ 3 s on 2 cores, and faster than the
+Target: ``kpi.counts_from_columns`` ≤ 3 s on 2 cores, and faster than the
 obvious pandas ``groupby().sum()`` over the same columns (indicator columns built with
 pandas comparisons, then summed per unit) — both measured in this run, ratio printed.
 Also shown: the same counts per unit *and* week (``period="week"``), and the share of the
@@ -203,4 +203,4 @@ def main(tiny: bool) -> None:
         ("same counts as pandas (first 50 units)", str(same), "True", "ok" if same else "OVER"),
         ("resident memory after the run", f"{rss_bytes() / 2**30:.2f} GiB", "", ""),
     ]
-    print_table("KPI batch counts (issue 9)", ["measure", "value", "target", "verdict"], rows)
+    print_table("KPI batch counts", ["measure", "value", "target", "verdict"], rows)

@@ -1,8 +1,9 @@
 """Build the sample district's ``[organisation]`` fragment (merged by make_sample_district.py).
 
 The fragment is an ``[organisation]`` table exactly as it appears inside a city file.
-Departments, committees and duty rules follow seed 001 篇5 (§一–§五), the enforcement
-chain follows 篇7 (四定四包) and 篇9, pairings 002 §一(一) and 篇9, contracts 篇1/篇4/篇9;
+Departments, committees and duty rules follow 《城市管理协管员考核办法》篇5 (§一–§五), the
+enforcement chain follows 篇7 (四定四包) and 篇9, pairings
+《中心城区网格化综合监管工作推进会讲话》§一(一) and 篇9, contracts 篇1/篇4/篇9;
 every person, name, pairing choice and contract year is synthetic.
 
 ``scripts/make_sample_district.py`` calls :func:`build` and merges the result into
@@ -23,6 +24,8 @@ from urbangov.vocabulary import Level
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "src" / "urbangov" / "data" / "sample_district.toml"
+SOURCE = "《城市管理协管员考核办法》"  # short titles, as docs/sources.md lists them
+SPEECH = "《中心城区网格化综合监管工作推进会讲话》"
 
 D = "320105"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
@@ -51,31 +54,49 @@ def _name(n: int) -> str:
 
 
 def departments(h: Hierarchy) -> list[str]:
-    out = ["# ---- Departments of the duty matrix (001 篇5 §二) ----\n"]
+    out = [f"# ---- Departments of the duty matrix ({SOURCE}篇5 §二) ----\n"]
     line = [
         (
             "district_gov",
             "区政府",
             "government",
             None,
-            "001 篇5 §五(二): 区政府 rewards and punishes",
+            f"{SOURCE}篇5 §五(二): 区政府 rewards and punishes",
         ),
-        ("cityapp_bureau", "区市容局", "bureau", "district_gov", "001 篇5 §二(一)(二), §三(一)"),
-        ("hw_station", "区环卫所", "station", "cityapp_bureau", "001 篇5 §二(一): 环卫所"),
-        ("cons_bureau", "区建设局", "bureau", "district_gov", "001 篇5 §二(二)(三)(五)(八)(九)"),
-        ("greening_station", "区绿化所", "station", "cons_bureau", "001 篇5 §二(八): 通知绿化所"),
-        ("housing_bureau", "区房产局", "bureau", "district_gov", "001 篇5 §二(五)(七)"),
-        ("demolition_office", "区拆迁办", "office", "district_gov", "001 篇5 §二(五): 拆迁办"),
-        ("env_bureau", "区环保局", "bureau", "district_gov", "001 篇5 §二(五)(十)"),
-        ("traffic_police", "交警四大队", "police", "district_gov", "001 篇5 §二(二)(十一)"),
-        ("public_security", "区公安分局", "police", "district_gov", "001 篇5 §二(三)(七)(十)"),
-        ("culture_bureau", "区文化局", "bureau", "district_gov", "001 篇5 §二(二): 报刊亭"),
-        ("market_bureau", "区工商分局", "bureau", "district_gov", "001 篇5 §二(四)(六)(十二)"),
-        ("health_bureau", "区卫生局", "bureau", "district_gov", "001 篇5 §二(六)(十二)"),
-        ("commerce_bureau", "区商务局", "bureau", "district_gov", "001 篇5 §二(四)"),
-        ("agri_office", "区农办", "office", "district_gov", "001 篇5 §二(九)"),
-        ("health_campaign_office", "区爱卫办", "office", "district_gov", "001 篇5 §二(十二)"),
-        ("info_centre", "区信息中心", "centre", "district_gov", "001 篇5 §三(一): 考评组"),
+        (
+            "cityapp_bureau",
+            "区市容局",
+            "bureau",
+            "district_gov",
+            f"{SOURCE}篇5 §二(一)(二), §三(一)",
+        ),
+        ("hw_station", "区环卫所", "station", "cityapp_bureau", f"{SOURCE}篇5 §二(一): 环卫所"),
+        (
+            "cons_bureau",
+            "区建设局",
+            "bureau",
+            "district_gov",
+            f"{SOURCE}篇5 §二(二)(三)(五)(八)(九)",
+        ),
+        (
+            "greening_station",
+            "区绿化所",
+            "station",
+            "cons_bureau",
+            f"{SOURCE}篇5 §二(八): 通知绿化所",
+        ),
+        ("housing_bureau", "区房产局", "bureau", "district_gov", f"{SOURCE}篇5 §二(五)(七)"),
+        ("demolition_office", "区拆迁办", "office", "district_gov", f"{SOURCE}篇5 §二(五): 拆迁办"),
+        ("env_bureau", "区环保局", "bureau", "district_gov", f"{SOURCE}篇5 §二(五)(十)"),
+        ("traffic_police", "交警四大队", "police", "district_gov", f"{SOURCE}篇5 §二(二)(十一)"),
+        ("public_security", "区公安分局", "police", "district_gov", f"{SOURCE}篇5 §二(三)(七)(十)"),
+        ("culture_bureau", "区文化局", "bureau", "district_gov", f"{SOURCE}篇5 §二(二): 报刊亭"),
+        ("market_bureau", "区工商分局", "bureau", "district_gov", f"{SOURCE}篇5 §二(四)(六)(十二)"),
+        ("health_bureau", "区卫生局", "bureau", "district_gov", f"{SOURCE}篇5 §二(六)(十二)"),
+        ("commerce_bureau", "区商务局", "bureau", "district_gov", f"{SOURCE}篇5 §二(四)"),
+        ("agri_office", "区农办", "office", "district_gov", f"{SOURCE}篇5 §二(九)"),
+        ("health_campaign_office", "区爱卫办", "office", "district_gov", f"{SOURCE}篇5 §二(十二)"),
+        ("info_centre", "区信息中心", "centre", "district_gov", f"{SOURCE}篇5 §三(一): 考评组"),
     ]
     for code, name, kind, parent, source in line:
         row: dict[str, Any] = {
@@ -87,7 +108,7 @@ def departments(h: Hierarchy) -> list[str]:
         }
         out.append(_table("departments", row, source))
     out.append(
-        "# Parties outside government named by the seed (001 篇5 §二(一)(七)): builders of\n"
+        f"# Parties outside government named by the source ({SOURCE}篇5 §二(一)(七)): builders of\n"
         "# roads not handed over, property companies, owners of self-managed housing.\n"
     )
     for code, name in (
@@ -97,7 +118,7 @@ def departments(h: Hierarchy) -> list[str]:
     ):
         out.append(_table("departments", {"code": code, "name": name, "kind": "company"}))
     out.append(
-        "# ---- Enforcement chain 局 → 大队 → 中队 → 分队 (001 篇7 四定四包: 大队包区、\n"
+        f"# ---- Enforcement chain 局 → 大队 → 中队 → 分队 ({SOURCE}篇7 四定四包: 大队包区、\n"
         "# 中队包片、分队包街、个人包段; 篇9 §二.3 夜间中队) ----\n"
     )
     out.append(
@@ -111,7 +132,7 @@ def departments(h: Hierarchy) -> list[str]:
                 "unit": D,
                 "covers": [D],
             },
-            "大队包区 (001 篇5 §二(二): 区市容局、行政执法大队)",
+            f"大队包区 ({SOURCE}篇5 §二(二): 区市容局、行政执法大队)",
         )
     )
     for code, (name, _streets) in SECTORS.items():
@@ -134,7 +155,7 @@ def departments(h: Hierarchy) -> list[str]:
                 "parent": "brigade",
                 "covers": list(SECTORS),
             },
-            "001 篇9 §二.3: 设立夜间执法中队",
+            f"{SOURCE}篇9 §二.3: 设立夜间执法中队",
         )
     )
     for code, (_sector_name, streets) in SECTORS.items():
@@ -150,8 +171,8 @@ def departments(h: Hierarchy) -> list[str]:
             }
             out.append(_table("departments", row))
     out.append(
-        "# ---- Street offices, their city-management sections (街道城管科, 001 篇1) and\n"
-        "# module command rooms (模块化管理指挥室, 001 篇5 §四(二)) ----\n"
+        f"# ---- Street offices, their city-management sections (街道城管科, {SOURCE}篇1) and\n"
+        f"# module command rooms (模块化管理指挥室, {SOURCE}篇5 §四(二)) ----\n"
     )
     for street in h.at_level(Level.STREET):
         n = street.code[-3:]
@@ -167,7 +188,7 @@ def departments(h: Hierarchy) -> list[str]:
 
 
 def sectors() -> list[str]:
-    out = ["# ---- Sectors (片) of 中队包片 (001 篇7); the grouping is synthetic ----\n"]
+    out = [f"# ---- Sectors (片) of 中队包片 ({SOURCE}篇7); the grouping is synthetic ----\n"]
     for code, (name, streets) in SECTORS.items():
         out.append(_table("sectors", {"code": code, "name": name, "units": list(streets)}))
     return out
@@ -177,7 +198,7 @@ def persons(h: Hierarchy) -> list[str]:
     n = 0
     out = [
         "# ---- People (all names synthetic). First responsible persons (第一责任人): the\n"
-        "# street's chief administrative leader (001 篇5 §一(一)); grid chiefs (网格长) ----\n"
+        f"# street's chief administrative leader ({SOURCE}篇5 §一(一)); grid chiefs (网格长) ----\n"
     ]
 
     def person(row: dict[str, Any], comment: str | None = None) -> None:
@@ -188,7 +209,7 @@ def persons(h: Hierarchy) -> list[str]:
     person({"role": "first_responsible", "title": "区长", "unit": D})
     person(
         {"role": "leader", "title": "区市容局局长", "department": "cityapp_bureau"},
-        "001 篇5 §五(二): 区市容局局长、书记各缴纳5000元个人保证金",
+        f"{SOURCE}篇5 §五(二): 区市容局局长、书记各缴纳5000元个人保证金",
     )
     person({"role": "leader", "title": "区市容局书记", "department": "cityapp_bureau"})
     for i in range(6):
@@ -198,20 +219,20 @@ def persons(h: Hierarchy) -> list[str]:
                 "title": f"区市容局科室负责人{i + 1}",
                 "department": "cityapp_bureau",
             },
-            "001 篇9 §二.3: 局机关6个科室的领导分别挂点中队" if i == 0 else None,
+            f"{SOURCE}篇9 §二.3: 局机关6个科室的领导分别挂点中队" if i == 0 else None,
         )
-    person({"role": "leader", "title": "市领导(包抓社区)"}, "002 §一(一): 市级领导包抓社区")
+    person({"role": "leader", "title": "市领导(包抓社区)"}, f"{SPEECH}§一(一): 市级领导包抓社区")
     for street in h.at_level(Level.STREET):
         s = street.code[-3:]
         person(
             {"role": "first_responsible", "title": "街道主任", "unit": street.code},
-            f"{street.name}: 主任 is the first responsible person (001 篇5 §一(一))",
+            f"{street.name}: 主任 is the first responsible person ({SOURCE}篇5 §一(一))",
         )
         person({"role": "leader", "title": "街道书记", "department": f"street_office_{s}"})
         person({"role": "leader", "title": "街道分管主任", "department": f"street_office_{s}"})
         person(
             {"role": "module_informant", "title": "模块信息员", "unit": street.code},
-            "001 篇5 §四(二): 模块信息员",
+            f"{SOURCE}篇5 §四(二): 模块信息员",
         )
         for community in h.children(street):
             person({"role": "first_responsible", "title": "社区书记", "unit": community.code})
@@ -225,7 +246,9 @@ def persons(h: Hierarchy) -> list[str]:
             )
             for grid in h.children(community):
                 person({"role": "grid_chief", "title": "网格长", "unit": grid.code})
-                if s == "001":  # 南湖: grid workers (网格员) in every grid, 002 §二(二)
+                # 南湖: grid workers (网格员) in every grid,
+                # 《中心城区网格化综合监管工作推进会讲话》§二(二)
+                if s == "001":
                     person({"role": "grid_worker", "title": "网格员", "unit": grid.code})
             if s == "001":
                 person({"role": "supervisor", "title": "综合监管员", "unit": community.code})
@@ -240,14 +263,14 @@ def persons(h: Hierarchy) -> list[str]:
                         "department": f"team_{s}",
                         "segments": segs,
                     },
-                    "个人包段 (001 篇7)" if k == 0 else None,
+                    f"个人包段 ({SOURCE}篇7)" if k == 0 else None,
                 )
     return out
 
 
 def committees(h: Hierarchy) -> list[str]:
     out = [
-        "# ---- Committees (001 篇5 §三(一)): 区城市管理委员会 with 管理组 in 区市容局\n"
+        f"# ---- Committees ({SOURCE}篇5 §三(一)): 区城市管理委员会 with 管理组 in 区市容局\n"
         "# (会办、交办、督办) and 考评组 in 区信息中心 (检查、考核、评比): 监管分离. Each\n"
         "# street mirrors it; the assessment group scores the management group, the\n"
         "# district departments and the streets (§五(一)). ----\n"
@@ -320,7 +343,7 @@ def committees(h: Hierarchy) -> list[str]:
                     "unit": street.code,
                     "members": line,
                 },
-                f"{street.name} mirrors the district committee (001 篇5 §三(一))",
+                f"{street.name} mirrors the district committee ({SOURCE}篇5 §三(一))",
             )
         )
         out.append(
@@ -363,7 +386,7 @@ def pairings(h: Hierarchy, org_persons: list[tuple[str, dict[str, Any]]]) -> lis
             "target": squadrons[i % len(squadrons)],
             "kind": "guadian",
             "visits_per_week": 2,
-            "source": "001 篇9 §二.3",
+            "source": f"{SOURCE}篇9 §二.3",
         }
         out.append(_table("pairings", row))
     city_leader = next(c for c, p in org_persons if p.get("title") == "市领导(包抓社区)")
@@ -374,7 +397,7 @@ def pairings(h: Hierarchy, org_persons: list[tuple[str, dict[str, Any]]]) -> lis
                 "leader": city_leader,
                 "target": "320105001001",
                 "kind": "baozhua",
-                "source": "002 §一(一): 市级领导包抓社区",
+                "source": f"{SPEECH}§一(一): 市级领导包抓社区",
             },
         )
     )
@@ -395,7 +418,7 @@ def pairings(h: Hierarchy, org_persons: list[tuple[str, dict[str, Any]]]) -> lis
                     "leader": bureau,
                     "target": street.code,
                     "kind": "baozhua",
-                    "source": "002 §一(一): 部门单位包抓街道",
+                    "source": f"{SPEECH}§一(一): 部门单位包抓街道",
                 },
             )
         )
@@ -409,7 +432,7 @@ def pairings(h: Hierarchy, org_persons: list[tuple[str, dict[str, Any]]]) -> lis
                     "leader": code,
                     "target": community.code,
                     "kind": "baozhua",
-                    "source": "001 篇5 §四(二): 由一名街道领导负责一个模块(社区)",
+                    "source": f"{SOURCE}篇5 §四(二): 由一名街道领导负责一个模块(社区)",
                 },
             )
         )
@@ -422,7 +445,7 @@ def pairings(h: Hierarchy, org_persons: list[tuple[str, dict[str, Any]]]) -> lis
                     "leader": code,
                     "target": community.code,
                     "kind": "guadian",
-                    "source": "001 篇9 §四.3: 隊員公開掛點制度",
+                    "source": f"{SOURCE}篇9 §四.3: 隊員公開掛點制度",
                 },
             )
         )
@@ -437,14 +460,14 @@ def contracts(h: Hierarchy) -> list[str]:
             "cityapp_bureau",
             "brigade",
             "整治市容环境管理目标责任书",
-            "001 篇9 §三.1: 与各大队、中队签订《整治市容环境管理目标责任书》",
+            f"{SOURCE}篇9 §三.1: 与各大队、中队签订《整治市容环境管理目标责任书》",
         ),
         (
             "c_bureau_hw",
             "cityapp_bureau",
             "hw_station",
             "工作目标责任书",
-            "001 篇6 §一(一): 与执法大队和环卫处签订工作目标责任书",
+            f"{SOURCE}篇6 §一(一): 与执法大队和环卫处签订工作目标责任书",
         ),
     ]
     for sq in ("squadron_north", "squadron_south", "squadron_island", "squadron_night"):
@@ -457,7 +480,7 @@ def contracts(h: Hierarchy) -> list[str]:
                 "district_gov",
                 street.code,
                 "城市长效综合管理目标责任书",
-                "001 篇5 §五(二): 单位保证金 and annual grading" if s == "001" else None,
+                f"{SOURCE}篇5 §五(二): 单位保证金 and annual grading" if s == "001" else None,
             )
         )
         rows.append(
@@ -466,7 +489,7 @@ def contracts(h: Hierarchy) -> list[str]:
                 f"street_office_{s}",
                 f"cg_section_{s}",
                 "目标责任书",
-                "001 篇4 §二: 办事处分管领导与科室签订目标责任书" if s == "001" else None,
+                f"{SOURCE}篇4 §二: 办事处分管领导与科室签订目标责任书" if s == "001" else None,
             )
         )
         for community in h.children(street):
@@ -476,7 +499,7 @@ def contracts(h: Hierarchy) -> list[str]:
                     street.code,
                     community.code,
                     "社区居委会年度城市市容和环境卫生管理目标责任书",
-                    "001 篇1 §六" if community.code.endswith("001001") else None,
+                    f"{SOURCE}篇1 §六" if community.code.endswith("001001") else None,
                 )
             )
     for seg in h.segments:
@@ -486,7 +509,7 @@ def contracts(h: Hierarchy) -> list[str]:
                 seg.unit,
                 f"f_{seg.code}",
                 "门前三包责任书",
-                "001 篇4 §二: 签订“门前三包”《责任书》" if seg.code.endswith("0101") else None,
+                f"{SOURCE}篇4 §二: 签订“门前三包”《责任书》" if seg.code.endswith("0101") else None,
             )
         )
     for code, signer, signee, subject, comment in rows:
@@ -496,7 +519,7 @@ def contracts(h: Hierarchy) -> list[str]:
 
 
 def frontages(h: Hierarchy) -> list[str]:
-    out = ["# ---- 门前三包 frontage duties (001 篇2, 篇4, 篇7): one shop per segment ----\n"]
+    out = [f"# ---- 门前三包 frontage duties ({SOURCE}篇2, 篇4, 篇7): one shop per segment ----\n"]
     for n, seg in enumerate(h.segments):
         row = {
             "code": f"f_{seg.code}",
@@ -509,8 +532,8 @@ def frontages(h: Hierarchy) -> list[str]:
 
 
 DUTIES = """
-# ---- The duty matrix: twelve domains (001 篇5 §二). `lead = "level:street"` means the
-# case unit's own street. Asset kinds split the lead where the seed does. ----
+# ---- The duty matrix: twelve domains (《城市管理协管员考核办法》篇5 §二). `lead = "level:street"`
+# means the case unit's own street. Asset kinds split the lead where the source does. ----
 
 # (一) 环境卫生: 环卫所 cleans the roads on the city's list (列入市建委定额道路); streets clean
 # the others; roads not handed over (未移交道路) are cleaned by their builder; 区市容局
@@ -520,7 +543,7 @@ domain = "sanitation"
 territory = "320105"
 lead = "level:street"
 supervising = ["cityapp_bureau"]
-source = "001 篇5 §二(一)"
+source = "《城市管理协管员考核办法》篇5 §二(一)"
 
 [[organisation.duties]]
 domain = "sanitation"
@@ -528,7 +551,7 @@ asset_kind = "road.city_list"
 territory = "320105"
 lead = "hw_station"
 supervising = ["cityapp_bureau", "level:street"]
-source = "001 篇5 §二(一)"
+source = "《城市管理协管员考核办法》篇5 §二(一)"
 
 [[organisation.duties]]
 domain = "sanitation"
@@ -536,7 +559,7 @@ asset_kind = "road.other"
 territory = "320105"
 lead = "level:street"
 supervising = ["cityapp_bureau"]
-source = "001 篇5 §二(一)"
+source = "《城市管理协管员考核办法》篇5 §二(一)"
 
 [[organisation.duties]]
 domain = "sanitation"
@@ -544,7 +567,7 @@ asset_kind = "road.not_handed_over"
 territory = "320105"
 lead = "builder"
 supervising = ["cityapp_bureau", "level:street"]
-source = "001 篇5 §二(一)"
+source = "《城市管理协管员考核办法》篇5 §二(一)"
 
 # 环卫所 keeps 果壳箱、垃圾桶、中转站 (garbage_facility) and 公共厕所 (public_toilet); the
 # slugs are those of data/taxonomy.toml.
@@ -554,7 +577,7 @@ asset_kind = "garbage_facility"
 territory = "320105"
 lead = "hw_station"
 supervising = ["cityapp_bureau", "level:street"]
-source = "001 篇5 §二(一): 果壳箱、垃圾桶、生活垃圾中转站"
+source = "《城市管理协管员考核办法》篇5 §二(一): 果壳箱、垃圾桶、生活垃圾中转站"
 
 [[organisation.duties]]
 domain = "sanitation"
@@ -562,7 +585,7 @@ asset_kind = "public_toilet"
 territory = "320105"
 lead = "hw_station"
 supervising = ["cityapp_bureau", "level:street"]
-source = "001 篇5 §二(一): 公共厕所"
+source = "《城市管理协管员考核办法》篇5 §二(一): 公共厕所"
 
 # 涉农街道负责本辖区保洁工作: synthetic assumption that 江心洲 (an island street) is such
 # a street, so it cleans even the city-list roads (the deeper territory wins).
@@ -572,7 +595,7 @@ asset_kind = "road.city_list"
 territory = "320105007"
 lead = "level:street"
 supervising = ["cityapp_bureau"]
-source = "001 篇5 §二(一): 涉农街道"
+source = "《城市管理协管员考核办法》篇5 §二(一): 涉农街道"
 
 # (二) 市容市貌: the street manages its territory; 区市容局 and the brigade inspect and
 # enforce; street furniture belongs to its owner department.
@@ -581,7 +604,7 @@ domain = "city_appearance"
 territory = "320105"
 lead = "level:street"
 cooperating = ["cityapp_bureau", "brigade"]
-source = "001 篇5 §二(二)"
+source = "《城市管理协管员考核办法》篇5 §二(二)"
 """
 
 _FURNITURE = [
@@ -602,7 +625,7 @@ domain = "municipal_facilities"
 territory = "320105"
 lead = "cons_bureau"
 cooperating = ["cityapp_bureau", "public_security", "level:street"]
-source = "001 篇5 §二(三)"
+source = "《城市管理协管员考核办法》篇5 §二(三)"
 
 # (四) 农贸市场
 [[organisation.duties]]
@@ -612,7 +635,7 @@ lead = "market_bureau"
 cooperating = [
     "health_bureau", "commerce_bureau", "cityapp_bureau", "traffic_police", "level:street",
 ]
-source = "001 篇5 §二(四)"
+source = "《城市管理协管员考核办法》篇5 §二(四)"
 
 # (五) 建设工地: municipal sites → 建设局, demolition sites → 房产局/拆迁办, dust and
 # noise → 环保局; 市容局 and the streets watch muddy wheels and spillage.
@@ -621,7 +644,7 @@ domain = "construction_sites"
 territory = "320105"
 lead = "cons_bureau"
 cooperating = ["cityapp_bureau", "level:street", "traffic_police"]
-source = "001 篇5 §二(五)"
+source = "《城市管理协管员考核办法》篇5 §二(五)"
 
 [[organisation.duties]]
 domain = "construction_sites"
@@ -629,7 +652,7 @@ asset_kind = "site.municipal"
 territory = "320105"
 lead = "cons_bureau"
 cooperating = ["cityapp_bureau", "level:street", "traffic_police"]
-source = "001 篇5 §二(五)"
+source = "《城市管理协管员考核办法》篇5 §二(五)"
 
 [[organisation.duties]]
 domain = "construction_sites"
@@ -637,7 +660,7 @@ asset_kind = "site.demolition"
 territory = "320105"
 lead = "housing_bureau"
 cooperating = ["demolition_office", "cityapp_bureau", "level:street", "traffic_police"]
-source = "001 篇5 §二(五)"
+source = "《城市管理协管员考核办法》篇5 §二(五)"
 
 [[organisation.duties]]
 domain = "construction_sites"
@@ -645,7 +668,7 @@ asset_kind = "site.dust_noise"
 territory = "320105"
 lead = "env_bureau"
 cooperating = ["cityapp_bureau", "level:street"]
-source = "001 篇5 §二(五)"
+source = "《城市管理协管员考核办法》篇5 §二(五)"
 
 # (六) 餐饮及"五小"行业
 [[organisation.duties]]
@@ -653,7 +676,7 @@ domain = "catering_small_trades"
 territory = "320105"
 lead = "health_bureau"
 cooperating = ["market_bureau", "culture_bureau", "env_bureau", "level:street"]
-source = "001 篇5 §二(六)"
+source = "《城市管理协管员考核办法》篇5 §二(六)"
 
 # (七) 居民区: estates with a property company → the company (区房产局 guides, supervises
 # with the street); self-managed housing → its owner; estates without → the street,
@@ -664,7 +687,7 @@ territory = "320105"
 lead = "level:street"
 cooperating = ["housing_bureau", "cityapp_bureau", "cons_bureau", "public_security"]
 supervising = ["housing_bureau"]
-source = "001 篇5 §二(七)"
+source = "《城市管理协管员考核办法》篇5 §二(七)"
 
 [[organisation.duties]]
 domain = "residential_areas"
@@ -672,7 +695,7 @@ asset_kind = "estate.with_property_company"
 territory = "320105"
 lead = "property_company"
 supervising = ["housing_bureau", "level:street"]
-source = "001 篇5 §二(七)"
+source = "《城市管理协管员考核办法》篇5 §二(七)"
 
 [[organisation.duties]]
 domain = "residential_areas"
@@ -680,7 +703,7 @@ asset_kind = "estate.unit_managed"
 territory = "320105"
 lead = "property_owner"
 supervising = ["housing_bureau", "level:street"]
-source = "001 篇5 §二(七): 单位自管房由产权单位负责"
+source = "《城市管理协管员考核办法》篇5 §二(七): 单位自管房由产权单位负责"
 
 [[organisation.duties]]
 domain = "residential_areas"
@@ -689,7 +712,7 @@ territory = "320105"
 lead = "level:street"
 cooperating = ["housing_bureau", "cityapp_bureau", "cons_bureau", "public_security"]
 supervising = ["housing_bureau"]
-source = "001 篇5 §二(七)"
+source = "《城市管理协管员考核办法》篇5 §二(七)"
 
 # (八) 园林绿化
 [[organisation.duties]]
@@ -697,7 +720,7 @@ domain = "landscaping"
 territory = "320105"
 lead = "cons_bureau"
 cooperating = ["cityapp_bureau", "level:street", "greening_station"]
-source = "001 篇5 §二(八)"
+source = "《城市管理协管员考核办法》篇5 §二(八)"
 
 # (九) 河道水面: municipally maintained rivers → 建设局; the others → 农办 and the street
 # (urbangov names the street lead, 农办 cooperating); the street supervises the rest.
@@ -706,7 +729,7 @@ domain = "waterways"
 territory = "320105"
 lead = "level:street"
 cooperating = ["agri_office"]
-source = "001 篇5 §二(九)"
+source = "《城市管理协管员考核办法》篇5 §二(九)"
 
 [[organisation.duties]]
 domain = "waterways"
@@ -714,7 +737,7 @@ asset_kind = "river.municipal"
 territory = "320105"
 lead = "cons_bureau"
 supervising = ["level:street"]
-source = "001 篇5 §二(九)"
+source = "《城市管理协管员考核办法》篇5 §二(九)"
 
 # (十) 环境保护
 [[organisation.duties]]
@@ -722,7 +745,7 @@ domain = "environmental_protection"
 territory = "320105"
 lead = "env_bureau"
 cooperating = ["public_security", "traffic_police", "health_bureau", "level:street"]
-source = "001 篇5 §二(十)"
+source = "《城市管理协管员考核办法》篇5 §二(十)"
 
 # (十一) 城市交通
 [[organisation.duties]]
@@ -730,7 +753,7 @@ domain = "urban_traffic"
 territory = "320105"
 lead = "traffic_police"
 cooperating = ["level:street"]
-source = "001 篇5 §二(十一)"
+source = "《城市管理协管员考核办法》篇5 §二(十一)"
 
 # (十二) 除"四害"
 [[organisation.duties]]
@@ -738,9 +761,10 @@ domain = "pest_control"
 territory = "320105"
 lead = "health_campaign_office"
 cooperating = ["health_bureau", "market_bureau", "cityapp_bureau", "level:street"]
-source = "001 篇5 §二(十二)"
+source = "《城市管理协管员考核办法》篇5 §二(十二)"
 
-# Seed 002 §二(一) gives a second matrix for another city (城管执法 overall lead;
+# 《中心城区网格化综合监管工作推进会讲话》§二(一) gives a second matrix for another city
+# (城管执法 overall lead;
 # 自然资源 for land use; 公安 for violent obstruction; nine cooperating departments); it
 # is not used here.
 """
@@ -759,7 +783,7 @@ def duties() -> list[str]:
                     "territory": D,
                     "lead": lead,
                     "supervising": ["level:street"],
-                    "source": f"001 篇5 §二(二): {zh}",
+                    "source": f"{SOURCE}篇5 §二(二): {zh}",
                 },
             )
         )
@@ -778,12 +802,14 @@ def build(h: Hierarchy) -> str:
     head = (
         "# urbangov sample organisation of the sample district (示例区) — SYNTHETIC.\n"
         '# An [organisation] table as it appears inside a city file (kind = "city").\n'
-        "# Structure after seed 001 篇5 §一–§五, 篇7 (四定四包), 篇9, 篇1, 篇4 and 002 §一–§二;\n"
+        f"# Structure after {SOURCE}篇5 §一–§五, 篇7 (四定四包), 篇9, 篇1, 篇4\n"
+        f"# and {SPEECH}§一–§二;\n"
         "# every person, name, sector grouping, pairing and contract year is invented.\n"
         "# Generated by scripts/make_sample_organisation.py.\n\n"
         "[organisation]\n"
         'name = "示例区城市管理组织"\n'
-        'note = "synthetic: structure after seeds 001 篇5/篇7/篇9 and 002; people invented"\n\n'
+        f'note = "synthetic: structure after {SOURCE}篇5/篇7/篇9 and {SPEECH}; '
+        'people invented"\n\n'
     )
     person_text = "\n".join(persons(h))
     rows = _person_rows("[organisation]\n" + person_text)

@@ -241,7 +241,8 @@ def test_extension_exactly_on_extend() -> None:
 
 
 def test_outcomes_are_recorded_on_handle_or_close() -> None:
-    # 002 §二(三), 001 篇9: 立案查处 vs 教育整改 are separate outcomes
+    # 《中心城区网格化综合监管工作推进会讲话》§二(三), 《城市管理协管员考核办法》篇9:
+    # 立案查处 vs 教育整改 are separate outcomes
     kinds = ["accept", "file", "dispatch"]
     case = run(kinds)
     case = apply(case, ev("handle", 5, outcome="教育整改"))
@@ -382,7 +383,8 @@ def test_first_asked_ends_on_reject_or_void() -> None:
 
 
 class FakeMatrix:
-    """The lead depends on the asset: the city's road list → sanitation station (篇5 §二)."""
+    """The lead depends on the asset: the city's road list → sanitation station
+    (《城市管理协管员考核办法》篇5 §二)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[Domain, object, str | None]] = []
@@ -421,7 +423,8 @@ def test_dispatch_to_lead_records_the_department() -> None:
 
 
 def test_lead_department_with_the_sample_districts_duty_matrix() -> None:
-    # 001 篇5 §二: roads not on the city's list are the street's (the lead is Level.STREET)
+    # 《城市管理协管员考核办法》篇5 §二: roads not on the city's list are the street's
+    # (the lead is Level.STREET)
     from pathlib import Path
 
     import urbangov

@@ -135,7 +135,7 @@ def test_demo_section_prints_duty_matrix_and_escalation(city: City) -> None:
     demo_section(console, city)
     text = console.export_text()
     assert "Duty matrix for 南湖街道" in text
-    assert "区环卫所" in text  # road.city_list lead (001 篇5 §二(一))
+    assert "区环卫所" in text  # road.city_list lead (《城市管理协管员考核办法》篇5 §二(一))
     assert "road.city_list" in text
     assert "Escalation chain from 南湖一社区第1网格" in text
     assert "街道主任" in text

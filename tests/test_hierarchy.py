@@ -222,7 +222,7 @@ def test_segments_in_a_street(h: Hierarchy) -> None:
 
 def test_sample_district_has_the_seeds_seven_streets() -> None:
     h = Hierarchy.load(SAMPLE)
-    # seed 001 篇5 §五(二) names the seven streets
+    # 《城市管理协管员考核办法》篇5 §五(二) names the seven streets
     assert [u.name for u in h.at_level(Level.STREET)] == [
         "南湖街道",
         "滨湖街道",

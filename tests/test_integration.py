@@ -30,8 +30,9 @@ def test_every_deadline_category_is_in_the_taxonomy() -> None:
 
 
 def test_every_category_dispatches_to_a_lead_in_every_street(city: City) -> None:
-    # Dispatch must find a lead department for any problem anywhere (RULES.md §1: every
-    # domain has a lead everywhere), through taxonomy → domain/asset kind → duty matrix.
+    # Dispatch must find a lead department for any problem anywhere
+    # (《城市管理协管员考核办法》篇5 §二: every domain has a lead everywhere), through
+    # taxonomy → domain/asset kind → duty matrix.
     h = city.hierarchy
     grids = [h.descendants(s, level="grid")[0] for s in h.at_level("street")]
     t = dt.datetime(2024, 5, 6, 9, 0, tzinfo=SHANGHAI)

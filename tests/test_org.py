@@ -1,4 +1,4 @@
-"""The organisation and the duty matrix: worked examples from the seeds, and errors."""
+"""The organisation and the duty matrix: worked examples from the sources, and errors."""
 
 from __future__ import annotations
 
@@ -61,8 +61,8 @@ def _everywhere(lead: str | Level = Level.STREET) -> list[DutyRule]:
 
 # ------------------------------------------------------------------ worked examples
 def test_road_cleaning_split_of_001_pian5_2_1(city: City) -> None:
-    # 001 篇5 §二(一): 环卫所负责保潔所有列入市建委定额道路; 城区街道负责保潔所有未列入
-    # 市建委定額的道路; 未移交道路由建設單位負責保潔; 区市容局 督促检查.
+    # 《城市管理协管员考核办法》篇5 §二(一): 环卫所负责保潔所有列入市建委定额道路;
+    # 城区街道负责保潔所有未列入市建委定額的道路; 未移交道路由建設單位負責保潔; 区市容局 督促检查.
     assert city.lead_for("sanitation", GRID_NANHU, "road.city_list") == "hw_station"
     assert city.lead_for("sanitation", GRID_NANHU, "road.other") == "320105001"
     assert city.lead_for("sanitation", GRID_BINHU, "road.other") == "320105002"
@@ -74,7 +74,8 @@ def test_road_cleaning_split_of_001_pian5_2_1(city: City) -> None:
 
 
 def test_street_furniture_leads_of_001_pian5_2_2(city: City) -> None:
-    # 001 篇5 §二(二): 区建设局负责公交站台…, 区文化局负责报刊亭, 交警四大队负责交通标志.
+    # 《城市管理协管员考核办法》篇5 §二(二): 区建设局负责公交站台…, 区文化局负责报刊亭,
+    # 交警四大队负责交通标志.
     assert city.lead_for("市容市貌", GRID_NANHU, "bus_stop") == "cons_bureau"
     assert city.lead_for(Domain.CITY_APPEARANCE, GRID_NANHU, "kiosk") == "culture_bureau"
     assert city.lead_for(Domain.CITY_APPEARANCE, GRID_NANHU, "traffic_sign") == "traffic_police"
@@ -110,7 +111,8 @@ def test_dotted_asset_kind_falls_back_to_its_parent() -> None:
 
 
 def test_estates_by_property_company_001_pian5_2_7() -> None:
-    # 001 篇5 §二(七): 实行物业管理的居民小区 → 物业公司; 未实行物业管理的 → 街道,
+    # 《城市管理协管员考核办法》篇5 §二(七): 实行物业管理的居民小区 → 物业公司;
+    # 未实行物业管理的 → 街道,
     # 区房产局实施考核.
     h = _small_hierarchy()
     m = DutyMatrix(
@@ -345,7 +347,7 @@ def test_one_head_per_unit() -> None:
 
 
 def test_management_and_assessment_groups_are_separate() -> None:
-    # 001 篇5 §三(一): 管理组设在区市容局, 考评组设在区信息中心 (监管分离).
+    # 《城市管理协管员考核办法》篇5 §三(一): 管理组设在区市容局, 考评组设在区信息中心 (监管分离).
     departments = [
         Department("cab", "区市容局", DepartmentKind.BUREAU),
         Department("info", "区信息中心", DepartmentKind.CENTRE),
@@ -406,7 +408,7 @@ def test_city_checks_codes_against_units() -> None:
 
 
 def test_street_committees_mirror_the_district(city: City) -> None:
-    # 001 篇5 §三(一): 各街道要成立与区城市管理委员会对应的街道城市管理委员会.
+    # 《城市管理协管员考核办法》篇5 §三(一): 各街道要成立与区城市管理委员会对应的街道城市管理委员会.
     o = city.organisation
     committee = o.committee_of("320105")
     assert committee is not None
@@ -444,7 +446,7 @@ def test_sample_organisation_fits_the_sample_district() -> None:
     sample = sim.sample_city()
     h, fragment = sample.hierarchy, sample.organisation
     grid = h.grids()[0].code
-    # 001 篇5 §二(一): city-list roads → 环卫所; other roads → the street
+    # 《城市管理协管员考核办法》篇5 §二(一): city-list roads → 环卫所; other roads → the street
     assert sample.lead_for("sanitation", grid, "road.city_list") == "hw_station"
     # (the street is a level party: it means the street's designated office)
     street = h.territory_of(grid, "street").code
@@ -454,7 +456,7 @@ def test_sample_organisation_fits_the_sample_district() -> None:
     # 涉农街道 (江心洲, a synthetic assumption) cleans its city-list roads itself
     jxz = h.descendants("320105007", level=Level.GRID)[0].code
     assert sample.lead_for("sanitation", jxz, "road.city_list") == "street_office_007"
-    # 001 篇5 §二(一)(二)(七), with the taxonomy's asset slugs
+    # 《城市管理协管员考核办法》篇5 §二(一)(二)(七), with the taxonomy's asset slugs
     assert sample.lead_for("sanitation", grid, "public_toilet") == "hw_station"
     assert sample.lead_for("city_appearance", grid, "kiosk") == "culture_bureau"
     assert sample.lead_for("city_appearance", grid, "lamp") == "cons_bureau"

@@ -14,7 +14,7 @@ ENUMS: list[type[Enum]] = [Level, Domain, ZoneTier, Urgency, Source]
 
 
 def test_there_are_twelve_duty_domains() -> None:
-    # RULES.md §1 (seed 001 篇5 §二): twelve domains, each with a lead unit
+    # 《城市管理协管员考核办法》篇5 §二: twelve domains, each with a lead unit
     assert len(Domain) == 12
     assert {d.chinese for d in Domain} >= {"环境卫生", "市容市貌", "河道水面", '除"四害"'}
 
@@ -33,7 +33,8 @@ def test_every_member_parses_from_value_name_and_chinese(enum: type[Enum]) -> No
 def test_zone_tiers_parse_with_and_without_qu() -> None:
     assert ZoneTier.parse("严管") is ZoneTier.STRICT
     assert ZoneTier.parse("严管区") is ZoneTier.STRICT
-    assert ZoneTier.parse("嚴管區") is ZoneTier.STRICT  # traditional, as in seed 001
+    # traditional characters, as in 《城市管理协管员考核办法》
+    assert ZoneTier.parse("嚴管區") is ZoneTier.STRICT
 
 
 def test_level_aliases() -> None:

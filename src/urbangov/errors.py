@@ -9,13 +9,13 @@ Examples
 --------
 >>> err = PolicyError(
 ...     "'4 workin hours' is not a time limit",
-...     field="deadlines.limits.exposed_garbage",
+...     field="deadlines.categories.exposed_garbage.normal",
 ...     file="policy.toml",
 ...     line=41,
 ...     hint="write e.g. '4 working hours' or '15 working days'",
 ... )
 >>> print(err)  # doctest: +NORMALIZE_WHITESPACE
-deadlines.limits.exposed_garbage: '4 workin hours' is not a time limit
+deadlines.categories.exposed_garbage.normal: '4 workin hours' is not a time limit
 (policy.toml, line 41); write e.g. '4 working hours' or '15 working days'
 >>> err.line
 41
@@ -37,8 +37,6 @@ __all__ = [
     "OrganisationError",
     "PolicyError",
     "ProvisionalCalendarWarning",
-    "RuleCaseError",
-    "StandardError",
     "TaxonomyError",
     "TransitionError",
     "UnknownTermError",
@@ -58,7 +56,7 @@ class UrbangovError(Exception):
     message
         What is wrong, in one sentence.
     field
-        The offending field or dotted path (``units[3].parent``, ``deadlines.limits``).
+        The offending field or dotted path (``units[3].parent``, ``deadlines.default``).
     file, line
         Where the offending value was read from, when it came from a file.
     hint
@@ -213,14 +211,6 @@ class CaseLogError(UrbangovError, ValueError):
 
 class KpiError(UrbangovError, ValueError):
     """Invalid KPI counts, a bad period or grouping, or a missing deadline (``urbangov.kpi``)."""
-
-
-class StandardError(UrbangovError, ValueError):
-    """An invalid assessment standard (scoring items, caps, cut-offs)."""
-
-
-class RuleCaseError(UrbangovError, ValueError):
-    """An invalid rule-case file, or a rule case whose expected output differs."""
 
 
 class MissingExtraError(UrbangovError, ImportError):

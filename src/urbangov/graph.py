@@ -17,7 +17,7 @@ codes; each node has a ``type`` (``unit``, ``department``, ``committee``, ``pers
 ``commands``        department → sub-department (局 → 大队 → 中队 → 分队) and
                     department → its people (→ 执法队员)
 ``covers``          department → unit or sector (大队包区、中队包片、分队包街);
-                    person → segment (个人包段), after 四定四包 (001 篇7)
+                    person → segment (个人包段), after 四定四包 (《城市管理协管员考核办法》篇7)
 ``includes``        sector → unit
 ``lies_in``         segment → unit
 ``part_of``         group → committee; ``hosted_by`` group → department;
@@ -160,7 +160,7 @@ class AccountabilityGraph:
     def escalation_chain(self, unit: str | Unit) -> tuple[EscalationStep, ...]:
         """``unit`` and its ancestors up to its root (following ``reports_to``), each
         with its first responsible person: who answers at each level as a problem
-        climbs (小事不出网格、大事不出镇办, 002 §二(五)).
+        climbs (小事不出网格、大事不出镇办, 《中心城区网格化综合监管工作推进会讲话》§二(五)).
 
         Raises ``HierarchyError`` for an unknown unit.
         """

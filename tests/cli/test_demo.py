@@ -30,7 +30,8 @@ def test_demo_shows_the_sample_district_and_a_worked_case() -> None:
     assert "362" in out  # grids in the sample district
     # two grids of different streets are coordinated by the district
     assert "示例区 (320105)" in out
-    # the duty matrix: city-list roads → the sanitation station (001 篇5 §二(一))
+    # the duty matrix: city-list roads → the sanitation station
+    # (《城市管理协管员考核办法》篇5 §二(一))
     assert "road.city_list" in out
     assert "区环卫所" in out
     # 暴露垃圾 dispatched Fri 2024-09-27 16:20, 4 working hours → make-up Sunday 11:20

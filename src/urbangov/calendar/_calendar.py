@@ -45,8 +45,8 @@ __all__ = [
 ]
 
 DEFAULT_SCHEDULE = WorkSchedule.daily([("09:00", "12:00"), ("13:30", "18:00")])
-"""Default office hours, 09:00–12:00 and 13:30–18:00: the schedule of DESIGN's and
-STYLE's examples and of the ``urbangov deadline`` command. Government offices vary
+"""Default office hours, 09:00–12:00 and 13:30–18:00: the schedule of the docs' examples
+and of the ``urbangov deadline`` command. Government offices vary
 (many keep 08:30/09:00–12:00 and 13:30/14:00–17:30/18:00, often by season); it is a
 policy parameter (``calendar.schedule``), not a rule."""
 

@@ -199,7 +199,7 @@ class WorkflowRules(RuleSection):
         verification step (核查); ``verify_pass`` still works.
     first_asked_until
         When first-asked responsibility (首问负责制) ends: ``"dispatch"`` (default),
-        ``"handle"`` or ``"close"`` — a policy choice, the seed (001 篇6) does not say.
+        ``"handle"`` or ``"close"`` — a policy choice, 《城市管理协管员考核办法》篇6 does not say.
 
     Examples
     --------

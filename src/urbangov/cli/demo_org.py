@@ -28,12 +28,12 @@ def _name(city: City, code: str) -> str:
 
 def duty_table(city: City, street: str, *, lang: str = "en") -> Table:
     """The duty matrix (职责分工) as it applies to ``street``: every domain, and every
-    asset kind the rules split it by (001 篇5 §二)."""
+    asset kind the rules split it by (《城市管理协管员考核办法》篇5 §二)."""
     unit = city.hierarchy.unit(street)
     title = _label(
         lang,
-        f"Duty matrix for {unit.name} (seed 001 篇5 §二)",
-        f"{unit.name}职责分工（种子文件001 篇5 §二）",
+        f"Duty matrix for {unit.name} (《城市管理协管员考核办法》篇5 §二)",
+        f"{unit.name}职责分工（《城市管理协管员考核办法》篇5 §二）",
     )
     table = Table(title=title)
     for en, zh in (

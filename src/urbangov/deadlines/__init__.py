@@ -1,8 +1,8 @@
 """Deadlines (处置时限): the limit table, due times, suspensions, extensions, warnings.
 
 A city gives every dispatched problem a handling time limit (处置时限) — "在规定的时间里,
-按要求将问题菜单整改到位" (seed 001 篇5 §四(二)). The limits themselves are not in the
-seeds (RULES.md §4): :class:`DeadlineRules`, the Policy's ``deadlines`` section, ships
+按要求将问题菜单整改到位" (《城市管理协管员考核办法》篇5 §四(二)). The limits themselves are
+not in the source documents: :class:`DeadlineRules`, the Policy's ``deadlines`` section, ships
 defaults taken from published municipal time-limit tables (each cited in
 ``data/default_policy.toml`` and in ``docs/deadlines.md``), and every value can be
 overridden and dated.

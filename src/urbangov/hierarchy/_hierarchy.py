@@ -271,7 +271,8 @@ class Hierarchy:
 
         A unit covers itself, so the coordinator of one unit is that unit. This is
         urbangov's default rule for who coordinates a problem spanning several
-        territories (RULES.md §2); which level actually handles it is a policy choice.
+        territories (the sources split such problems by difficulty instead,
+        《城市管理协管员考核办法》篇5 §四(一)); which level actually handles it is a policy choice.
 
         Raises ``HierarchyError`` when ``units`` is empty or the units lie in different
         trees of the forest.

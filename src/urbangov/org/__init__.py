@@ -1,15 +1,16 @@
 r"""The organisation: departments, people, committees, the enforcement chain, pairings,
-contracts, frontage duties and the duty matrix (RULES.md §1–2).
+contracts, frontage duties and the duty matrix (《城市管理协管员考核办法》篇5, 篇7, 篇9).
 
 * :class:`Department` — a bureau (局), station (所), centre, street office (街道办事处),
   section (科室), or a unit of the enforcement chain: brigade (大队) → squadron (中队) →
-  team (分队). ``covers`` holds the areas of "四定四包" (001 篇7): 大队包区、中队包片、
-  分队包街 (unit codes or :class:`Sector` codes).
+  team (分队). ``covers`` holds the areas of "四定四包" (《城市管理协管员考核办法》篇7):
+  大队包区、中队包片、分队包街 (unit codes or :class:`Sector` codes).
 * :class:`Person` with a :class:`Role` (第一责任人, 网格长, 网格员, 协管员, 监督员,
   执法队员, 模块信息员…); officers hold road :class:`~urbangov.Segment`\ s (个人包段).
 * :class:`Committee` — the city-management committee and its management group (管理组,
   会办、交办、督办) and assessment group (考评组, 检查考核评比): 监管分离, management
-  separated from supervision, each street mirroring the district (001 篇5 §三(一)).
+  separated from supervision, each street mirroring the district
+  (《城市管理协管员考核办法》篇5 §三(一)).
 * :class:`Pairing` (包抓/挂点), :class:`Contract` (目标责任书), :class:`Frontage` (门前三包).
 * :class:`DutyMatrix` of :class:`DutyRule` (see :mod:`urbangov._duty`).
 

@@ -4,9 +4,9 @@ Private helper of :mod:`urbangov.org` (import the names from there). A
 :class:`DutyRule` says: in ``domain``, for assets of ``asset_kind`` (or any asset when
 ``None``), inside the territory of unit ``territory``, the ``lead`` department (牵头/负责)
 is responsible, ``cooperating`` ones help (配合实施) and ``supervising`` ones check
-(督促检查). The seeds assign leads by asset or site as well as by place (RULES.md §1;
-seed 001 篇5 §二): roads on the city's list are cleaned by the sanitation station, other
-roads by the street, roads not handed over by their builder.
+(督促检查). The sources assign leads by asset or site as well as by place
+(《城市管理协管员考核办法》篇5 §二): roads on the city's list are cleaned by the sanitation
+station, other roads by the street, roads not handed over by their builder.
 
 Resolution (:meth:`DutyMatrix.rule_for`) picks the most specific rule:
 
@@ -86,8 +86,9 @@ class DutyMatrix:
 
     Examples
     --------
-    Road cleaning in seed 001 篇5 §二(一): roads on the city's list → the sanitation
-    station (环卫所), other roads → the street, roads not handed over → the builder.
+    Road cleaning in 《城市管理协管员考核办法》篇5 §二(一): roads on the city's list → the
+    sanitation station (环卫所), other roads → the street, roads not handed over → the
+    builder.
 
     >>> from urbangov.vocabulary import Domain
     >>> from urbangov.vocabulary import Level

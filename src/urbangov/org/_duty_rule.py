@@ -109,7 +109,8 @@ class DutyRule:
     Parameters
     ----------
     domain
-        The management :class:`~urbangov.Domain` (one of the twelve of 001 篇5 §二).
+        The management :class:`~urbangov.Domain` (one of the twelve of
+        《城市管理协管员考核办法》篇5 §二).
     asset_kind
         A dotted slug of the asset or site (``"road.city_list"``, ``"bus_stop"``,
         ``"estate.without_property_company"``), or ``None`` for any asset.
@@ -123,14 +124,15 @@ class DutyRule:
     supervising
         Supervising (监督/督促检查) parties, in the order given.
     source
-        Where the rule comes from (e.g. ``"001 篇5 §二(一)"``); free text.
+        Where the rule comes from (e.g. ``"《城市管理协管员考核办法》篇5 §二(一)"``); free text.
 
     Examples
     --------
     >>> from urbangov.vocabulary import Domain
     >>> from urbangov.vocabulary import Level
     >>> r = DutyRule(Domain.SANITATION, "road.other", "320105", Level.STREET,
-    ...              supervising=("cityapp_bureau",), source="001 篇5 §二(一)")
+    ...              supervising=("cityapp_bureau",),
+    ...              source="《城市管理协管员考核办法》篇5 §二(一)")
     >>> r.lead, r.domain.chinese
     (<Level.STREET: 2>, '环境卫生')
     """

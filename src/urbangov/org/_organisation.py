@@ -1,5 +1,5 @@
 """The organisation: departments, people, committees, the enforcement chain, pairings,
-contracts, frontage duties and the duty matrix (RULES.md §1–2).
+contracts, frontage duties and the duty matrix (《城市管理协管员考核办法》篇5, 篇7, 篇9).
 
 Private: :mod:`urbangov.org` re-exports the public names.
 """
@@ -211,7 +211,8 @@ class Organisation:
 
     def missing_mirrors(self, hierarchy: Hierarchy) -> tuple[str, ...]:
         """Streets without their own committee under a unit that has one: each street
-        should mirror the district committee (001 篇5 §三(一)). Advisory, not enforced.
+        should mirror the district committee (《城市管理协管员考核办法》篇5 §三(一)). Advisory, not
+        enforced.
 
         >>> from urbangov.hierarchy import Hierarchy
         >>> h = Hierarchy.from_rows([("320105", "建邺区", "district", None),

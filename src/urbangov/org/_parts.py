@@ -89,19 +89,21 @@ class Role(Term):
     """
 
     FIRST_RESPONSIBLE = "first_responsible", "第一责任人", "第一責任人"
-    """第一责任人 — the unit's chief administrative leader (篇5 §一(一))."""
+    """第一责任人 — the unit's chief administrative leader
+    (《城市管理协管员考核办法》篇5 §一(一))."""
     GRID_CHIEF = "grid_chief", "网格长", "網格長"
     """网格长 — head of a grid; the grid's first responsible person."""
     GRID_WORKER = "grid_worker", "网格员", "網格員"
-    """网格员 — grid worker staffing a grid (《中心城区网格化综合监管推进会讲话》§二(二))."""
+    """网格员 — grid worker staffing a grid (《中心城区网格化综合监管工作推进会讲话》§二(二))."""
     ASSISTANT = "assistant", "协管员", "協管員"
-    """协管员 — city-management assistant (篇1)."""
+    """协管员 — city-management assistant (《城市管理协管员考核办法》篇1)."""
     SUPERVISOR = "supervisor", "监督员", "综合监管员", "監督員"
     """监督员 / 综合监管员 — supervisor who patrols and reports."""
     ENFORCEMENT_OFFICER = "enforcement_officer", "执法队员", "执法人员", "執法隊員"
-    """执法队员 — enforcement officer; 个人包段 (篇7)."""
+    """执法队员 — enforcement officer; 个人包段 (《城市管理协管员考核办法》篇7)."""
     MODULE_INFORMANT = "module_informant", "模块信息员", "信息员"
-    """模块信息员 — module information officer: reports and re-checks (篇5 §四(二))."""
+    """模块信息员 — module information officer: reports and re-checks
+    (《城市管理协管员考核办法》篇5 §四(二))."""
     LEADER = "leader", "分管领导", "领导"
     """分管领导 — a responsible leader: pairs with units, signs contracts."""
     CLEANER = "cleaner", "保洁员"
@@ -152,7 +154,7 @@ _CHAIN_PARENT = {
 
 
 class CommitteeKind(Term):
-    """Committees and their groups (篇5 §三(一)).
+    """Committees and their groups (《城市管理协管员考核办法》篇5 §三(一)).
 
     >>> CommitteeKind.parse("考评组")
     <CommitteeKind.ASSESSMENT_GROUP: 'assessment_group'>
@@ -165,7 +167,8 @@ class CommitteeKind(Term):
     ASSESSMENT_GROUP = "assessment_group", "考评组"
     """考评组 — inspection, assessment, ranking; in the information centre."""
     LEADING_GROUP = "leading_group", "领导小组"
-    """领导小组 — a leading group (e.g. a street's grid-management group, 篇1)."""
+    """领导小组 — a leading group (e.g. a street's grid-management group,
+    《城市管理协管员考核办法》篇1)."""
 
 
 class PairingKind(Term):
@@ -178,7 +181,8 @@ class PairingKind(Term):
     BAOZHUA = "baozhua", "包抓", "包干"
     """包抓 — city leaders with communities, departments with streets."""
     GUADIAN = "guadian", "挂点", "掛點"
-    """挂点 — bureau leaders with squadrons, officers with communities (篇9)."""
+    """挂点 — bureau leaders with squadrons, officers with communities
+    (《城市管理协管员考核办法》篇9)."""
 
 
 # ---------------------------------------------------------------- the parts
@@ -199,7 +203,7 @@ class Department:
     unit
         The hierarchy unit it serves or sits in (区市容局 → the district), or ``None``.
     covers
-        Areas of "四定四包" (001 篇7): unit codes or :class:`Sector` codes.
+        Areas of "四定四包" (《城市管理协管员考核办法》篇7): unit codes or :class:`Sector` codes.
 
     >>> Department("sq1", "第一中队", DepartmentKind.SQUADRON, parent="brigade",
     ...            covers=("sector_n",)).kind.chinese
@@ -227,7 +231,7 @@ class Department:
 
 @attrs.frozen(cache_hash=True)
 class Sector:
-    """A sector (片): a group of units a squadron covers (中队包片, 001 篇7).
+    """A sector (片): a group of units a squadron covers (中队包片, 《城市管理协管员考核办法》篇7).
 
     Sectors need not align with streets; ``units`` are unit codes.
 
@@ -265,7 +269,7 @@ class Person:
     department
         The department they belong to (an officer's team), or ``None``.
     segments
-        Road segment codes they hold (个人包段, 001 篇7).
+        Road segment codes they hold (个人包段, 《城市管理协管员考核办法》篇7).
     title
         Their title (``"街道主任"``), free text.
 
@@ -314,7 +318,7 @@ _HEAD_ROLES = frozenset({Role.FIRST_RESPONSIBLE, Role.GRID_CHIEF})
 
 @attrs.frozen(cache_hash=True)
 class Committee:
-    """A committee or one of its groups (001 篇5 §三(一)).
+    """A committee or one of its groups (《城市管理协管员考核办法》篇5 §三(一)).
 
     Parameters
     ----------
@@ -333,7 +337,8 @@ class Committee:
         Member departments or persons (each district department sends one leader).
     scores
         What an assessment group scores: department, unit or committee codes (it scores
-        the management group, the district departments and the streets, 001 篇5 §五(一)).
+        the management group, the district departments and the streets,
+        《城市管理协管员考核办法》篇5 §五(一)).
 
     >>> Committee("cg", "考评组", CommitteeKind.ASSESSMENT_GROUP, unit="320105",
     ...           parent="cmc", host="info_centre").kind.chinese
@@ -375,7 +380,7 @@ class Pairing:
 
     ``leader`` is a person or department code; ``target`` a unit, department or
     committee code. ``visits_per_week`` is a minimum on-site presence when the source
-    sets one (section heads ≥ 2 a week with their squadron, 001 篇9 §二.3).
+    sets one (section heads ≥ 2 a week with their squadron, 《城市管理协管员考核办法》篇9 §二.3).
 
     >>> Pairing("p_chief", "sq1", PairingKind.GUADIAN, visits_per_week=2).kind.chinese
     '挂点'
@@ -404,7 +409,7 @@ class Pairing:
 @attrs.frozen(cache_hash=True)
 class Contract:
     """A target-responsibility contract (目标责任书): ``signer`` holds ``signee`` to
-    ``subject`` for ``year`` (001 篇1 §六, 篇6 §一(一), 篇9 §三.1).
+    ``subject`` for ``year`` (《城市管理协管员考核办法》篇1 §六, 篇6 §一(一), 篇9 §三.1).
 
     ``signer`` and ``signee`` are codes of departments, persons, committees, units or
     frontage holders.
@@ -438,8 +443,8 @@ class Frontage:
     """A frontage duty (门前三包): a shop or unit answers for the pavement in front of it.
 
     ``area`` is a road segment or unit code; ``duties`` the items it answers for (by
-    default 包市容、包卫生、包秩序; "门前五包" adds more, 001 篇2). ``contract`` is the code
-    of its :class:`Contract`, if any.
+    default 包市容、包卫生、包秩序; "门前五包" adds more, 《城市管理协管员考核办法》篇2).
+    ``contract`` is the code of its :class:`Contract`, if any.
 
     >>> Frontage("f1", "某超市", "S32010500101").duties
     ('appearance', 'sanitation', 'order')

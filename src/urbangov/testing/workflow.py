@@ -4,7 +4,7 @@ The machine drives one case through random events — mostly allowed ones, somet
 forbidden ones and events earlier than the last — and checks after every step that:
 
 - allowed events move the case to the status the **model** table says (the table is
-  written out here independently of ``urbangov.cases``, from DESIGN.md);
+  written out here independently of ``urbangov.cases``, from the table of docs/cases.md);
 - forbidden events and events going back in time raise
   :class:`~urbangov.errors.TransitionError` naming the state and the allowed events, and
   leave the case unchanged;
@@ -80,7 +80,7 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     @classmethod
     def model(cls) -> Mapping[Status, Mapping[EventKind, Status]]:
-        """The expected transition table: DESIGN.md's, written out independently of
+        """The expected transition table of docs/cases.md, written out independently of
         ``urbangov.cases`` (plus HANDLED → ``close`` with ``close_without_verification``)."""
         table: dict[Status, dict[EventKind, Status]] = {
             _S.REPORTED: {_E.ACCEPT: _S.ACCEPTED, _E.REJECT: _S.REJECTED},
