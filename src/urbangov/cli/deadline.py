@@ -24,7 +24,13 @@ from rich.table import Table
 from urbangov.calendar import DEFAULT_SCHEDULE, DayInfo, TimeLimit, WorkCalendar, WorkSchedule
 from urbangov.cli._common import console, fail, label
 from urbangov.cli.deadline_rules import resolve_limit, rule_options
-from urbangov.errors import CalendarError, ProvisionalCalendarWarning, UrbangovError
+from urbangov.errors import (
+    CalendarCoverageError,
+    CalendarError,
+    ProvisionalCalendarWarning,
+    UrbangovError,
+)
+from urbangov.policy import Policy
 
 __all__ = ["DeadlineReport", "deadline", "deadline_report", "parse_start", "render_deadline"]
 
@@ -163,16 +169,34 @@ def render_deadline(ctx: click.Context, report: DeadlineReport, out: Console) ->
     out.print(table)
 
 
+def _calendar(
+    policy_file: str | None, schedule: str | None, tz: str | None, provisional: bool
+) -> WorkCalendar:
+    """The policy's working calendar (the default policy's without ``--policy``), with
+    the office hours, zone and provisional mode the options override."""
+    policy = Policy.load(policy_file) if policy_file else Policy.default()
+    changes: dict[str, object] = {}
+    if schedule is not None:
+        changes["calendar.schedule"] = WorkSchedule.from_toml(
+            schedule, field="--schedule"
+        ).to_toml()
+    if tz is not None:
+        changes["calendar.tz"] = tz
+    if provisional:
+        changes["calendar.provisional"] = True
+    return (policy.reform(changes) if changes else policy).work_calendar()
+
+
 @click.command("deadline")
 @click.argument("start", required=False)
 @click.argument("limit", required=False)
 @click.option(
     "--schedule",
-    default=str(DEFAULT_SCHEDULE),
-    show_default=True,
-    help="Office hours, comma-separated windows (or 'always').",
+    default=None,
+    help="Office hours, comma-separated windows (or 'always') [default: the policy's, "
+    f"{DEFAULT_SCHEDULE} in the default policy].",
 )
-@click.option("--tz", default="Asia/Shanghai", show_default=True, help="IANA time zone.")
+@click.option("--tz", default=None, help="IANA time zone [default: the policy's, Asia/Shanghai].")
 @click.option(
     "--provisional",
     is_flag=True,
@@ -185,8 +209,8 @@ def deadline(
     /,
     start: str | None,
     limit: str | None,
-    schedule: str,
-    tz: str,
+    schedule: str | None,
+    tz: str | None,
     provisional: bool,
     **rule: str | None,
 ) -> None:
@@ -199,13 +223,19 @@ def deadline(
     table (处置时限), and the command says which limit applied and why; START is then
     optional."""
     try:
-        sched = WorkSchedule.from_toml(schedule, field="--schedule")
-        calendar = WorkCalendar.china(schedule=sched, tz=tz, provisional=provisional)
-        begin = None if start is None else parse_start(start, tz)
+        calendar = _calendar(rule.get("policy_file"), schedule, tz, provisional)
+        begin = None if start is None else parse_start(start, calendar.tz)
         chosen = resolve_limit(ctx, rule, begin, limit)
         if chosen is None or begin is None:
             return
         report = deadline_report(begin, chosen, calendar)
+    except CalendarCoverageError as error:
+        fail(
+            error,
+            hint="pass --provisional to count the year as Monday–Friday, or give a policy "
+            "whose calendar section covers it (--policy FILE)",
+        )
+        return
     except UrbangovError as error:
         fail(error)
         return

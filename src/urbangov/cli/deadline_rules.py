@@ -21,10 +21,9 @@ from rich.console import Console
 
 from urbangov.calendar import TimeLimit
 from urbangov.cli._common import console
-from urbangov.deadlines import AppliedLimit, DeadlineRules, lookup
+from urbangov.deadlines import AppliedLimit, lookup
 from urbangov.errors import CalendarError, PolicyError
 from urbangov.policy import Policy
-from urbangov.taxonomy import Taxonomy
 
 __all__ = ["applied_limit", "render_applied", "resolve_limit", "rule_options"]
 
@@ -91,8 +90,7 @@ def applied_limit(
     ('4 working hours', 'category', 'strict')
     """
     policy = Policy.load(policy_file) if policy_file else Policy.default()
-    rules: DeadlineRules = policy.deadlines
-    slug = Taxonomy.default().resolve(category, field="--category").slug
+    slug = policy.taxonomy().resolve(category, field="--category").slug
     if on_date is None:
         on = _dt.date.today()
     elif isinstance(on_date, _dt.date):
@@ -104,7 +102,7 @@ def applied_limit(
             raise PolicyError(
                 f"{on_date!r} is not a date", field="--on", hint="write YYYY-MM-DD"
             ) from None
-    return lookup(rules, slug, urgency, zone, on=on)
+    return lookup(policy, slug, urgency, zone, on=on)
 
 
 def render_applied(ctx: click.Context, applied: AppliedLimit, out: Console) -> None:
@@ -143,7 +141,7 @@ def resolve_limit(
     """
     category = rule.get("category")
     if category is None:
-        given = [f"--{k}" for k in ("zone", "policy", "on") if rule.get(_KEYS[k]) is not None]
+        given = [f"--{k}" for k in ("zone", "on") if rule.get(_KEYS[k]) is not None]
         if given:
             raise PolicyError(
                 f"{', '.join(given)} needs --category", field=given[0], hint="add --category"
