@@ -67,7 +67,16 @@ def make_columns(n: int, units: int, seed: int = 9) -> dict[str, Any]:
 def case_times(cols: dict[str, Any], units: int) -> CaseTimes:
     names = [f"G{u:04d}" for u in range(units)]
     instants = {k: v.view("datetime64[ns]") for k, v in cols.items() if k.endswith("_at")}
-    return CaseTimes(**instants, groups={"grid": (cols["unit"], names)})
+    # the handling clock stops at the handle event: here handled when closed (so on time
+    # is closed by the deadline, as the pandas peer counts it)
+    handled = np.flatnonzero(cols["closed_at"] != NAT)
+    return CaseTimes(
+        **instants,
+        groups={"grid": (cols["unit"], names)},
+        stop_case=handled,
+        stop_at=cols["closed_at"][handled].view("datetime64[ns]"),
+        stop_kind=np.zeros(handled.size, dtype=np.int8),
+    )
 
 
 def pandas_counts(df: pd.DataFrame) -> pd.DataFrame:
