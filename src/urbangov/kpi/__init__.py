@@ -31,15 +31,11 @@ and ``closed_on_time + overdue == due``; :class:`KpiCounts` checks exactly these
 """
 
 from urbangov._internal.public import publish
-from urbangov.kpi._kpi import (
-    KpiTable,
-    case_counts,
-    counts,
-    counts_from_columns,
-)
+from urbangov.kpi._kpi import case_counts, counts, counts_from_columns
+from urbangov.kpi._table import KpiTable
+from urbangov.kpi._times import STOP_KINDS, CaseTimes
 from urbangov.kpi._values import (
     FIELDS,
-    CaseTimes,
     HasKpi,
     KpiCounts,
     KpiRules,
@@ -54,6 +50,7 @@ from urbangov.kpi._values import (
 
 __all__ = [
     "FIELDS",
+    "STOP_KINDS",
     "CaseTimes",
     "HasKpi",
     "KpiCounts",

@@ -21,7 +21,8 @@ from numpy.typing import NDArray
 from urbangov._internal.instants import aware
 from urbangov.errors import KpiError, UrbangovError
 from urbangov.hierarchy import Hierarchy
-from urbangov.kpi._values import FIELDS, NAT, CaseTimes
+from urbangov.kpi._times import CaseTimes
+from urbangov.kpi._values import FIELDS, NAT
 from urbangov.vocabulary import Level
 
 __all__ = ["GroupSpec", "count_matrix", "group_codes", "period_edges"]
