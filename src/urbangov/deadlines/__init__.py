@@ -48,30 +48,30 @@ datetime.datetime(2024, 5, 6, 14, 30, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shangha
 """
 
 from urbangov._internal.public import publish
+from urbangov.deadlines._columns import (
+    due_at_batch,
+    overdue_batch,
+    provisional_batch,
+    warning_levels_batch,
+)
 from urbangov.deadlines._deadlines import (
     Deadline,
     deadline,
     due_at,
-    due_at_batch,
     is_overdue,
-    overdue_batch,
-    provisional_batch,
     remaining,
     stage_due_at,
     stopped_at,
-    warning_levels_batch,
     warnings,
 )
+from urbangov.deadlines._lookup import AppliedLimit, limit_for, lookup
 from urbangov.deadlines._rules import (
     DEFAULT_CATEGORY_LIMITS,
-    AppliedLimit,
     DeadlineRules,
     HasDeadlines,
     LimitRow,
     StageLimits,
     TierLimits,
-    limit_for,
-    lookup,
 )
 
 __all__ = [

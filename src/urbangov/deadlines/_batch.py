@@ -24,7 +24,8 @@ from urbangov._internal.instants import NAT
 from urbangov.calendar import TimeLimit, TimeUnit, WorkCalendar
 from urbangov.cases import CaseColumns, EventKind
 from urbangov.deadlines._context import Context
-from urbangov.deadlines._rules import DeadlineRules, lookup
+from urbangov.deadlines._lookup import lookup
+from urbangov.deadlines._rules import DeadlineRules
 
 __all__ = ["BatchClock", "batch_clock"]
 

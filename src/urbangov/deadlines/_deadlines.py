@@ -11,21 +11,13 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import attrs
-import numpy as np
-import numpy.typing as npt
 
 from urbangov._internal.instants import aware
 from urbangov.calendar import TimeLimit, TimeUnit, WorkCalendar
-from urbangov.cases import Case, CaseColumns, CaseEvent, EventKind
-from urbangov.deadlines._batch import batch_clock
+from urbangov.cases import Case, CaseEvent, EventKind
 from urbangov.deadlines._context import Context, context, stop_rule
-from urbangov.deadlines._rules import (
-    AppliedLimit,
-    DeadlineRules,
-    HasDeadlines,
-    _rules_date,
-    limit_for,
-)
+from urbangov.deadlines._lookup import AppliedLimit, limit_for, rules_date
+from urbangov.deadlines._rules import DeadlineRules, HasDeadlines
 from urbangov.errors import CalendarCoverageError, PolicyError
 from urbangov.params import Dated
 
@@ -33,14 +25,10 @@ __all__ = [
     "Deadline",
     "deadline",
     "due_at",
-    "due_at_batch",
     "is_overdue",
-    "overdue_batch",
-    "provisional_batch",
     "remaining",
     "stage_due_at",
     "stopped_at",
-    "warning_levels_batch",
     "warnings",
 ]
 
@@ -538,94 +526,4 @@ def stage_due_at(
         )
     if start is None:
         return None
-    return ctx.calendar.add(start, value.at(_rules_date(case, ctx.calendar.tz)))
-
-
-# ------------------------------------------------------------------ batch (columnar)
-
-
-def due_at_batch(
-    columns: CaseColumns,
-    rules_or_policy: DeadlineRules | HasDeadlines,
-    calendar: WorkCalendar | None = None,
-) -> npt.NDArray[np.datetime64]:
-    """Due times of many cases at once (vectorised :func:`due_at`).
-
-    Parameters
-    ----------
-    columns
-        The cases in columnar form (:class:`~urbangov.cases.CaseColumns`).
-    rules_or_policy
-        A :class:`DeadlineRules` or anything with a ``deadlines`` attribute (a Policy,
-        whose calendar and taxonomy are then used).
-    calendar
-        The :class:`~urbangov.calendar.WorkCalendar` (default: the policy's own).
-
-    Returns
-    -------
-    numpy.ndarray
-        ``datetime64[ns]`` UTC per case: ``NaT`` before dispatch and while an open
-        suspension stopped the clock. Equal to :func:`due_at` for whole-microsecond
-        inputs. :func:`provisional_batch` says which touched a provisional year.
-
-    Examples
-    --------
-    >>> from zoneinfo import ZoneInfo
-    >>> from urbangov.cases import CaseColumns, CaseEvent
-    >>> t = _dt.datetime(2024, 5, 6, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
-    >>> case = Case.new("A1", "暴露垃圾", "320102001001001", reported_at=t, history=[
-    ...     CaseEvent("accept", t), CaseEvent("file", t),
-    ...     CaseEvent("dispatch", t, department="street")])
-    >>> due_at_batch(CaseColumns.from_cases([case]), DeadlineRules())
-    array(['2024-05-06T06:30:00.000000000'], dtype='datetime64[ns]')
-    """
-    return batch_clock(columns, context(rules_or_policy, calendar), None, stops=False).due
-
-
-def provisional_batch(
-    columns: CaseColumns,
-    rules_or_policy: DeadlineRules | HasDeadlines,
-    calendar: WorkCalendar | None = None,
-) -> npt.NDArray[np.bool_]:
-    """Per case, whether its clock ran through a provisional year (no official holiday
-    data, computed as Monday–Friday): the batch form of :attr:`Deadline.provisional`.
-
-    >>> from urbangov.cases import CaseColumns
-    >>> provisional_batch(CaseColumns.from_cases([]), DeadlineRules())
-    array([], dtype=bool)
-    """
-    return batch_clock(columns, context(rules_or_policy, calendar), None, stops=False).provisional()
-
-
-def overdue_batch(
-    columns: CaseColumns,
-    rules_or_policy: DeadlineRules | HasDeadlines,
-    calendar: WorkCalendar | None = None,
-    at: _dt.datetime | None = None,
-) -> npt.NDArray[np.bool_]:
-    """Overdue flags (超期) of many cases at ``at`` (vectorised :func:`is_overdue`).
-
-    >>> from urbangov.cases import CaseColumns
-    >>> overdue_batch(CaseColumns.from_cases([]), DeadlineRules(),
-    ...               at=_dt.datetime(2024, 1, 1, tzinfo=_dt.UTC))
-    array([], dtype=bool)
-    """
-    return batch_clock(columns, context(rules_or_policy, calendar), _at(at)).overdue()
-
-
-def warning_levels_batch(
-    columns: CaseColumns,
-    rules_or_policy: DeadlineRules | HasDeadlines,
-    calendar: WorkCalendar | None = None,
-    at: _dt.datetime | None = None,
-) -> npt.NDArray[np.int8]:
-    """Warning levels (预警级别) of many cases at ``at``: how many warning points each
-    case's clock passed (``len(warnings(...))``); 0 before dispatch.
-
-    >>> from urbangov.cases import CaseColumns
-    >>> warning_levels_batch(CaseColumns.from_cases([]), DeadlineRules(),
-    ...                      at=_dt.datetime(2024, 1, 1, tzinfo=_dt.UTC))
-    array([], dtype=int8)
-    """
-    ctx = context(rules_or_policy, calendar)
-    return batch_clock(columns, ctx, _at(at)).warning_levels(ctx.table)
+    return ctx.calendar.add(start, value.at(rules_date(case, ctx.calendar.tz)))
