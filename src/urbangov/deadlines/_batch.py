@@ -294,56 +294,65 @@ def _segment_date(bounds: tuple[_dt.date, ...], seg: int) -> _dt.date:
     return bounds[seg - 1]
 
 
-def batch_clock(
-    columns: CaseColumns,
-    ctx: Context,
-    at: _dt.datetime | None,
-    *,
-    stops: bool = True,
-) -> BatchClock:
-    """The clock columns of every case, as known at ``at`` (all events when ``None``);
-    ``stops=False`` skips when each clock stopped (due times do not need it)."""
-    table, cal = ctx.table, ctx.calendar
-    n = columns.n_cases
-    case = columns.case
-    kind = columns.kind
-    t_ev = _ns_view(columns.at)
-    at_ns: int | None = None
+@attrs.frozen
+class _Events:
+    """The event columns known at the asked instant (all when ``at`` is ``None``)."""
+
+    n: int
+    case: I64
+    kind: npt.NDArray[np.int8]
+    t: I64
+    ext_min: I64
+    ext_unit: npt.NDArray[np.int8]
+
+    def rows(self, k: EventKind) -> npt.NDArray[np.intp]:
+        return np.flatnonzero(self.kind == k.code)
+
+    def first(self, k: EventKind) -> I64:
+        return _first_last(self.case, self.rows(k), self.n, self.t, last=False)
+
+    def last(self, k: EventKind) -> I64:
+        return _first_last(self.case, self.rows(k), self.n, self.t, last=True)
+
+
+def _events(columns: CaseColumns, at_ns: int | None) -> _Events:
+    case, kind, t_ev = columns.case, columns.kind, _ns_view(columns.at)
     ext_min, ext_unit = columns.extension_min, columns.extension_unit
-    if at is not None:
-        at_ns = (
-            (at - _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)) // _dt.timedelta(microseconds=1) * 1000
-        )
+    if at_ns is not None:
         keep = t_ev <= at_ns
         if not keep.all():
             case, kind, t_ev = case[keep], kind[keep], t_ev[keep]
             ext_min, ext_unit = ext_min[keep], ext_unit[keep]
+    return _Events(columns.n_cases, case, kind, t_ev, ext_min, ext_unit)
 
-    def rows_of(k: EventKind) -> npt.NDArray[np.intp]:
-        return np.flatnonzero(kind == k.code)
 
-    dispatch = _first_last(case, rows_of(EventKind.DISPATCH), n, t_ev, last=False)
-    # The rules of the filing date: constant between the table's change dates.
+def _segments(
+    columns: CaseColumns, ev: _Events, table: DeadlineRules, cal: WorkCalendar
+) -> tuple[tuple[_dt.date, ...], I64]:
+    """The table's change dates, and per case the segment of them its filing date is in
+    (the rules of the filing date are constant between change dates)."""
     bounds = tuple(table.change_dates())
+    n = columns.n_cases
     if bounds:
-        filed = _first_last(case, rows_of(EventKind.FILE), n, t_ev, last=False)
+        filed = ev.first(EventKind.FILE)
         filed = np.where(filed == NAT, _ns_view(columns.reported_at), filed)
     else:
         filed = np.zeros(n, dtype=np.int64)
     zone = ZoneInfo(cal.tz)
     edges = np.array(
-        [
-            (
-                _dt.datetime(d.year, d.month, d.day, tzinfo=zone)
-                - _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
-            )
-            // _dt.timedelta(microseconds=1)
-            * 1000
-            for d in bounds
-        ],
+        [_local_ns(_dt.datetime(d.year, d.month, d.day, tzinfo=zone)) for d in bounds],
         dtype=np.int64,
     )
-    seg = np.searchsorted(edges, filed, side="right").astype(np.int64)
+    seg: I64 = np.searchsorted(edges, filed, side="right").astype(np.int64)
+    return bounds, seg
+
+
+def _base_limits(
+    columns: CaseColumns, ctx: Context, bounds: tuple[_dt.date, ...], seg: I64
+) -> tuple[I64, I64, npt.NDArray[np.bool_]]:
+    """Per case the limit's batch unit and amount, and per segment whether rework
+    restarts the clock: the scalar lookup, once per (category, urgency, tier, segment)."""
+    table = ctx.table
     n_seg = len(bounds) + 1
     n_urg, n_zone = len(CaseColumns.URGENCIES), len(CaseColumns.ZONES) + 1
     n_cat = len(columns.categories)
@@ -363,14 +372,14 @@ def batch_clock(
                     )
                     unit_tab[ci, ui, zi, s], amount_tab[ci, ui, zi, s] = _batch_unit(applied.limit)
     idx = (columns.category, columns.urgency, columns.zone.astype(np.int64) + 1, seg)
-    base_unit, base_amount = unit_tab[idx], amount_tab[idx]
-    start = dispatch.copy()
-    if restart_tab.any():
-        vf = _first_last(case, rows_of(EventKind.VERIFY_FAIL), n, t_ev, last=True)
-        again = restart_tab[seg] & (vf != NAT) & (start != NAT)
-        start[again] = np.maximum(start[again], vf[again])
-    # pauses: a suspend at or after the start, closed by the next event if it is a resume
-    sus = rows_of(EventKind.SUSPEND)
+    return unit_tab[idx], amount_tab[idx], restart_tab
+
+
+def _pauses(ev: _Events, start: I64) -> tuple[I64, I64, I64]:
+    """Closed pauses as (K, n) bound columns (a suspend at or after the start closed by
+    the next event when it is a resume), and the start of an open suspension per case."""
+    case, kind, t_ev, n = ev.case, ev.kind, ev.t, ev.n
+    sus = ev.rows(EventKind.SUSPEND)
     sus = sus[t_ev[sus] >= start[case[sus]]]
     nxt = sus + 1
     closed = np.zeros(sus.size, dtype=np.bool_)
@@ -387,41 +396,74 @@ def batch_clock(
     pb = np.full((k_max, n), NAT, dtype=np.int64)
     pa[rank, cs] = t_ev[sus[closed]]
     pb[rank, cs] = t_ev[sus[closed] + 1]
-    # the base limit, then each extension in order, from the previous due time
-    due = np.full(n, NAT, dtype=np.int64)
+    return pa, pb, open_from
+
+
+def _due(
+    cal: WorkCalendar, ev: _Events, start: I64, unit: I64, amount: I64, pa: I64, pb: I64
+) -> I64:
+    """The base limit from the start, then each extension in order from the previous due
+    time, every step less the pauses."""
+    due = np.full(ev.n, NAT, dtype=np.int64)
     live = np.flatnonzero(start != NAT)
-    due[live] = _add_step(
-        cal, start[live], base_amount[live], base_unit[live], pa[:, live], pb[:, live]
-    )
-    ext = rows_of(EventKind.EXTEND)
-    ext = ext[t_ev[ext] >= start[case[ext]]]
-    ecs = case[ext]
+    due[live] = _add_step(cal, start[live], amount[live], unit[live], pa[:, live], pb[:, live])
+    ext = ev.rows(EventKind.EXTEND)
+    ext = ext[ev.t[ext] >= start[ev.case[ext]]]
+    ecs = ev.case[ext]
     erank = _rank(ecs)
     for k in range(int(erank.max()) + 1 if erank.size else 0):
         sel = erank == k
         rows = ecs[sel]
-        units = _UNIT_OF_COLUMN[ext_unit[ext[sel]].astype(np.int64)]
-        due[rows] = _add_step(cal, due[rows], ext_min[ext[sel]], units, pa[:, rows], pb[:, rows])
-    # when the clock stopped for good (deadlines.stopped_at): the last handle not followed
-    # by a verify_fail (its last event is handle, verify_pass or close), or the close when
-    # the policy judges the closing time; a void (always the last event) either way
-    stopped = np.full(n, NAT, dtype=np.int64)
-    if case.size and stops:
-        every = np.arange(case.size)
-        last_kind = _first_last(case, every, n, kind.astype(np.int64), last=True)
-        last_at = _first_last(case, every, n, t_ev, last=True)
-        if ctx.stops_at == "close":
-            stopped = _first_last(case, rows_of(EventKind.CLOSE), n, t_ev, last=True)
-        else:
-            handle = _first_last(case, rows_of(EventKind.HANDLE), n, t_ev, last=True)
-            finished = np.isin(
-                last_kind,
-                [EventKind.HANDLE.code, EventKind.VERIFY_PASS.code, EventKind.CLOSE.code],
-            ) & (handle != NAT)
-            stopped = np.where(finished, handle, NAT)
-        stopped = np.where(last_kind == EventKind.VOID.code, last_at, stopped)
-        stopped = np.where(start == NAT, NAT, stopped)
-    working = np.isin(base_unit, [_WMIN, _WDAY])
+        units = _UNIT_OF_COLUMN[ev.ext_unit[ext[sel]].astype(np.int64)]
+        due[rows] = _add_step(cal, due[rows], ev.ext_min[ext[sel]], units, pa[:, rows], pb[:, rows])
+    return due
+
+
+def _stopped(ev: _Events, start: I64, stops_at: str) -> I64:
+    """When each clock stopped for good (``deadlines.stopped_at``): the last handle not
+    followed by a verify_fail (its last event is handle, verify_pass or close), or the
+    close when the policy judges the closing time; a void (always the last event) either
+    way."""
+    n = ev.n
+    if not ev.case.size:
+        return np.full(n, NAT, dtype=np.int64)
+    every = np.arange(ev.case.size)
+    last_kind = _first_last(ev.case, every, n, ev.kind.astype(np.int64), last=True)
+    last_at = _first_last(ev.case, every, n, ev.t, last=True)
+    if stops_at == "close":
+        stopped = ev.last(EventKind.CLOSE)
+    else:
+        handle = ev.last(EventKind.HANDLE)
+        finished = np.isin(
+            last_kind, [EventKind.HANDLE.code, EventKind.VERIFY_PASS.code, EventKind.CLOSE.code]
+        ) & (handle != NAT)
+        stopped = np.where(finished, handle, NAT)
+    stopped = np.where(last_kind == EventKind.VOID.code, last_at, stopped)
+    out: I64 = np.where(start == NAT, NAT, stopped)
+    return out
+
+
+def batch_clock(
+    columns: CaseColumns,
+    ctx: Context,
+    at: _dt.datetime | None,
+    *,
+    stops: bool = True,
+) -> BatchClock:
+    """The clock columns of every case, as known at ``at`` (all events when ``None``);
+    ``stops=False`` skips when each clock stopped (due times do not need it)."""
+    at_ns = None if at is None else _local_ns(at)
+    ev = _events(columns, at_ns)
+    bounds, seg = _segments(columns, ev, ctx.table, ctx.calendar)
+    base_unit, base_amount, restart = _base_limits(columns, ctx, bounds, seg)
+    start = ev.first(EventKind.DISPATCH)
+    if restart.any():
+        vf = ev.last(EventKind.VERIFY_FAIL)
+        again = restart[seg] & (vf != NAT) & (start != NAT)
+        start[again] = np.maximum(start[again], vf[again])
+    pa, pb, open_from = _pauses(ev, start)
+    due = _due(ctx.calendar, ev, start, base_unit, base_amount, pa, pb)
+    stopped = _stopped(ev, start, ctx.stops_at) if stops else np.full(ev.n, NAT, dtype=np.int64)
     return BatchClock(
         start=start,
         due_closed=due,
@@ -429,9 +471,9 @@ def batch_clock(
         stopped=stopped,
         at=at_ns,
         seg=seg,
-        working=working,
+        working=np.isin(base_unit, [_WMIN, _WDAY]),
         pa=pa,
         pb=pb,
-        cal=cal,
+        cal=ctx.calendar,
         bounds=bounds,
     )
