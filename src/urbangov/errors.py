@@ -30,6 +30,7 @@ __all__ = [
     "CalendarCoverageError",
     "CalendarError",
     "CaseLogError",
+    "FindingsError",
     "HierarchyError",
     "KpiError",
     "MissingExtraError",
@@ -217,6 +218,11 @@ class KpiError(UrbangovError, ValueError):
 
 class StandardError(UrbangovError, ValueError):
     """An invalid assessment standard (scoring items, caps, cut-offs)."""
+
+
+class FindingsError(UrbangovError, ValueError):
+    """An invalid findings file or finding: an unknown unit, item, rule, finder or
+    outcome, or a value the assessment standard cannot score (``urbangov.scoring``)."""
 
 
 class RuleCaseError(UrbangovError, ValueError):
