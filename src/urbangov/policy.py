@@ -37,6 +37,7 @@ from urbangov.params import (
     loads,
     reform,
 )
+from urbangov.scoring import AssessmentRules
 
 __all__ = [
     "Change",
@@ -85,6 +86,8 @@ class Policy(Composite):
     """Handling time limits, warnings and extensions (``deadlines.DeadlineRules``)."""
     kpi: KpiRules = attrs.field(factory=KpiRules)
     """How KPI counts are taken (``kpi.KpiRules``)."""
+    assessment: AssessmentRules = attrs.field(factory=AssessmentRules)
+    """Grades, rankings, composites and bonds (``scoring.AssessmentRules``)."""
 
     _comment: ClassVar[str] = _COMMENT
 

@@ -1,0 +1,712 @@
+"""The batch path of scoring: findings as columns, points in int64 fixed point
+(private; :mod:`urbangov.scoring` re-exports).
+
+Every price, floor and mark is a whole number of ``10**-places`` points (the standard
+checks it), so a finding's points are exact integers; rate lines are rounded half-up in
+integer arithmetic; weights and normalisation are carried as exact integer ratios. The
+totals equal :func:`~urbangov.scoring.score`'s exactly (Hypothesis checks it).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from urbangov.errors import FindingsError, MissingExtraError
+from urbangov.frozen import FrozenMap, readonly_array
+from urbangov.scoring._findings import AssessedUnit
+from urbangov.scoring._findings_files import Findings
+from urbangov.scoring._numbers import decimals
+from urbangov.scoring._rules import (
+    KPI_RATES,
+    Given,
+    PerCase,
+    PerFinding,
+    PerTrigger,
+    RankAdjust,
+    RateBands,
+    RateLinear,
+    RateTarget,
+    Rule,
+)
+from urbangov.scoring._score import Node, Plan, _check_mark, _resolve, plan
+from urbangov.scoring._standard import AssessmentStandard
+from urbangov.scoring._terms import AssessmentSource, FindingStage
+from urbangov.vocabulary import Source
+
+__all__ = ["BatchScores", "Entry", "FindingColumns", "entries", "score_batch"]
+
+_SOURCES: tuple[Source, ...] = tuple(Source)
+_ASSESSMENT: tuple[AssessmentSource, ...] = tuple(AssessmentSource)
+_BIG = 2**53  # float64 sums of integers are exact below this
+
+
+@attrs.frozen
+class Entry:
+    """One priced cell of a standard's finding rules: a finding column's ``entry`` code
+    indexes :func:`entries`."""
+
+    leaf: str
+    rule: str
+    stage: FindingStage | None
+    finder: str | None
+    outcome: str | None
+    price: Decimal
+
+
+def entries(standard: AssessmentStandard) -> tuple[Entry, ...]:
+    """Every priced (leaf, rule, stage, finder) and (leaf, rule, outcome) of
+    ``standard``, in file order: the codes of :attr:`FindingColumns.entry`.
+
+    >>> es = entries(AssessmentStandard.bundled("digital_city_management"))
+    >>> es[0].leaf, es[0].outcome, es[0].price
+    ('organisation', 'no_organisation', Decimal('1'))
+    """
+    out: list[Entry] = []
+    for leaf, rule in standard.rules():
+        if isinstance(rule, PerFinding):
+            for stage in FindingStage:
+                for finder, price in rule.prices(stage).items():
+                    out.append(Entry(leaf.path, rule.id, stage, finder, None, price))
+        elif isinstance(rule, PerCase):
+            for outcome, price in rule.outcomes.items():
+                out.append(Entry(leaf.path, rule.id, None, None, outcome, price))
+    return tuple(out)
+
+
+def _ints(
+    value: object, field: str, fill: int | None = None, n: int | None = None
+) -> NDArray[np.int64]:
+    if value is None and fill is not None and n is not None:
+        return readonly_array(np.full(n, fill), np.int64, field=field, error=FindingsError)
+    return readonly_array(value, np.int64, field=field, error=FindingsError)
+
+
+@attrs.frozen(eq=False)
+class FindingColumns:
+    """Findings as columns (one row per finding), with the small tables of KPI records,
+    tallies, marks and triggers: the input of :func:`score_batch`.
+
+    Build it with :meth:`from_findings`, or from arrays: ``unit`` indexes ``units``,
+    ``entry`` indexes :func:`entries` of the standard, ``count`` defaults to 1,
+    ``case_source`` indexes ``tuple(urbangov.Source)`` and ``source``
+    ``tuple(AssessmentSource)`` (``-1``: none).
+    """
+
+    units: tuple[AssessedUnit, ...]
+    unit: NDArray[np.int64]
+    entry: NDArray[np.int64]
+    count: NDArray[np.int64]
+    case_source: NDArray[np.int64]
+    source: NDArray[np.int64]
+    kpis: tuple[Any, ...] = ()
+    tallies: tuple[Any, ...] = ()
+    marks: tuple[Any, ...] = ()
+    triggers: tuple[Any, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        units: Sequence[AssessedUnit],
+        unit: object,
+        entry: object,
+        *,
+        count: object = None,
+        case_source: object = None,
+        source: object = None,
+    ) -> FindingColumns:
+        """Columns from arrays (see the class docstring)."""
+        u = _ints(unit, "unit")
+        n = len(u)
+        return cls(
+            tuple(units),
+            u,
+            _ints(entry, "entry"),
+            _ints(count, "count", 1, n),
+            _ints(case_source, "case_source", -1, n),
+            _ints(source, "source", -1, n),
+        )
+
+    @classmethod
+    def from_findings(
+        cls, findings: Findings, standard: AssessmentStandard, *, triggers: Sequence[Any] = ()
+    ) -> FindingColumns:
+        """The columns of ``findings`` for ``standard`` (every row checked as
+        :func:`~urbangov.scoring.score` checks it), with extra escalation ``triggers``
+        (those of units not in the findings are left out)."""
+        codes = {u.code: i for i, u in enumerate(findings.units)}
+        table = {
+            (e.leaf, e.rule, e.stage, e.finder, e.outcome): i
+            for i, e in enumerate(entries(standard))
+        }
+        index = {leaf.path: i for i, leaf in enumerate(standard.leaves())}
+        cache: dict[tuple[Any, ...], int] = {}
+        entry = np.empty(len(findings.findings), dtype=np.int64)
+        for n, f in enumerate(findings.findings):
+            key = (f.item, f.rule, f.stage, f.finder, f.outcome, f.case_source)
+            code = cache.get(key)
+            if code is None:
+                where: dict[str, Any] = {
+                    "field": f"findings[{n}]",
+                    "file": findings.file,
+                    "line": f.line,
+                }
+                leaf_i, rule, _, _ = _resolve(f, standard, index, where)
+                path = standard.leaves()[leaf_i].path
+                if isinstance(rule, PerFinding):
+                    finder = f.finder if f.finder in rule.prices(f.stage) else "*"
+                    code = table[(path, rule.id, f.stage, finder, None)]
+                else:
+                    code = table[(path, rule.id, None, None, f.outcome)]
+                cache[key] = code
+            entry[n] = code
+        for n, mark in enumerate(findings.marks):
+            leaf = standard.leaf(mark.item, error=FindingsError, field=f"marks[{n}].item")
+            where = {"field": f"marks[{n}]", "file": findings.file, "line": mark.line}
+            if not any(isinstance(r, Given) for r in leaf.item.rules):
+                raise FindingsError(
+                    f"{mark.item!r} has no given rule, so it takes no mark", **where
+                )
+            _check_mark(mark.value, leaf.item, standard.places, where)
+        fs = findings.findings
+        return cls(
+            findings.units,
+            _ints([codes[f.unit] for f in fs], "unit"),
+            _ints(entry, "entry"),
+            _ints([f.count for f in fs], "count"),
+            _ints(
+                [-1 if f.case_source is None else _SOURCES.index(f.case_source) for f in fs],
+                "case_source",
+            ),
+            _ints([-1 if f.source is None else _ASSESSMENT.index(f.source) for f in fs], "source"),
+            findings.kpis,
+            findings.tallies,
+            findings.marks,
+            (*findings.triggers, *(t for t in triggers if str(t.unit) in codes)),
+        )
+
+
+@attrs.frozen(eq=False)
+class BatchScores:
+    """The totals of :func:`score_batch`, one per unit.
+
+    ``total`` holds the rounded totals in units of ``10**-places`` points (0 where
+    ``no_data``); ``numerator / denominator`` is each unit's exact total.
+    """
+
+    units: tuple[AssessedUnit, ...]
+    places: int
+    total: NDArray[np.int64]
+    no_data: NDArray[np.bool_]
+    numerator: NDArray[Any]
+    denominator: NDArray[Any]
+
+    def exact(self, i: int) -> Fraction | None:
+        """The exact total of the ``i``-th unit (``None``: no data)."""
+        if self.no_data[i]:
+            return None
+        return Fraction(int(self.numerator[i]), int(self.denominator[i]))
+
+    def totals(self) -> FrozenMap[str, Decimal | None]:
+        """The rounded totals by unit code (``None``: no data)."""
+        return FrozenMap(
+            {
+                u.code: None
+                if self.no_data[i]
+                else Decimal(int(self.total[i])).scaleb(-self.places)
+                for i, u in enumerate(self.units)
+            }
+        )
+
+    def to_pandas(self) -> Any:
+        """A DataFrame: unit, name, group, total (float, NaN: no data)."""
+        try:
+            import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+        except ImportError as exc:  # pragma: no cover - pandas is in the parquet extra
+            raise MissingExtraError(
+                "to_pandas needs pandas", hint="pip install 'urbangov[parquet]'"
+            ) from exc
+        values = np.where(self.no_data, np.nan, self.total / 10**self.places)
+        return pd.DataFrame(
+            {
+                "unit": [u.code for u in self.units],
+                "name": [u.name for u in self.units],
+                "group": [u.group for u in self.units],
+                "total": values,
+            }
+        )
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _scaled(value: Decimal, places: int) -> int:
+    scaled = value.scaleb(places)
+    assert scaled == scaled.to_integral_value(), (value, places)
+    return int(scaled)
+
+
+def _frac(value: Decimal) -> tuple[int, int]:
+    f = Fraction(value)
+    return f.numerator, f.denominator
+
+
+def _round(num: NDArray[Any], den: NDArray[Any] | int, places: int) -> NDArray[Any]:
+    """num / den rounded half away from zero to ``places`` decimals, as an integer count
+    of ``10**-places`` (den > 0; exact, also for object arrays)."""
+    scaled = num * 10**places
+    whole = (2 * abs(scaled) + den) // (2 * den)
+    out: NDArray[Any] = np.where(scaled < 0, -whole, whole)
+    return out
+
+
+class _Batch:
+    """The arrays of one batch scoring (an implementation detail of score_batch)."""
+
+    def __init__(self, the_plan: Plan, cols: FindingColumns) -> None:
+        self.plan = the_plan
+        self.cols = cols
+        std = the_plan.standard
+        self.places = std.places
+        self.scale = 10**std.places
+        self.U = len(cols.units)
+        self.S = len(the_plan.sources)
+        leaves = the_plan.leaves
+        self.rules: list[tuple[int, Rule]] = [
+            (i, r) for i, leaf in enumerate(leaves) for r in leaf.item.rules
+        ]
+        self.R = len(self.rules)
+        self.leaf_start = np.array(
+            [0, *np.cumsum([len(leaf.item.rules) for leaf in leaves])[:-1]], dtype=np.int64
+        )
+        kinds = np.array([u.kind for u in cols.units], dtype=object)
+        codes = np.array([u.code for u in cols.units], dtype=object)
+        self.unit_ok = np.ones((self.U, len(leaves)), dtype=np.bool_)
+        for i, leaf in enumerate(leaves):
+            if leaf.applies_to:
+                wanted = list(leaf.applies_to)
+                self.unit_ok[:, i] = np.isin(kinds, wanted) | np.isin(codes, wanted)
+        self.source_ok = np.ones((self.S, len(leaves)), dtype=np.bool_)
+        for s, (source, _) in enumerate(the_plan.sources):
+            for i, leaf in enumerate(leaves):
+                if source is not None and leaf.assessed_by and source not in leaf.assessed_by:
+                    self.source_ok[s, i] = False
+        self.sums = np.zeros((self.S, self.U, self.R), dtype=np.int64)
+        self.has = np.zeros((self.S, self.U, self.R), dtype=np.int64)
+
+    # ------------------------------------------------------------------ lines
+
+    def add(
+        self, s: NDArray[np.int64], u: NDArray[np.int64], r: NDArray[np.int64], points: NDArray[Any]
+    ) -> None:
+        """Add signed integer points at (source, unit, rule)."""
+        if len(points) == 0:
+            return
+        key = (s * self.U + u) * self.R + r
+        size = self.S * self.U * self.R
+        pts = np.asarray(points, dtype=np.int64)
+        if int(np.abs(pts).sum()) < _BIG:
+            flat = np.bincount(key, weights=pts.astype(np.float64), minlength=size)
+            self.sums += flat.astype(np.int64).reshape(self.S, self.U, self.R)
+        else:  # pragma: no cover - beyond 2**53 points
+            flat_i = np.zeros(size, dtype=np.int64)
+            np.add.at(flat_i, key, pts)
+            self.sums += flat_i.reshape(self.S, self.U, self.R)
+        self.has += np.bincount(key, minlength=size).reshape(self.S, self.U, self.R)
+
+    def targets(
+        self, leaf: NDArray[np.int64], source: NDArray[np.int64], *, strict: bool = True
+    ) -> list[tuple[int, NDArray[np.bool_]]]:
+        """For each source sheet, which rows count in it (``strict``: rows about their
+        item, whose source must assess it)."""
+        if self.S == 1 and self.plan.sources[0][0] is None:
+            return [(0, np.ones(len(leaf), dtype=np.bool_))]
+        weighed = {self.plan.sources[s][0]: s for s in range(self.S)}
+        mapped = np.full(len(_ASSESSMENT) + 1, -2, dtype=np.int64)
+        mapped[0] = -1
+        for k, a in enumerate(_ASSESSMENT):
+            mapped[k + 1] = weighed.get(a, -2)
+        where = mapped[source + 1]
+        if (where == -2).any():
+            bad = _ASSESSMENT[int(source[np.flatnonzero(where == -2)[0]])]
+            raise FindingsError(
+                f"the standard does not weigh the source {bad.value!r}", field="source"
+            )
+        out = []
+        for s in range(self.S):
+            mask = ((where == s) | (where == -1)) & self.source_ok[s, leaf]
+            if strict and ((where == s) & ~self.source_ok[s, leaf]).any():
+                raise FindingsError(
+                    f"a row names the source {self.plan.sources[s][0]} for an item it does "
+                    "not assess",
+                    field="source",
+                )
+            out.append((s, mask))
+        return out
+
+    def findings(self) -> None:
+        cols = self.cols
+        table = entries(self.plan.standard)
+        if len(cols.entry) and (cols.entry.min() < 0 or cols.entry.max() >= len(table)):
+            raise FindingsError(
+                "an entry code is outside the standard's entries",
+                field="entry",
+                hint="codes index entries(standard)",
+            )
+        if len(cols.unit) and (cols.unit.min() < 0 or cols.unit.max() >= self.U):
+            raise FindingsError(
+                "a unit code is outside units", field="unit", hint="codes index units"
+            )
+        if len(cols.count) and cols.count.min() < 1:
+            raise FindingsError("a count is below 1", field="count", hint="give counts ≥ 1")
+        rule_of = {(self.plan.leaves[i].path, r.id): g for g, (i, r) in enumerate(self.rules)}
+        e_rule = np.array([rule_of[(e.leaf, e.rule)] for e in table], dtype=np.int64)
+        e_leaf = np.array([self.rules[g][0] for g in e_rule], dtype=np.int64)
+        e_price = np.array([_scaled(e.price, self.places) for e in table], dtype=np.int64)
+        mult = np.ones((self.R, len(_SOURCES) + 1), dtype=np.int64)
+        mult_scale = 1
+        factors = [f for _, r in self.rules for f in getattr(r, "multipliers", {}).values()]
+        mult_places = max((decimals(f) for f in factors), default=0)
+        mult_scale = 10**mult_places
+        mult *= mult_scale
+        for g, (_, r) in enumerate(self.rules):
+            for src, factor in getattr(r, "multipliers", {}).items():
+                mult[g, _SOURCES.index(src) + 1] = _scaled(factor, mult_places)
+        rule = e_rule[cols.entry]
+        leaf = e_leaf[cols.entry]
+        if not self.unit_ok[cols.unit, leaf].all():
+            n = int(np.flatnonzero(~self.unit_ok[cols.unit, leaf])[0])
+            path = self.plan.leaves[int(leaf[n])].path
+            raise FindingsError(
+                f"{path!r} does not apply to {cols.units[int(cols.unit[n])].label}",
+                field=f"findings[{n}]",
+            )
+        points = e_price[cols.entry] * mult[rule, cols.case_source + 1] // mult_scale * cols.count
+        bonus = np.array([leaf_.item.bonus for leaf_ in self.plan.leaves], dtype=np.bool_)
+        points = np.where(bonus[leaf], points, -points)
+        for s, mask in self.targets(leaf, cols.source):
+            self.add(
+                np.full(int(mask.sum()), s, dtype=np.int64),
+                cols.unit[mask],
+                rule[mask],
+                points[mask],
+            )
+
+    def rates(self) -> None:
+        """KPI, tally and mark lines (the rows are few: per unit and period)."""
+        cols = self.cols
+        codes = {u.code: i for i, u in enumerate(cols.units)}
+        for g, (i, rule) in enumerate(self.rules):
+            if not isinstance(rule, RateTarget | RateLinear | RateBands | Given):
+                continue
+            leaf = self.plan.leaves[i]
+            if isinstance(rule, Given):
+                rows = [m for m in cols.marks if m.item == leaf.path]
+                n = np.array([_scaled(m.value, self.places) for m in rows], dtype=np.int64)
+                d = np.ones(len(rows), dtype=np.int64)
+            elif rule.rate is not None:
+                rows = [k for k in cols.kpis if k.subset == rule.subset]
+                top, bottom = KPI_RATES[rule.rate]
+                n = np.array([getattr(k.counts, top) for k in rows], dtype=np.int64)
+                d = np.array([getattr(k.counts, bottom) for k in rows], dtype=np.int64)
+                if rule.exclude_suspended:
+                    d = d - np.array([k.counts.suspended for k in rows], dtype=np.int64)
+            else:
+                rows = [t for t in cols.tallies if t.name == rule.tally]
+                n = np.array([t.count for t in rows], dtype=np.int64)
+                d = np.array([t.of for t in rows], dtype=np.int64)
+            unit = np.array([codes[r.unit] for r in rows], dtype=np.int64)
+            src = np.array(
+                [-1 if r.source is None else _ASSESSMENT.index(r.source) for r in rows],
+                dtype=np.int64,
+            )
+            valid = (d > 0) & self.unit_ok[unit, i] if len(rows) else np.zeros(0, dtype=np.bool_)
+            points = self._rate_points(rule, leaf.item, n, d)
+            strict = isinstance(rule, Given)
+            for s, mask in self.targets(np.full(len(rows), i, dtype=np.int64), src, strict=strict):
+                pick = mask & valid
+                self.add(
+                    np.full(int(pick.sum()), s, dtype=np.int64),
+                    unit[pick],
+                    np.full(int(pick.sum()), g, dtype=np.int64),
+                    points[pick],
+                )
+            if isinstance(rule, RateLinear | Given):
+                many = self.has[:, :, g] > 1
+                if many.any():
+                    u = int(np.argwhere(many)[0][1])
+                    raise FindingsError(
+                        f"{leaf.path!r} reads one record per unit, and {cols.units[u].label} "
+                        "has several",
+                        field="marks" if isinstance(rule, Given) else "kpis",
+                    )
+
+    def _rate_points(
+        self, rule: Rule, item: Any, n: NDArray[np.int64], d: NDArray[np.int64]
+    ) -> NDArray[np.int64]:
+        """Each record's signed points (integers of 10**-places), exactly."""
+        if len(n) == 0:
+            return np.zeros(0, dtype=np.int64)
+        points_scaled = _scaled(item.points, self.places)
+        if isinstance(rule, Given):
+            return n - points_scaled
+        safe = np.where(d > 0, d, 1).astype(object)
+        top = n.astype(object)
+        if isinstance(rule, RateTarget):
+            a, b = _frac(rule.target_percent)
+            pn, pd = _frac(rule.per_point)
+            gap = a * safe - 100 * b * top
+            if rule.direction == "at_most":
+                gap = -gap
+            gap = np.where(gap > 0, gap, 0)
+            return -_round(gap * pn, b * safe * pd, self.places).astype(np.int64)
+        if isinstance(rule, RateLinear):
+            bn, bd = _frac(rule.base)
+            pn, pd = _frac(rule.per_point)
+            num = bn * pd * safe + 100 * pn * bd * top
+            den = bd * pd * safe
+            lo_n, lo_d = _frac(rule.min)
+            hi_n, hi_d = _frac(rule.max)
+            value = _round(num, den, self.places)
+            value = np.where(num * hi_d > hi_n * den, _scaled(rule.max, self.places), value)
+            value = np.where(num * lo_d < lo_n * den, _scaled(rule.min, self.places), value)
+            return (value - points_scaled).astype(np.int64)
+        assert isinstance(rule, RateBands)
+        out = np.zeros(len(n), dtype=np.int64)
+        for band in reversed(rule.bands):
+            bn, bd = _frac(band.bound)
+            lhs = 100 * top * bd
+            rhs = bn * safe
+            holds = lhs <= rhs if band.at_most_percent is not None else lhs < rhs
+            out = np.where(holds.astype(bool), -_scaled(band.deduct, self.places), out)
+        return out
+
+    def triggers(self) -> None:
+        cols = self.cols
+        codes = {u.code: i for i, u in enumerate(cols.units)}
+        for g, (i, rule) in enumerate(self.rules):
+            if not isinstance(rule, PerTrigger):
+                continue
+            rows = [t for t in cols.triggers if rule.price(t.measure) is not None]
+            unit = np.array([codes[str(t.unit)] for t in rows], dtype=np.int64)
+            src = np.array(
+                [
+                    -1 if getattr(t, "source", None) is None else _ASSESSMENT.index(t.source)
+                    for t in rows
+                ],
+                dtype=np.int64,
+            )
+            points = np.array(
+                [-_scaled(rule.price(t.measure) or Decimal(0), self.places) for t in rows],
+                dtype=np.int64,
+            )
+            ok = self.unit_ok[unit, i] if len(rows) else np.zeros(0, dtype=np.bool_)
+            for s, mask in self.targets(np.full(len(rows), i, dtype=np.int64), src, strict=False):
+                pick = mask & ok
+                self.add(
+                    np.full(int(pick.sum()), s, dtype=np.int64),
+                    unit[pick],
+                    np.full(int(pick.sum()), g, dtype=np.int64),
+                    points[pick],
+                )
+
+    # ------------------------------------------------------------------ trees
+
+    def leaf_scores(self, sums: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        """Leaf scores (S, U, L) at 10**-places, and which lack data."""
+        capped = sums.copy()
+        for g, (_, rule) in enumerate(self.rules):
+            cap = getattr(rule, "cap", None)
+            if cap is not None:
+                c = _scaled(cap, self.places)
+                capped[:, :, g] = np.clip(capped[:, :, g], -c, c)
+        per_leaf = np.add.reduceat(capped, self.leaf_start, axis=2) if self.R else capped
+        leaves = self.plan.leaves
+        base = np.array(
+            [0 if lf.item.bonus else _scaled(lf.item.points, self.places) for lf in leaves],
+            dtype=np.int64,
+        )
+        floor = np.array([_scaled(lf.item.floor, self.places) for lf in leaves], dtype=np.int64)
+        top = np.array([_scaled(lf.item.points, self.places) for lf in leaves], dtype=np.int64)
+        values = np.clip(base + per_leaf, floor, top)
+        missing = np.zeros(values.shape, dtype=np.bool_)
+        if self.plan.standard.missing == "no_data":
+            for g, (i, rule) in enumerate(self.rules):
+                if isinstance(rule, RateTarget | RateLinear | RateBands | Given):
+                    lacking = (
+                        (self.has[:, :, g] == 0)
+                        & self.unit_ok[None, :, i]
+                        & self.source_ok[:, None, i]
+                    )
+                    missing[:, :, i] |= lacking
+        return values, missing
+
+    def tree(
+        self, values: NDArray[np.int64], missing: NDArray[np.bool_]
+    ) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.bool_], int]:
+        """The root's raw score, maximum (both at 10**-e), no-data mask and e."""
+        parts = [self.node(n, values, missing) for n in self.plan.nodes]
+        return self.combine(parts, None)
+
+    def node(
+        self, node: Node, values: NDArray[np.int64], missing: NDArray[np.bool_]
+    ) -> tuple[Any, Any, Any, Any, int, Node]:
+        if node.leaf >= 0:
+            ok = self.unit_ok[None, :, node.leaf] & self.source_ok[:, None, node.leaf]
+            ok = np.broadcast_to(ok, (self.S, self.U))
+            top = np.full((self.S, self.U), _scaled(node.item.points, self.places), dtype=np.int64)
+            return (
+                values[:, :, node.leaf],
+                top,
+                ok,
+                missing[:, :, node.leaf] & ok,
+                self.places,
+                node,
+            )
+        parts = [self.node(c, values, missing) for c in node.children]
+        value, maximum, nodata, e = self.combine(parts, node)
+        ok = np.zeros((self.S, self.U), dtype=np.bool_)
+        for p in parts:
+            ok |= p[2]
+        return value, maximum, ok, nodata, e, node
+
+    def combine(
+        self, parts: list[tuple[Any, Any, Any, Any, int, Node]], node: Node | None
+    ) -> tuple[Any, Any, Any, int]:
+        """Weighted sum of the applicable regular children, clamped, plus bonus ones."""
+        dw = max((decimals(p[5].weight) for p in parts), default=0)
+        e = max((p[4] for p in parts), default=self.places) + dw
+        shape = (self.S, self.U)
+        value = np.zeros(shape, dtype=object)
+        maximum = np.zeros(shape, dtype=object)
+        bonus = np.zeros(shape, dtype=object)
+        nodata = np.zeros(shape, dtype=np.bool_)
+        for v, top, ok, nd, ce, child in parts:
+            w = _scaled(child.weight, dw) * 10 ** (e - dw - ce)
+            contribution = np.where(ok, v.astype(object) * w, 0)
+            if child.item.bonus:
+                bonus = bonus + contribution
+            else:
+                value = value + contribution
+                maximum = maximum + np.where(ok, top.astype(object) * w, 0)
+            nodata |= nd & ok
+        if node is None:
+            value = np.maximum(value, 0)
+        else:
+            floor = _scaled(node.item.floor, self.places) * 10 ** (e - self.places)
+            value = np.where(value > maximum, maximum, np.where(value < floor, floor, value))
+        return value + bonus, maximum, nodata, e
+
+    def exact(
+        self, value: NDArray[Any], maximum: NDArray[Any], nodata: NDArray[np.bool_], e: int
+    ) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.bool_]]:
+        """Each sheet's exact total as numerator / denominator (S, U)."""
+        std = self.plan.standard
+        empty = maximum == 0
+        if std.normalise:
+            tn, td = _frac(std.total)
+            num = value * tn
+            den = np.where(empty, 1, maximum) * td
+        else:
+            num = value
+            den = np.full(value.shape, 10**e, dtype=object)
+        return num, den, nodata | empty
+
+
+def score_batch(
+    columns: FindingColumns,
+    standard: AssessmentStandard,
+    *,
+    rules: object = None,
+    on: _dt.date | None = None,
+) -> BatchScores:
+    """Score findings given as columns (the batch path of :func:`score`): the same
+    totals, exactly, in int64 fixed point, without a line per finding.
+
+    Examples
+    --------
+    >>> from urbangov.scoring import Findings, score
+    >>> std = AssessmentStandard.bundled("digital_city_management")
+    >>> f = Findings(findings=[{"unit": "u1", "item": "rework", "outcome": "sent_back",
+    ...                         "count": 3}])
+    >>> score_batch(FindingColumns.from_findings(f, std), std).totals() == {
+    ...     c: s.total for c, s in score(f, std).items()}
+    True
+    """
+    the_plan = plan(standard, rules=rules, on=on)
+    batch = _Batch(the_plan, columns)
+    batch.findings()
+    batch.rates()
+    batch.triggers()
+    no_data_unit = np.array([u.no_data for u in columns.units], dtype=np.bool_)
+    values, missing = batch.leaf_scores(batch.sums)
+    raw, maximum, nodata, e = batch.tree(values, missing)
+    num, den, lacking = batch.exact(raw, maximum, nodata, e)
+    if any(isinstance(r, RankAdjust) for _, r in batch.rules):
+        num, den, lacking = _ranked(batch, num, den, lacking, no_data_unit, e)
+    weights = [Fraction(w) for _, w in the_plan.sources]
+    total_num = np.zeros(batch.U, dtype=object)
+    total_den = np.ones(batch.U, dtype=object)
+    for s, w in enumerate(weights):
+        # total += w × num_s / den_s
+        total_num = total_num * den[s] * w.denominator + num[s] * w.numerator * total_den
+        total_den = total_den * den[s] * w.denominator
+    none = lacking.any(axis=0) | no_data_unit
+    safe_den = np.where(total_den == 0, 1, total_den)
+    rounded = _round(total_num, safe_den, standard.places)
+    total = np.where(none, 0, rounded).astype(np.int64)
+    total.setflags(write=False)
+    none.setflags(write=False)
+    return BatchScores(columns.units, standard.places, total, none, total_num, safe_den)
+
+
+def _ranked(
+    batch: _Batch,
+    num: NDArray[Any],
+    den: NDArray[Any],
+    lacking: NDArray[np.bool_],
+    no_data_unit: NDArray[np.bool_],
+    e: int,
+) -> tuple[Any, Any, Any]:
+    """Add the rank-adjustment lines and score again."""
+    from urbangov.scoring._rank import competition_ranks
+
+    places = batch.places
+    groups: dict[str, list[int]] = {}
+    for u, unit in enumerate(batch.cols.units):
+        groups.setdefault(unit.group, []).append(u)
+    for g, (i, rule) in enumerate(batch.rules):
+        if not isinstance(rule, RankAdjust):
+            continue
+        s_list, u_list, p_list = [], [], []
+        for s in range(batch.S):
+            for members in groups.values():
+                scores = {
+                    str(u): Fraction(
+                        int(_round(np.array([num[s, u]], dtype=object), int(den[s, u]), places)[0])
+                    )
+                    for u in members
+                    if not lacking[s, u] and not no_data_unit[u]
+                }
+                for key, r in competition_ranks(scores).items():
+                    u = int(key)
+                    if batch.unit_ok[u, i] and batch.source_ok[s, i]:
+                        s_list.append(s)
+                        u_list.append(u)
+                        p_list.append(_scaled(rule.points(r), places))
+        batch.add(
+            np.array(s_list, dtype=np.int64),
+            np.array(u_list, dtype=np.int64),
+            np.full(len(s_list), g, dtype=np.int64),
+            np.array(p_list, dtype=np.int64),
+        )
+    values, missing = batch.leaf_scores(batch.sums)
+    raw, maximum, nodata, e2 = batch.tree(values, missing)
+    return batch.exact(raw, maximum, nodata, e2)
