@@ -409,7 +409,9 @@ class _Inputs:
             if rate is not None:
                 rates.append((table, n, row, rate))
         if not rates:
-            what = "mark" if isinstance(rule, Given) else rule.describe_rate()
+            what = (
+                "mark" if isinstance(rule, Given) else typing.cast(RateTarget, rule).describe_rate()
+            )
             if std.missing == "no_data":
                 self.missing[unit.code][s][i] = f"{leaf.path}: no {what}"
             else:
