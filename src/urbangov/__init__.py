@@ -14,13 +14,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from urbangov import calendar, deadlines, io, kpi
+from urbangov import calendar, deadlines, io, kpi, scoring
 from urbangov._version import __version__
 from urbangov.calendar import TimeLimit, WorkCalendar, WorkSchedule
 from urbangov.cases import Case, CaseEvent, EventKind, Status
 from urbangov.errors import (
     CalendarCoverageError,
     CaseLogError,
+    FindingsError,
     HierarchyError,
     KpiError,
     NaiveDatetimeError,
@@ -38,10 +39,12 @@ from urbangov.hierarchy import Hierarchy, Segment, Unit
 from urbangov.kpi import KpiCounts
 from urbangov.org import DutyMatrix, Organisation
 from urbangov.policy import Change, Policy, diff
+from urbangov.scoring import AssessmentStandard, Grade, ScoreSheet
 from urbangov.vocabulary import Domain, Level, Source, Urgency, ZoneTier
 
 __all__ = [
     "AccountabilityGraph",
+    "AssessmentStandard",
     "CalendarCoverageError",
     "Case",
     "CaseEvent",
@@ -50,7 +53,9 @@ __all__ = [
     "Domain",
     "DutyMatrix",
     "EventKind",
+    "FindingsError",
     "FrozenMap",
+    "Grade",
     "Hierarchy",
     "HierarchyError",
     "KpiCounts",
@@ -62,6 +67,7 @@ __all__ = [
     "Policy",
     "PolicyError",
     "RuleCaseError",
+    "ScoreSheet",
     "Segment",
     "Source",
     "StandardError",
@@ -81,6 +87,7 @@ __all__ = [
     "diff",
     "io",
     "kpi",
+    "scoring",
 ]
 
 _LAZY_MODULES: frozenset[str] = frozenset({"testing"})

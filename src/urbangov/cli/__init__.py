@@ -17,6 +17,7 @@ from urbangov.cli.deadline import deadline
 from urbangov.cli.demo import demo
 from urbangov.cli.diff import diff_command
 from urbangov.cli.kpi import kpi
+from urbangov.cli.score import score_command
 from urbangov.cli.validate import validate
 
 __all__ = ["main"]
@@ -43,3 +44,4 @@ main.add_command(diff_command)
 main.add_command(validate)
 main.add_command(deadline)
 main.add_command(kpi)
+main.add_command(score_command)

@@ -13,6 +13,7 @@ from rich.table import Table
 from urbangov.cli._common import console, label
 from urbangov.cli.demo_cases import demo_section as cases_section
 from urbangov.cli.demo_org import demo_section as organisation_section
+from urbangov.cli.demo_scoring import demo_section as scoring_section
 from urbangov.hierarchy import Hierarchy
 from urbangov.org import load_city
 from urbangov.vocabulary import Level
@@ -91,8 +92,9 @@ def _coordinator_table(ctx: click.Context, h: Hierarchy) -> Table:
 def demo(ctx: click.Context) -> None:
     """Show the bundled sample district: its hierarchy, who leads on what, who is
     accountable up the chain, who coordinates a problem spanning several grids, one case
-    through the workflow with its working-time deadline, and the KPIs of a synthetic
-    quarter."""
+    through the workflow with its working-time deadline, the KPIs of a synthetic
+    quarter, and a synthetic year of assessment: a monthly ranking of streets and
+    departments, grades, red flags and the bond ledger."""
     out = console()
     lang = (ctx.find_root().obj or {}).get("lang", "en")
     city = load_city(sample_district_path())
@@ -102,3 +104,4 @@ def demo(ctx: click.Context) -> None:
     out.print(_coordinator_table(ctx, h))
     organisation_section(out, city, lang=lang)
     cases_section(out, city, lang=lang)
+    scoring_section(out, city, lang=lang)

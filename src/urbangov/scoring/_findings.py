@@ -304,6 +304,15 @@ class AssessedUnit:
         """Its name, or its code when it has none."""
         return self.name or self.code
 
+    def matches(self, applies_to: tuple[str, ...]) -> bool:
+        """Whether an item that ``applies_to`` these unit kinds and codes scores this
+        unit (an empty ``applies_to`` scores every unit).
+
+        >>> AssessedUnit(code="hw_station", kind="department").matches(("street", "hw_station"))
+        True
+        """
+        return not applies_to or self.kind in applies_to or self.code in applies_to
+
 
 @attrs.frozen(kw_only=True)
 class Finding:

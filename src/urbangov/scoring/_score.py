@@ -42,7 +42,7 @@ from urbangov.scoring._sheets import ItemScore, Line, ScoreSheet, SourceSheet
 from urbangov.scoring._standard import AssessmentStandard, Leaf
 from urbangov.scoring._terms import AssessmentSource
 
-__all__ = ["Node", "Plan", "applies", "current", "plan", "score"]
+__all__ = ["Node", "Plan", "current", "plan", "score"]
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -164,11 +164,6 @@ def plan(standard: AssessmentStandard, *, rules: object = None, on: _dt.date | N
         tuple(standard.source_weights.items()) if standard.source_weights else ((None, _ONE),)
     )
     return Plan(standard, nodes, tuple(leaves), sources)
-
-
-def applies(applies_to: tuple[str, ...], unit: AssessedUnit) -> bool:
-    """Whether an item with ``applies_to`` scores ``unit`` (by its kind or its code)."""
-    return not applies_to or unit.kind in applies_to or unit.code in applies_to
 
 
 # --------------------------------------------------------------------------- score
@@ -319,7 +314,7 @@ class _Inputs:
             leaf_i, rule, price, reason = hit
             leaf = self.plan.leaves[leaf_i]
             unit = units[f.unit]
-            if leaf.applies_to and not applies(leaf.applies_to, unit):
+            if leaf.applies_to and not unit.matches(leaf.applies_to):
                 raise FindingsError(
                     f"{leaf.path!r} does not apply to {unit.label} ({unit.kind})",
                     hint="it applies to " + ", ".join(leaf.applies_to),
@@ -364,7 +359,7 @@ class _Inputs:
             if not rated:
                 continue
             for unit in findings.units:
-                if not applies(leaf.applies_to, unit):
+                if not unit.matches(leaf.applies_to):
                     continue
                 rows = by_unit.get(unit.code, [])
                 for s, (source, _) in enumerate(self.plan.sources):
@@ -465,7 +460,7 @@ class _Inputs:
                     line=getattr(trigger, "line", None),
                 )
             for i, leaf, rule in priced:
-                if not applies(leaf.applies_to, unit):
+                if not unit.matches(leaf.applies_to):
                     continue
                 price = rule.price(trigger.measure)
                 if price is None:
@@ -686,7 +681,7 @@ def _eval(
 ) -> ItemScore | None:
     item = node.item
     if node.leaf >= 0:
-        if node.applies_to and not applies(node.applies_to, unit):
+        if node.applies_to and not unit.matches(node.applies_to):
             return None
         if source is not None and node.assessed_by and source not in node.assessed_by:
             return None
@@ -789,7 +784,7 @@ def _rank_lines(
             for code, rank in ranks.items():
                 unit = next(u for u in units if u.code == code)
                 for i, leaf, rule in ranked:
-                    if not applies(leaf.applies_to, unit):
+                    if not unit.matches(leaf.applies_to):
                         continue
                     points = rule.points(rank)
                     line = Line(

@@ -29,6 +29,7 @@ from urbangov.errors import StandardError, UrbangovError
 from urbangov.frozen import FrozenMap
 from urbangov.params import did_you_mean
 from urbangov.scoring._convert import to_decimal, to_text
+from urbangov.scoring._findings import AssessedUnit
 from urbangov.scoring._items import Item, Reader
 from urbangov.scoring._numbers import decimals
 from urbangov.scoring._rules import (
@@ -112,6 +113,11 @@ class Leaf:
     applies_to: tuple[str, ...]
     assessed_by: tuple[AssessmentSource, ...]
     where: PathKey = attrs.field(eq=False, repr=False)
+
+    def applies(self, unit: AssessedUnit) -> bool:
+        """Whether the item scores ``unit`` (by its kind or its code; an item with no
+        ``applies_to`` scores every unit)."""
+        return unit.matches(self.applies_to)
 
 
 def _source_weights(value: object) -> FrozenMap[AssessmentSource, Decimal]:
