@@ -36,7 +36,7 @@ from urbangov.scoring._rules import (
     RateTarget,
     Rule,
 )
-from urbangov.scoring._score import Node, Plan, _check_mark, _resolve, plan
+from urbangov.scoring._score import Node, Plan, _check_mark, _resolve, leaf_of, plan
 from urbangov.scoring._standard import AssessmentStandard
 from urbangov.scoring._terms import AssessmentSource, FindingStage
 from urbangov.vocabulary import Source
@@ -168,13 +168,11 @@ class FindingColumns:
                 cache[key] = code
             entry[n] = code
         for n, mark in enumerate(findings.marks):
-            leaf = standard.leaf(mark.item, error=FindingsError, field=f"marks[{n}].item")
-            where = {"field": f"marks[{n}]", "file": findings.file, "line": mark.line}
-            if not any(isinstance(r, Given) for r in leaf.item.rules):
-                raise FindingsError(
-                    f"{mark.item!r} has no given rule, so it takes no mark", **where
-                )
-            _check_mark(mark.value, leaf.item, standard.places, where)
+            at: dict[str, Any] = {"field": f"marks[{n}]", "file": findings.file, "line": mark.line}
+            marked = leaf_of(standard, mark.item, at)
+            if not any(isinstance(r, Given) for r in marked.item.rules):
+                raise FindingsError(f"{mark.item!r} has no given rule, so it takes no mark", **at)
+            _check_mark(mark.value, marked.item, standard.places, at)
         fs = findings.findings
         return cls(
             findings.units,

@@ -213,6 +213,11 @@ def _to_name_required(value: object) -> str:
 
 
 _TO_COUNT = _count("count")
+_TO_COUNT_POSITIVE = _count("count", minimum=1)
+
+
+def _to_count_positive(value: object) -> int:
+    return _TO_COUNT_POSITIVE(value)
 
 
 def _to_count(value: object) -> int:
@@ -353,7 +358,7 @@ class Finding:
     outcome: str | None = attrs.field(default=None, converter=_to_outcome)
     case_source: Source | None = attrs.field(default=None, converter=_case_source)
     source: AssessmentSource | None = attrs.field(default=None, converter=_source)
-    count: int = attrs.field(default=1, converter=_to_count)
+    count: int = attrs.field(default=1, converter=_to_count_positive)
     id: str = attrs.field(default="", converter=_to_id)
     date: _dt.date | None = attrs.field(default=None, converter=_date)
     note: str = attrs.field(default="", converter=_to_note)

@@ -424,6 +424,7 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
         except UrbangovError as exc:
             problem(("source",), exc.message, exc.hint)
     tables: dict[str, list[Any]] = {}
+    places: dict[str, list[int]] = {}  # each built row's index in its file table
     for table, (cls, keys) in _ROWS.items():
         raw = data.get(table, [])
         if not isinstance(raw, list):
@@ -432,6 +433,7 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
             )
             continue
         rows = tables.setdefault(table, [])
+        where = places.setdefault(table, [])
         for i, row in enumerate(raw):
             path: PathKey = (table, i)
             if not isinstance(row, Mapping):
@@ -453,6 +455,7 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
                 values["source"] = default_source
             try:
                 rows.append(_build(cls, {**values, "line": doc.line_of(path)}))
+                where.append(i)
             except TypeError as exc:
                 missing = [
                     f.name
@@ -469,6 +472,24 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
     for key in ("period", "standard", "start"):
         if key in data:
             top[key] = data[key]
+    listed = tables.get("units", [])
+    codes = [u.code for u in listed]
+    for i, unit in enumerate(listed):
+        if unit.code in codes[:i]:
+            problem(
+                ("units", i, "code"),
+                f"the unit {unit.code!r} is listed twice",
+                "list each unit once",
+            )
+    if codes:
+        for table in ("findings", "kpis", "tallies", "marks", "triggers"):
+            for i, row in zip(places.get(table, []), tables.get(table, []), strict=True):
+                if row.unit not in codes:
+                    problem(
+                        (table, i, "unit"),
+                        f"{row.unit!r} is no unit of the findings",
+                        f"add it under [[units]]; {did_you_mean(row.unit, sorted(codes))}",
+                    )
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.field or ""))
         return problems, None
@@ -476,9 +497,6 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
         built = Findings(**tables, **top, file=doc.file)
     except UrbangovError as exc:
         return [_locate(exc, doc)], None
-    found = _unit_problems(built)
-    if found:
-        return list(found), None
     return [], built
 
 

@@ -42,7 +42,7 @@ from urbangov.scoring._sheets import ItemScore, Line, ScoreSheet, SourceSheet
 from urbangov.scoring._standard import AssessmentStandard, Leaf
 from urbangov.scoring._terms import AssessmentSource
 
-__all__ = ["Node", "Plan", "current", "plan", "score"]
+__all__ = ["Node", "Plan", "current", "leaf_of", "plan", "score"]
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -343,7 +343,7 @@ class _Inputs:
             for n, row in enumerate(getattr(findings, table)):
                 by_unit[row.unit].append((table, n, row))
         for n, mark in enumerate(findings.marks):
-            leaf = std.leaf(mark.item, error=FindingsError, field=f"marks[{n}].item")
+            leaf = leaf_of(std, mark.item, self._where(findings, "marks", n, mark.line))
             if not any(isinstance(r, Given) for r in leaf.item.rules):
                 raise FindingsError(
                     f"{mark.item!r} has no given rule, so it takes no mark",
@@ -560,11 +560,21 @@ def _rate_line(rule: Rule, leaf: Leaf, rate: Fraction | None, row: Any, places: 
     raise AssertionError(rule)  # pragma: no cover
 
 
+def leaf_of(std: AssessmentStandard, path: str, where: Mapping[str, Any]) -> Leaf:
+    """The leaf a row names, or a FindingsError naming the row's field, file and line."""
+    try:
+        return std.leaf(path, error=FindingsError, field=f"{where['field']}.item")
+    except FindingsError as exc:
+        raise FindingsError(
+            exc.message, field=exc.field, file=where["file"], line=where["line"], hint=exc.hint
+        ) from None
+
+
 def _resolve(
     f: Finding, std: AssessmentStandard, index: Mapping[str, int], where: dict[str, Any]
 ) -> tuple[int, Rule, Decimal, str]:
     """The leaf, rule, price and reason of a finding (checked against the standard)."""
-    leaf = std.leaf(f.item, error=FindingsError, field=f"{where['field']}.item")
+    leaf = leaf_of(std, f.item, where)
     taking = [r for r in leaf.item.rules if isinstance(r, PerFinding | PerCase)]
     at = {**where, "field": f"{where['field']}.rule"}
     if f.rule is not None:
