@@ -276,6 +276,14 @@ class BondLedger:
         )
 
 
+def _yuan(value: Decimal) -> Decimal:
+    """Whole yuan written without a decimal point (100000, not 100000.0)."""
+    return value.quantize(_ONE) if value == value.to_integral_value() else value
+
+
+_ONE = Decimal(1)
+
+
 def _value(dated: Dated[Any], on: _dt.date | None, field: str) -> Any:
     if on is not None:
         return dated.at(on)
@@ -353,7 +361,7 @@ def settle_bonds(
             )
         amount: Decimal = _value(bond.amount, on, f"units.{code}.amount")
         refund = amount if _value(outcome.refund_unit, on, "refund_unit") else _ZERO
-        reward = amount * _value(outcome.reward, on, "reward")
+        reward = _yuan(amount * _value(outcome.reward, on, "reward"))
         award = award_amount if code in chosen else _ZERO
         rows.append(
             LedgerRow(
