@@ -236,3 +236,19 @@ def test_docs_page_toml_examples_are_valid(tmp_path: Path) -> None:
             AssessmentStandard.check_file if kind.group(1) == "standard" else Findings.check_file
         )
         assert checker(path) == (), block[:80]
+
+
+def test_every_bad_row_is_reported(tmp_path: Path) -> None:
+    text = (
+        'kind = "findings"\nformat_version = 1\n'
+        '[[findings]]\nunit = "u"\nitem = "a"\nstage = "nope"\n'
+        '[[findings]]\nunit = "u"\nitem = "b"\ncount = 0\n'
+        '[[findings]]\nunit = "u"\n'
+    )
+    problems = Findings.check_file(write(tmp_path, "f.toml", text))
+    assert [(p.field, p.line) for p in problems] == [
+        ("findings[0].stage", 6),
+        ("findings[1].count", 10),
+        ("findings[2].item", 11),
+    ]
+    assert "use one of found, not_fixed, repeated" in str(problems[0])

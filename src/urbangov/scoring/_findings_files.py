@@ -433,7 +433,7 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
             )
             continue
         rows = tables.setdefault(table, [])
-        where = places.setdefault(table, [])
+        indexes = places.setdefault(table, [])
         for i, row in enumerate(raw):
             path: PathKey = (table, i)
             if not isinstance(row, Mapping):
@@ -455,8 +455,8 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
                 values["source"] = default_source
             try:
                 rows.append(_build(cls, {**values, "line": doc.line_of(path)}))
-                where.append(i)
-            except TypeError as exc:
+                indexes.append(i)
+            except TypeError:
                 missing = [
                     f.name
                     for f in attrs.fields(cls)
@@ -464,10 +464,10 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
                 ]
                 name = missing[0] if missing else "?"
                 problem((*path, name), f"missing key {name!r} in {table}", f"add {name} = …")
-                del exc
             except UrbangovError as exc:
-                where = (*path, *(exc.field.split(".") if exc.field else ()))
-                problem(where, exc.message, exc.hint)
+                problem(
+                    (*path, *(exc.field.split(".") if exc.field else ())), exc.message, exc.hint
+                )
     top: dict[str, Any] = {}
     for key in ("period", "standard", "start"):
         if key in data:
