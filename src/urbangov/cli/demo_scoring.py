@@ -116,13 +116,8 @@ def _year_table(
     table = Table(
         title=_label(
             lang,
-            f"{_YEAR}: annual scores (mean of 12 months) and grades",
-            f"{_YEAR}年：年度得分（12个月平均）与等次",
-        ),
-        caption=_label(
-            lang,
-            "cut-offs: the default policy's (优秀 ≥ 90, 达标 ≥ 80)",
-            "等次分数线：默认政策（优秀≥90，达标≥80）",
+            f"{_YEAR}: annual score and grade",
+            f"{_YEAR}年：年度得分与等次",
         ),
     )
     table.add_column(_label(lang, "street", "街道"))
@@ -151,9 +146,8 @@ def demo_section(console: Console, city: City, *, lang: str = "en") -> None:
             lang=lang,
             title=_label(
                 lang,
-                f"May {_YEAR} ranking of streets and departments "
-                f"(synthetic findings, seed {_SEED})",
-                f"{_YEAR}年5月街道与部门排名（合成考评发现，固定种子 {_SEED}）",
+                f"May {_YEAR} ranking (synthetic findings, seed {_SEED})",
+                f"{_YEAR}年5月排名（合成考评数据，种子 {_SEED}）",
             ),
         )
     )
@@ -169,6 +163,14 @@ def demo_section(console: Console, city: City, *, lang: str = "en") -> None:
     cutoffs = {g: c.at(_dt.date(_YEAR, 1, 1)) for g, c in rules.grades.items()}
     grades = {u.code: grade(year[u.code], cutoffs, group=u.group) for u in units}
     console.print(_year_table(lang, units, year, grades))
+    console.print(
+        _label(
+            lang,
+            "Annual score: the mean of 12 months; cut-offs: the default policy's "
+            "(优秀 ≥ 90, 达标 ≥ 80).",
+            "年度得分为12个月平均；等次分数线为默认政策（优秀≥90，达标≥80）。",
+        )
+    )
     scheme = rules.street_bonds
     best = max(
         (u for u in units if u.code in scheme.units),
@@ -181,16 +183,17 @@ def demo_section(console: Console, city: City, *, lang: str = "en") -> None:
         lang=lang,
         title=_label(
             lang,
-            f"{_YEAR} bond ledger (yuan); city winner (synthetic): {best.name}",
-            f"{_YEAR}年保证金台账（元）；市级优胜街道（合成）：{best.name}",
+            f"{_YEAR} bond ledger (yuan)",
+            f"{_YEAR}年保证金台账（元）",
         ),
     )
     table.caption = _label(
         lang,
-        "the scheme of 《城市管理协管员考核办法》篇5 §五(二); personal bonds of 优秀/达标 "
-        "returned (the source is silent: a policy parameter)",
-        "《城市管理协管员考核办法》篇5 §五(二)的保证金制度；优秀、达标街道的个人保证金返还"
-        "（原文未规定，政策参数）",
+        f"the scheme of 《城市管理协管员考核办法》篇5 §五(二); city winner (synthetic): "
+        f"{best.name}; personal bonds of 优秀/达标 returned (the source is silent: a policy "
+        "parameter)",
+        f"《城市管理协管员考核办法》篇5 §五(二)的保证金制度；市级优胜街道（合成）：{best.name}；"
+        "优秀、达标街道的个人保证金返还（原文未规定，政策参数）",
     )
     console.print(table)
     net = ledger.net_cost
