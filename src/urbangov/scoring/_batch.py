@@ -302,12 +302,19 @@ class _Batch:
     # ------------------------------------------------------------------ lines
 
     def add(
-        self, s: NDArray[np.int64], u: NDArray[np.int64], r: NDArray[np.int64], points: NDArray[Any]
+        self,
+        s: NDArray[np.int64] | int,
+        u: NDArray[np.int64],
+        r: NDArray[np.int64],
+        points: NDArray[Any],
+        *,
+        count: bool = True,
     ) -> None:
-        """Add signed integer points at (source, unit, rule)."""
+        """Add signed integer points at (source, unit, rule); ``count`` the lines too
+        (rate rules need to know which units have data)."""
         if len(points) == 0:
             return
-        key = (s * self.U + u) * self.R + r
+        key = (s * self.U + u) * self.R + r if not isinstance(s, int) or s else u * self.R + r
         size = self.S * self.U * self.R
         pts = np.asarray(points, dtype=np.int64)
         if int(np.abs(pts).sum()) < _BIG:
@@ -317,7 +324,8 @@ class _Batch:
             flat_i = np.zeros(size, dtype=np.int64)
             np.add.at(flat_i, key, pts)
             self.sums += flat_i.reshape(self.S, self.U, self.R)
-        self.has += np.bincount(key, minlength=size).reshape(self.S, self.U, self.R)
+        if count:
+            self.has += np.bincount(key, minlength=size).reshape(self.S, self.U, self.R)
 
     def targets(
         self, leaf: NDArray[np.int64], source: NDArray[np.int64], *, strict: bool = True
@@ -379,23 +387,43 @@ class _Batch:
                 mult[g, _SOURCES.index(src) + 1] = _scaled(factor, mult_places)
         rule = e_rule[cols.entry]
         leaf = e_leaf[cols.entry]
-        if not self.unit_ok[cols.unit, leaf].all():
-            n = int(np.flatnonzero(~self.unit_ok[cols.unit, leaf])[0])
-            path = self.plan.leaves[int(leaf[n])].path
-            raise FindingsError(
-                f"{path!r} does not apply to {cols.units[int(cols.unit[n])].label}",
-                field=f"findings[{n}]",
-            )
-        points = e_price[cols.entry] * mult[rule, cols.case_source + 1] // mult_scale * cols.count
+        if not self.unit_ok.all():
+            wrong = ~self.unit_ok[cols.unit, leaf]
+            if wrong.any():
+                n = int(np.flatnonzero(wrong)[0])
+                path = self.plan.leaves[int(leaf[n])].path
+                raise FindingsError(
+                    f"{path!r} does not apply to {cols.units[int(cols.unit[n])].label}",
+                    field=f"findings[{n}]",
+                )
         bonus = np.array([leaf_.item.bonus for leaf_ in self.plan.leaves], dtype=np.bool_)
-        points = np.where(bonus[leaf], points, -points)
-        for s, mask in self.targets(leaf, cols.source):
-            self.add(
-                np.full(int(mask.sum()), s, dtype=np.int64),
-                cols.unit[mask],
-                rule[mask],
-                points[mask],
+        signed = np.where(bonus[e_leaf], e_price, -e_price)  # per entry
+        pooled = self.S == 1 and self.plan.sources[0][0] is None
+        plain = not factors or not (cols.case_source >= 0).any()
+        if pooled and plain and len(table):
+            # count findings per (unit, entry), then price the counts: no per-finding
+            # arithmetic beyond one key
+            size = self.U * len(table)
+            key = cols.unit * len(table) + cols.entry
+            ones = not (cols.count != 1).any()
+            counted = np.bincount(
+                key, weights=None if ones else cols.count.astype(np.float64), minlength=size
             )
+            per_entry = counted.astype(np.int64).reshape(self.U, len(table)) * signed
+            starts = np.flatnonzero(np.r_[True, e_rule[1:] != e_rule[:-1]])
+            self.sums[0][:, e_rule[starts]] += np.add.reduceat(per_entry, starts, axis=1)
+            return
+        if factors and (cols.case_source >= 0).any():
+            points = signed[cols.entry] * mult[rule, cols.case_source + 1] // mult_scale
+        else:
+            points = signed[cols.entry]
+        if (cols.count != 1).any():
+            points = points * cols.count
+        if pooled:
+            self.add(0, cols.unit, rule, points, count=False)
+            return
+        for s, mask in self.targets(leaf, cols.source):
+            self.add(s, cols.unit[mask], rule[mask], points[mask], count=False)
 
     def rates(self) -> None:
         """KPI, tally and mark lines (the rows are few: per unit and period)."""
@@ -582,18 +610,24 @@ class _Batch:
         dw = max((decimals(p[5].weight) for p in parts), default=0)
         e = max((p[4] for p in parts), default=self.places) + dw
         shape = (self.S, self.U)
-        value = np.zeros(shape, dtype=object)
-        maximum = np.zeros(shape, dtype=object)
-        bonus = np.zeros(shape, dtype=object)
+        factors = [_scaled(p[5].weight, dw) * 10 ** (e - dw - p[4]) for p in parts]
+        # int64 when no sum can overflow it, Python ints otherwise
+        bound = sum(
+            f * max(int(np.abs(p[0]).max(initial=0)), int(np.abs(p[1]).max(initial=0)))
+            for f, p in zip(factors, parts, strict=True)
+        )
+        kind: Any = np.int64 if bound < 2**62 else object
+        value = np.zeros(shape, dtype=kind)
+        maximum = np.zeros(shape, dtype=kind)
+        bonus = np.zeros(shape, dtype=kind)
         nodata = np.zeros(shape, dtype=np.bool_)
-        for v, top, ok, nd, ce, child in parts:
-            w = _scaled(child.weight, dw) * 10 ** (e - dw - ce)
-            contribution = np.where(ok, v.astype(object) * w, 0)
+        for (v, top, ok, nd, _ce, child), w in zip(parts, factors, strict=True):
+            contribution = np.where(ok, v.astype(kind) * w, 0)
             if child.item.bonus:
                 bonus = bonus + contribution
             else:
                 value = value + contribution
-                maximum = maximum + np.where(ok, top.astype(object) * w, 0)
+                maximum = maximum + np.where(ok, top.astype(kind) * w, 0)
             nodata |= nd & ok
         if node is None:
             value = np.maximum(value, 0)

@@ -8,6 +8,7 @@ point over columns.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import typing
 from collections import defaultdict
@@ -62,6 +63,9 @@ class Node:
     assessed_by: tuple[AssessmentSource, ...]
     leaf: int  # index into the plan's leaves, -1 for an item with sub-items
     children: tuple[Node, ...]
+    span: tuple[int, int]  # the leaves under it: [first, end)
+    starts: tuple[int, ...] = ()  # where each child's leaves start
+    capped: bool = False  # a rule of this leaf has a cap
 
 
 @attrs.frozen
@@ -72,6 +76,12 @@ class Plan:
     nodes: tuple[Node, ...]
     leaves: tuple[Leaf, ...]
     sources: tuple[tuple[AssessmentSource | None, Decimal], ...]
+    codes: frozenset[str]  # the unit kinds and codes items apply to
+
+    def unit_key(self, unit: AssessedUnit) -> tuple[str, str]:
+        """What decides which items apply to ``unit``: its kind, and its code when an
+        item names it."""
+        return unit.kind, unit.code if unit.code in self.codes else ""
 
     def source_index(self, source: AssessmentSource | None) -> int:
         """The index of ``source`` among the weighed sources."""
@@ -151,19 +161,37 @@ def plan(standard: AssessmentStandard, *, rules: object = None, on: _dt.date | N
                 weight = item.weight if item.weight is not None else _ONE
             index = -1
             children: tuple[Node, ...] = ()
+            first = len(leaves)
             if item.is_leaf:
                 index = len(leaves)
                 leaves.append(standard.leaf(path))
             else:
                 children = build(item.items, path, applies_to, assessed_by, False)
-            out.append(Node(path, item, weight, applies_to, assessed_by, index, children))
+            span = (first, len(leaves))
+            starts = tuple(c.span[0] for c in children)
+            capped = any(getattr(r, "cap", None) is not None for r in item.rules)
+            out.append(
+                Node(
+                    path,
+                    item,
+                    weight,
+                    applies_to,
+                    assessed_by,
+                    index,
+                    children,
+                    span,
+                    starts,
+                    capped,
+                )
+            )
         return tuple(out)
 
     nodes = build(standard.items, "", (), (), True)
+    codes = frozenset(c for leaf in leaves for c in leaf.applies_to)
     sources: tuple[tuple[AssessmentSource | None, Decimal], ...] = (
         tuple(standard.source_weights.items()) if standard.source_weights else ((None, _ONE),)
     )
-    return Plan(standard, nodes, tuple(leaves), sources)
+    return Plan(standard, nodes, tuple(leaves), sources, codes)
 
 
 # --------------------------------------------------------------------------- score
@@ -234,10 +262,13 @@ def score(
     the_plan = plan(standard, rules=rules, on=day)
     inputs = _Inputs(the_plan, findings, tuple(triggers))
     units = findings.units
-    pre = {u.code: _unit_sheets(the_plan, u, inputs, {}) for u in units}
+    memo: _Memo = {}
+    pre = {u.code: _unit_sheets(the_plan, u, inputs, {}, memo) for u in units}
     if any(isinstance(leaf_rule, RankAdjust) for _, leaf_rule in standard.rules()):
         extra = _rank_lines(the_plan, units, pre)
-        pre = {u.code: _unit_sheets(the_plan, u, inputs, extra.get(u.code, {})) for u in units}
+        pre = {
+            u.code: _unit_sheets(the_plan, u, inputs, extra.get(u.code, {}), memo) for u in units
+        }
     return FrozenMap({u.code: _combine(the_plan, findings, u, *pre[u.code]) for u in units})
 
 
@@ -301,36 +332,42 @@ class _Inputs:
 
     def _findings(self, findings: Findings, units: Mapping[str, AssessedUnit]) -> None:
         std = self.plan.standard
-        index = {leaf.path: i for i, leaf in enumerate(self.plan.leaves)}
-        cache: dict[tuple[Any, ...], tuple[int, Rule, Decimal, str]] = {}
+        leaves = self.plan.leaves
+        index = {leaf.path: i for i, leaf in enumerate(leaves)}
+        # per distinct (item, rule, stage, finder, outcome, case source): the leaf, its
+        # signed points and the line's words, resolved once
+        cache: dict[tuple[Any, ...], tuple[int, Leaf, str, str, Decimal, str]] = {}
         lines = self.lines
+        pooled = len(self.plan.sources) == 1
+        checked: set[tuple[int, str]] = set()  # (leaf, unit) pairs known to apply
         for n, f in enumerate(findings.findings):
-            key = (f.item, f.rule, f.stage, f.finder, f.outcome, f.case_source)
+            # enum members and None are singletons: their ids hash faster than they do
+            key = (f.item, f.rule, f.finder, f.outcome, id(f.stage), id(f.case_source))
             hit = cache.get(key)
             if hit is None:
-                hit = cache[key] = _resolve(
-                    f, std, index, self._where(findings, "findings", n, f.line)
-                )
-            leaf_i, rule, price, reason = hit
-            leaf = self.plan.leaves[leaf_i]
-            unit = units[f.unit]
-            if leaf.applies_to and not unit.matches(leaf.applies_to):
-                raise FindingsError(
-                    f"{leaf.path!r} does not apply to {unit.label} ({unit.kind})",
-                    hint="it applies to " + ", ".join(leaf.applies_to),
-                    **self._where(findings, "findings", n, f.line),
-                )
-            points = price if f.count == 1 else price * f.count
-            text = reason if f.count == 1 else f"{reason} × {f.count}"
-            line = Line(
-                leaf.path, rule.id, rule.kind, -points if not leaf.item.bonus else points, text, f
-            )
-            sheets = lines[f.unit]
-            if f.source is None and len(self.plan.sources) == 1:
-                sheets[0][leaf_i].append(line)
+                where = self._where(findings, "findings", n, f.line)
+                leaf_i, rule, price, reason = _resolve(f, std, index, where)
+                leaf = leaves[leaf_i]
+                signed = price if leaf.item.bonus else -price
+                hit = cache[key] = (leaf_i, leaf, rule.id, rule.kind, signed, reason)
+            leaf_i, leaf, rule_id, kind, points, reason = hit
+            if leaf.applies_to and (leaf_i, f.unit) not in checked:
+                unit = units[f.unit]
+                if not unit.matches(leaf.applies_to):
+                    raise FindingsError(
+                        f"{leaf.path!r} does not apply to {unit.label} ({unit.kind})",
+                        hint="it applies to " + ", ".join(leaf.applies_to),
+                        **self._where(findings, "findings", n, f.line),
+                    )
+                checked.add((leaf_i, f.unit))
+            if f.count != 1:
+                points, reason = points * f.count, f"{reason} × {f.count}"
+            line = Line(leaf.path, rule_id, kind, points, reason, f)
+            if pooled:
+                lines[f.unit][0][leaf_i].append(line)
                 continue
             for s in self.targets(leaf, f.source, self._where(findings, "findings", n, f.line)):
-                sheets[s][leaf_i].append(line)
+                lines[f.unit][s][leaf_i].append(line)
 
     @staticmethod
     def _where(findings: Findings, table: str, n: int, line: int | None) -> dict[str, Any]:
@@ -643,11 +680,17 @@ def _resolve(
 # --------------------------------------------------------------------------- trees
 
 
+_Memo = dict[tuple[int, tuple[tuple[str, str], int]], Any]
+"""Items with no line under them, by path, unit key and source: the same for every unit
+of a kind (scored once, shared: they are frozen values)."""
+
+
 def _unit_sheets(
     the_plan: Plan,
     unit: AssessedUnit,
     inputs: _Inputs,
     extra: Mapping[int, Sequence[tuple[int, Line]]],
+    memo: _Memo,
 ) -> tuple[list[SourceSheet], list[str]]:
     sheets = []
     reasons: list[str] = []
@@ -662,11 +705,10 @@ def _unit_sheets(
                 merged.setdefault(i, []).append(line)
             leaf_lines = merged
         gaps = missing[s] if missing is not None else {}
-        items = [
-            x
-            for x in (_eval(n, unit, source, leaf_lines, gaps) for n in the_plan.nodes)
-            if x is not None
-        ]
+        touched = sorted({i for i, v in leaf_lines.items() if v} | set(gaps))
+        key = the_plan.unit_key(unit)
+        at = _Where(unit, source, leaf_lines, gaps, touched, memo, (key, s))
+        items = [x for x in (_eval(n, at) for n in the_plan.nodes) if x is not None]
         reasons.extend(gaps[i] for i in sorted(gaps))
         raw, maximum = _combine_children(items, std.total, _ZERO, None)
         exact: Fraction | None = None
@@ -682,21 +724,79 @@ def _unit_sheets(
     return sheets, reasons
 
 
-def _eval(
-    node: Node,
-    unit: AssessedUnit,
-    source: AssessmentSource | None,
-    lines: Mapping[int, Sequence[Line]],
-    gaps: Mapping[int, str],
-) -> ItemScore | None:
+@attrs.frozen
+class _Where:
+    """What one sheet's items are scored with (an implementation detail)."""
+
+    unit: AssessedUnit
+    source: AssessmentSource | None
+    lines: Mapping[int, Sequence[Line]]
+    gaps: Mapping[int, str]
+    touched: list[int]  # sorted leaves with lines or gaps
+    memo: _Memo
+    key: tuple[tuple[str, str], int]
+
+
+def _eval(node: Node, at: _Where) -> ItemScore | None:
+    """The item's score: shared when no line is under it, else scored afresh."""
+    first, end = node.span
+    k = bisect.bisect_left(at.touched, first)
+    if k == len(at.touched) or at.touched[k] >= end:
+        return _pristine(node, at)
+    return _score_item(node, at)
+
+
+def _pristine(node: Node, at: _Where) -> ItemScore | None:
+    """An item with no line under it, scored once per unit key and source."""
+    memo_key = (id(node), at.key)
+    if memo_key not in at.memo:
+        at.memo[memo_key] = _score_item(node, attrs.evolve(at, lines={}, gaps={}, touched=[]))
+    found: ItemScore | None = at.memo[memo_key]
+    return found
+
+
+@attrs.frozen
+class _Base:
+    """An item's children with no lines, and their sums (an implementation detail)."""
+
+    children: tuple[ItemScore | None, ...]
+    whole: bool  # every child applies (none is None)
+    value: Decimal  # Σ weight × score of the regular children
+    bonus: Decimal  # Σ weight × score of the bonus children
+    maximum: Decimal  # Σ weight × points of the regular children
+
+
+def _base(node: Node, at: _Where) -> _Base:
+    memo_key = (-id(node), at.key)
+    found = at.memo.get(memo_key)
+    if isinstance(found, _Base):
+        return found
+    kids = tuple(_pristine(c, at) for c in node.children)
+    value = bonus = maximum = _ZERO
+    for kid in kids:
+        if kid is None or kid.score is None:
+            continue
+        if kid.bonus:
+            bonus += kid.weight * kid.score
+        else:
+            value += kid.weight * kid.score
+            maximum += kid.weight * kid.points
+    base = _Base(kids, all(k is not None for k in kids), value, bonus, maximum)
+    at.memo[memo_key] = base
+    return base
+
+
+def _score_item(node: Node, at: _Where) -> ItemScore | None:
     item = node.item
+    unit, source, lines, gaps = at.unit, at.source, at.lines, at.gaps
     if node.leaf >= 0:
         if node.applies_to and not unit.matches(node.applies_to):
             return None
         if source is not None and node.assessed_by and source not in node.assessed_by:
             return None
         mine = list(lines.get(node.leaf, ()))
-        _caps(item, mine, node.path)
+        if node.capped:
+            _caps(item, mine, node.path)
         base = _ZERO if item.bonus else item.points
         total = base + sum((line.points for line in mine), _ZERO)
         total = _clamp(total, item.floor, item.points, node.path, mine)
@@ -704,15 +804,38 @@ def _eval(
         return ItemScore(
             node.path, item.name, item.points, found, node.weight, item.bonus, tuple(mine)
         )
-    children = tuple(
-        c for c in (_eval(n, unit, source, lines, gaps) for n in node.children) if c is not None
+    # start from the children with no lines and rescore only those with some
+    start = _base(node, at)
+    kids = list(start.children)
+    value, bonus, lacking = start.value, start.bonus, False
+    first, end = node.span
+    lo = bisect.bisect_left(at.touched, first)
+    hi = bisect.bisect_left(at.touched, end, lo)
+    changed = {bisect.bisect_right(node.starts, leaf) - 1 for leaf in at.touched[lo:hi]}
+    for i in changed:
+        old, new = kids[i], _score_item(node.children[i], at)
+        kids[i] = new
+        if new is None or old is None:  # applicability is the unit's, so both are None
+            continue
+        if new.score is None or old.score is None:
+            lacking = True
+        elif new.bonus:
+            bonus += new.weight * (new.score - (old.score or _ZERO))
+        else:
+            value += new.weight * (new.score - (old.score or _ZERO))
+    children: tuple[ItemScore, ...] = (
+        tuple(kids)  # type: ignore[arg-type]
+        if start.whole
+        else tuple(k for k in kids if k is not None)
     )
     if not children:
         return None
     own: list[Line] = []
-    value, maximum = _combine_children(children, item.points, item.floor, own, node.path)
+    score_: Decimal | None = None
+    if not lacking:
+        score_ = _clamp(value, item.floor, start.maximum, node.path, own) + bonus
     return ItemScore(
-        node.path, item.name, maximum, value, node.weight, item.bonus, tuple(own), children
+        node.path, item.name, start.maximum, score_, node.weight, item.bonus, tuple(own), children
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -20,13 +20,13 @@ from urbangov.scoring._terms import AssessmentSource
 __all__ = ["ItemScore", "Line", "ScoreSheet", "SourceSheet"]
 
 
-@attrs.frozen
-class Line:
+class Line(NamedTuple):
     """One line of a score sheet: points an item gains or loses, and why.
 
     ``points`` is signed (a deduction is negative); ``rule`` is the rule's id, or
     ``"cap"`` / ``"clamp"`` / ``"missing"`` for the adjustments the standard makes;
-    ``evidence`` is the finding, KPI record, tally, mark or trigger that caused it.
+    ``evidence`` is the finding, KPI record, tally, mark or trigger that caused it. (A
+    named tuple: a sheet holds one per finding, and they are many.)
     """
 
     item: str
@@ -43,11 +43,11 @@ class Line:
         return f"{_signed(self.points)}  {self.rule}: {self.reason}{shown}"
 
 
-@attrs.frozen
-class ItemScore:
+class ItemScore(NamedTuple):
     """One item of a unit's sheet: its applicable maximum, its score and its lines.
 
-    ``score`` is ``None`` when the item lacks data (see the standard's ``missing``).
+    ``score`` is ``None`` when the item lacks data (see the standard's ``missing``). (A
+    named tuple, like :class:`Line`: a sheet holds one per item scored.)
     """
 
     path: str
