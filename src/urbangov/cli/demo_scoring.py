@@ -160,7 +160,7 @@ def demo_section(console: Console, city: City, *, lang: str = "en") -> None:
         f"{_YEAR}-{m:02d}": score(f, standard) for m, f in months.items()
     }
     year = annual(sheets, missing="skip", rounding=Rounding(places=2))
-    cutoffs = {g: c.at(_dt.date(_YEAR, 1, 1)) for g, c in rules.grades.items()}
+    cutoffs = rules.value("grades", _dt.date(_YEAR, 1, 1))
     grades = {u.code: grade(year[u.code], cutoffs, group=u.group) for u in units}
     console.print(_year_table(lang, units, year, grades))
     console.print(

@@ -119,11 +119,11 @@ def score_report(
                 hint=f"the groups are {', '.join(repr(g) for g in groups)}",
             )
         sheets = FrozenMap({c: s for c, s in sheets.items() if s.unit.group == group})
-    tie = _current(rules.tie, day)
-    precision = _current(rules.ranking_precision, day)
+    tie = rules.value("tie", day)
+    precision = rules.value("ranking_precision", day)
     by_group = {c: s.unit.group for c, s in sheets.items()}
     ranking = rank(sheets, tie=tie, precision=precision, groups=by_group)
-    cutoffs = {g: _current(c, day) for g, c in rules.grades.items()}
+    cutoffs = rules.value("grades", day)
     grades = FrozenMap({c: grade(s, cutoffs, group=s.unit.group) for c, s in sheets.items()})
     flags = FrozenMap(
         {
@@ -148,22 +148,6 @@ def score_report(
         chosen = {code: grades[code] for code in scheme.units}
         ledger = settle_bonds(chosen, scheme, winners, on=day)  # type: ignore[arg-type]
     return ScoreReport(sheets, ranking, grades, flags, ledger)
-
-
-def _current(value: Any, day: _dt.date | None) -> Any:
-    from urbangov.params import Dated
-
-    if isinstance(value, Dated):
-        if day is not None:
-            return value.at(day)
-        if len(value.periods) == 1 and value.periods[0].is_default:
-            return value.periods[0].value
-        raise StandardError(
-            "the policy's assessment rules change over time",
-            field="--on",
-            hint="pass --on DATE (or give the findings a start date)",
-        )
-    return value
 
 
 def _pick(lang: str, en: str, zh: str) -> str:

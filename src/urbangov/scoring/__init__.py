@@ -41,7 +41,7 @@ Decimal('94.43')
 """
 
 from urbangov._internal.public import publish
-from urbangov.scoring._batch import BatchScores, Entry, FindingColumns, entries, score_batch
+from urbangov.scoring._batch import score_batch
 from urbangov.scoring._bonds import (
     BondLedger,
     BondScheme,
@@ -51,6 +51,7 @@ from urbangov.scoring._bonds import (
     UnitBond,
     settle_bonds,
 )
+from urbangov.scoring._columns import BatchScores, Entry, FindingColumns, entries
 from urbangov.scoring._composite import (
     CompositeScore,
     Cutoff,
@@ -80,20 +81,8 @@ from urbangov.scoring._rank import (
     red_flag,
     red_list,
 )
-from urbangov.scoring._rules import (
-    KPI_RATES,
-    RULE_KINDS,
-    Band,
-    Given,
-    PerCase,
-    PerFinding,
-    PerTrigger,
-    RankAdjust,
-    RateBands,
-    RateLinear,
-    RateTarget,
-    rate_of,
-)
+from urbangov.scoring._rates import KPI_RATES, Band, RateBands, RateLinear, RateTarget, rate_of
+from urbangov.scoring._rules import RULE_KINDS, Given, PerCase, PerFinding, PerTrigger, RankAdjust
 from urbangov.scoring._score import score
 from urbangov.scoring._section import AssessmentRules
 from urbangov.scoring._sheets import ItemScore, Line, ScoreSheet, SourceSheet

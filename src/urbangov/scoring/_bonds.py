@@ -20,6 +20,7 @@ import attrs
 from urbangov.errors import PolicyError
 from urbangov.frozen import FrozenMap
 from urbangov.params import Dated, did_you_mean
+from urbangov.scoring._dated import current
 from urbangov.scoring._terms import Grade
 
 __all__ = [
@@ -284,16 +285,6 @@ def _yuan(value: Decimal) -> Decimal:
 _ONE = Decimal(1)
 
 
-def _value(dated: Dated[Any], on: _dt.date | None, field: str) -> Any:
-    if on is not None:
-        return dated.at(on)
-    if len(dated.periods) == 1 and dated.periods[0].is_default:
-        return dated.periods[0].value
-    raise PolicyError(
-        f"{field} changes over time", field=field, hint="pass on=date (a day of the year settled)"
-    )
-
-
 def settle_bonds(
     grades: Mapping[str, Grade | str],
     scheme: BondScheme,
@@ -341,8 +332,8 @@ def settle_bonds(
                 field="winners",
                 hint=did_you_mean(unit, codes),
             )
-    payers: tuple[Payer, ...] = _value(scheme.payers, on, "payers")
-    award_amount: Decimal = _value(scheme.winner_award, on, "winner_award")
+    payers: tuple[Payer, ...] = current(scheme.payers, on, "payers")
+    award_amount: Decimal = current(scheme.winner_award, on, "winner_award")
     rows: list[LedgerRow] = []
     for code, bond in scheme.units.items():
         if code not in grades:
@@ -359,16 +350,16 @@ def settle_bonds(
                 field=f"outcomes.{grade.value}",
                 hint="it settles " + ", ".join(g.value for g in scheme.outcomes),
             )
-        amount: Decimal = _value(bond.amount, on, f"units.{code}.amount")
-        refund = amount if _value(outcome.refund_unit, on, "refund_unit") else _ZERO
-        reward = _yuan(amount * _value(outcome.reward, on, "reward"))
+        amount: Decimal = current(bond.amount, on, f"units.{code}.amount")
+        refund = amount if current(outcome.refund_unit, on, "refund_unit") else _ZERO
+        reward = _yuan(amount * current(outcome.reward, on, "reward"))
         award = award_amount if code in chosen else _ZERO
         rows.append(
             LedgerRow(
                 code, bond.name, "", "", grade, amount, refund, reward, amount - refund, award
             )
         )
-        personal = _value(outcome.refund_personal, on, "refund_personal")
+        personal = current(outcome.refund_personal, on, "refund_personal")
         for payer in payers:
             back = payer.amount if personal else _ZERO
             rows.append(

@@ -12,16 +12,20 @@ from decimal import Decimal
 from enum import Enum
 from typing import TypeVar
 
-from urbangov.errors import StandardError
+from urbangov.errors import StandardError, UrbangovError
 from urbangov.frozen import FrozenMap
 from urbangov.scoring._numbers import number
 from urbangov.vocabulary import Source
 
 __all__ = [
+    "rule_cap",
+    "rule_id",
     "to_decimal",
     "to_decimal_map",
     "to_decimals",
+    "to_flag",
     "to_optional_decimal",
+    "to_optional_text",
     "to_source_map",
     "to_sources",
     "to_text",
@@ -137,16 +141,41 @@ def to_sources(field: str) -> Callable[[object], tuple[Source, ...]]:
     return convert
 
 
-def to_text(field: str, *, empty: bool = True) -> Callable[[object], str]:
+def to_text(
+    field: str, *, empty: bool = True, error: type[UrbangovError] = StandardError
+) -> Callable[[object], str]:
     """A converter that checks a string (non-empty unless ``empty``)."""
 
     def convert(value: object) -> str:
         if not isinstance(value, str) or (not empty and not value.strip()):
-            raise StandardError(
+            raise error(
                 f"expected {'a' if empty else 'a non-empty'} string, found {value!r}",
                 field=field,
                 hint='write it in quotes, e.g. "sanitation"',
             )
+        return value
+
+    return convert
+
+
+def to_optional_text(
+    field: str, *, error: type[UrbangovError] = StandardError
+) -> Callable[[object], str | None]:
+    """A converter to a non-empty string, or ``None`` (``""`` too means none)."""
+    inner = to_text(field, empty=False, error=error)
+
+    def convert(value: object) -> str | None:
+        return None if value is None or value == "" else inner(value)
+
+    return convert
+
+
+def to_flag(field: str, *, error: type[UrbangovError] = StandardError) -> Callable[[object], bool]:
+    """A converter that checks ``true`` or ``false``."""
+
+    def convert(value: object) -> bool:
+        if not isinstance(value, bool):
+            raise error(f"{value!r} is not true or false", field=field, hint="write true or false")
         return value
 
     return convert
@@ -166,3 +195,17 @@ def to_texts(field: str) -> Callable[[object], tuple[str, ...]]:
         return tuple(one(v) for v in value)
 
     return convert
+
+
+_RULE_ID = to_text("id", empty=False)
+_RULE_CAP = to_optional_decimal("cap", positive=True)
+
+
+def rule_id(value: object) -> str:
+    """The converter of a rule's ``id``."""
+    return _RULE_ID(value)
+
+
+def rule_cap(value: object) -> Decimal | None:
+    """The converter of a rule's ``cap``."""
+    return _RULE_CAP(value)

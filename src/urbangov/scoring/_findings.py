@@ -14,6 +14,7 @@ import attrs
 
 from urbangov.errors import FindingsError, UrbangovError
 from urbangov.kpi import FIELDS, KpiCounts
+from urbangov.scoring._convert import to_flag, to_optional_text, to_text
 from urbangov.scoring._terms import AssessmentSource, FindingStage
 from urbangov.vocabulary import Source
 
@@ -29,28 +30,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- converters
-
-
-def _text(field: str, *, empty: bool = True) -> Callable[[object], str]:
-    def convert(value: object) -> str:
-        if not isinstance(value, str) or (not empty and not value.strip()):
-            raise FindingsError(
-                f"expected {'a' if empty else 'a non-empty'} string, found {value!r}",
-                field=field,
-                hint="write it in quotes",
-            )
-        return value
-
-    return convert
-
-
-def _optional_text(field: str) -> Callable[[object], str | None]:
-    inner = _text(field, empty=False)
-
-    def convert(value: object) -> str | None:
-        return None if value is None or value == "" else inner(value)
-
-    return convert
 
 
 def _count(field: str, *, minimum: int = 0) -> Callable[[object], int]:
@@ -95,17 +74,6 @@ def _date(value: object) -> _dt.date | None:
     raise FindingsError(f"{value!r} is not a date", field="date", hint="write e.g. 2024-05-06")
 
 
-def _flag(field: str) -> Callable[[object], bool]:
-    def convert(value: object) -> bool:
-        if not isinstance(value, bool):
-            raise FindingsError(
-                f"{value!r} is not true or false", field=field, hint="write true or false"
-            )
-        return value
-
-    return convert
-
-
 def _value(value: object) -> Decimal:
     if isinstance(value, Decimal) and value.is_finite():
         return value
@@ -142,70 +110,70 @@ def _line() -> Any:
 # --------------------------------------------------------------------------- values
 
 
-_TO_CODE_REQUIRED = _text("code", empty=False)
+_TO_CODE_REQUIRED = to_text("code", empty=False, error=FindingsError)
 
 
 def _to_code_required(value: object) -> str:
     return _TO_CODE_REQUIRED(value)
 
 
-_TO_NAME = _text("name")
+_TO_NAME = to_text("name", error=FindingsError)
 
 
 def _to_name(value: object) -> str:
     return _TO_NAME(value)
 
 
-_TO_KIND_REQUIRED = _text("kind", empty=False)
+_TO_KIND_REQUIRED = to_text("kind", empty=False, error=FindingsError)
 
 
 def _to_kind_required(value: object) -> str:
     return _TO_KIND_REQUIRED(value)
 
 
-_TO_GROUP = _text("group")
+_TO_GROUP = to_text("group", error=FindingsError)
 
 
 def _to_group(value: object) -> str:
     return _TO_GROUP(value)
 
 
-_TO_NO_DATA = _flag("no_data")
+_TO_NO_DATA = to_flag("no_data", error=FindingsError)
 
 
 def _to_no_data(value: object) -> bool:
     return _TO_NO_DATA(value)
 
 
-_TO_FINDER = _optional_text("finder")
+_TO_FINDER = to_optional_text("finder", error=FindingsError)
 
 
 def _to_finder(value: object) -> str | None:
     return _TO_FINDER(value)
 
 
-_TO_OUTCOME = _optional_text("outcome")
+_TO_OUTCOME = to_optional_text("outcome", error=FindingsError)
 
 
 def _to_outcome(value: object) -> str | None:
     return _TO_OUTCOME(value)
 
 
-_TO_ID = _text("id")
+_TO_ID = to_text("id", error=FindingsError)
 
 
 def _to_id(value: object) -> str:
     return _TO_ID(value)
 
 
-_TO_SUBSET_REQUIRED = _text("subset", empty=False)
+_TO_SUBSET_REQUIRED = to_text("subset", empty=False, error=FindingsError)
 
 
 def _to_subset_required(value: object) -> str:
     return _TO_SUBSET_REQUIRED(value)
 
 
-_TO_NAME_REQUIRED = _text("name", empty=False)
+_TO_NAME_REQUIRED = to_text("name", empty=False, error=FindingsError)
 
 
 def _to_name_required(value: object) -> str:
@@ -231,43 +199,43 @@ def _to_of(value: object) -> int:
     return _TO_OF(value)
 
 
-_TO_PERIOD = _text("period")
+_TO_PERIOD = to_text("period", error=FindingsError)
 
 
 def _to_period(value: object) -> str:
     return _TO_PERIOD(value)
 
 
-_TO_ITEM_REQUIRED = _text("item", empty=False)
+_TO_ITEM_REQUIRED = to_text("item", empty=False, error=FindingsError)
 
 
 def _to_item_required(value: object) -> str:
     return _TO_ITEM_REQUIRED(value)
 
 
-_TO_NOTE = _text("note")
+_TO_NOTE = to_text("note", error=FindingsError)
 
 
 def _to_note(value: object) -> str:
     return _TO_NOTE(value)
 
 
-_TO_UNIT_REQUIRED = _text("unit", empty=False)
+_TO_UNIT_REQUIRED = to_text("unit", empty=False, error=FindingsError)
 
 
 def _to_unit_required(value: object) -> str:
     return _TO_UNIT_REQUIRED(value)
 
 
-_TO_MEASURE_REQUIRED = _text("measure", empty=False)
+_TO_MEASURE_REQUIRED = to_text("measure", empty=False, error=FindingsError)
 
 
 def _to_measure_required(value: object) -> str:
     return _TO_MEASURE_REQUIRED(value)
 
 
-_TO_RULE = _text("rule")
-_TO_OPTIONAL_RULE = _optional_text("rule")
+_TO_RULE = to_text("rule", error=FindingsError)
+_TO_OPTIONAL_RULE = to_optional_text("rule", error=FindingsError)
 
 
 def _to_optional_rule(value: object) -> str | None:

@@ -27,6 +27,7 @@ from urbangov._internal.documents import (
 from urbangov.errors import FindingsError, UrbangovError
 from urbangov.kpi import FIELDS
 from urbangov.params import did_you_mean
+from urbangov.scoring._convert import to_text
 from urbangov.scoring._findings import (
     AssessedUnit,
     Finding,
@@ -36,7 +37,6 @@ from urbangov.scoring._findings import (
     Tally,
     _date,
     _source,
-    _text,
 )
 
 __all__ = ["CSV_COLUMNS", "Findings"]
@@ -173,14 +173,14 @@ def _to_recordedtrigger(value: object) -> tuple[RecordedTrigger, ...]:
     return _TO_RECORDEDTRIGGER(value)
 
 
-_TO_PERIOD = _text("period")
+_TO_PERIOD = to_text("period", error=FindingsError)
 
 
 def _to_period(value: object) -> str:
     return _TO_PERIOD(value)
 
 
-_TO_STANDARD = _text("standard")
+_TO_STANDARD = to_text("standard", error=FindingsError)
 
 
 def _to_standard(value: object) -> str:

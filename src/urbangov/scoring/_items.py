@@ -9,7 +9,7 @@ the line. :mod:`urbangov.scoring` re-exports :class:`Item`.
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -18,11 +18,11 @@ import attrs
 from urbangov._internal.documents import dotted
 from urbangov.errors import StandardError, UrbangovError
 from urbangov.params import did_you_mean
-from urbangov.scoring._convert import to_decimal, to_optional_decimal, to_text, to_texts
+from urbangov.scoring._convert import to_decimal, to_flag, to_optional_decimal, to_text, to_texts
 from urbangov.scoring._rules import RULE_KINDS, Rule
 from urbangov.scoring._terms import AssessmentSource
 
-__all__ = ["ITEM_KEYS", "Item", "Reader", "rule_to_toml"]
+__all__ = ["ITEM_KEYS", "Item", "Reader", "items_of", "rule_to_toml"]
 
 ITEM_KEYS = (
     "id",
@@ -38,17 +38,6 @@ ITEM_KEYS = (
     "rules",
     "items",
 )
-
-
-def _bool(field: str) -> Callable[[object], bool]:
-    def convert(value: object) -> bool:
-        if not isinstance(value, bool):
-            raise StandardError(
-                f"{value!r} is not true or false", field=field, hint="write true or false"
-            )
-        return value
-
-    return convert
 
 
 def _assessment_sources(value: object) -> tuple[AssessmentSource, ...]:
@@ -73,7 +62,7 @@ def _rules(value: object) -> tuple[Rule, ...]:
     return rules
 
 
-def _items(value: object) -> tuple[Item, ...]:
+def items_of(value: object) -> tuple[Item, ...]:
     if isinstance(value, tuple) and all(isinstance(i, Item) for i in value):
         return value
     reader = Reader()
@@ -114,7 +103,7 @@ def _to_floor(value: object) -> Decimal:
     return _TO_FLOOR(value)
 
 
-_TO_BONUS = _bool("bonus")
+_TO_BONUS = to_flag("bonus")
 
 
 def _to_bonus(value: object) -> bool:
@@ -205,7 +194,7 @@ class Item:
         default=(), converter=_assessment_sources
     )
     rules: tuple[Rule, ...] = attrs.field(default=(), converter=_rules)
-    items: tuple[Item, ...] = attrs.field(default=(), converter=_items)
+    items: tuple[Item, ...] = attrs.field(default=(), converter=items_of)
     source: str = attrs.field(default="", converter=_to_source)
     note: str = attrs.field(default="", converter=_to_note)
 

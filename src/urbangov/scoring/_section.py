@@ -7,6 +7,7 @@ grading, ranking and money is here, dated, so ``reform`` and ``diff`` reach it.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -15,9 +16,10 @@ import attrs
 
 from urbangov.errors import PolicyError
 from urbangov.frozen import FrozenMap
-from urbangov.params import Dated, RuleSection
+from urbangov.params import Dated, RuleSection, did_you_mean
 from urbangov.scoring._bonds import BondScheme, GradeOutcome, Payer, UnitBond
 from urbangov.scoring._composite import Cutoff, Cutoffs
+from urbangov.scoring._dated import current
 from urbangov.scoring._numbers import Rounding, decimals
 from urbangov.scoring._rank import TieRule
 from urbangov.scoring._terms import Grade
@@ -254,3 +256,25 @@ class AssessmentRules(RuleSection):
     black_list: Dated[int] = attrs.field(default=5, converter=_to_black_list)
     street_bonds: BondScheme = attrs.field(factory=default_street_bonds)
     bureau_bonds: BondScheme = attrs.field(factory=default_bureau_bonds)
+
+    def value(self, name: str, on: _dt.date | None = None) -> Any:
+        """The parameter ``name`` on day ``on`` (any day when it always holds).
+
+        >>> from urbangov import Policy
+        >>> AssessmentRules.of(Policy()).value("red_list")
+        5
+        >>> AssessmentRules.of(Policy()).value("grades")["default"].below.chinese
+        '不达标'
+        """
+        found = getattr(self, name, None)
+        if found is None or name not in attrs.fields_dict(type(self)):
+            raise PolicyError(
+                f"the assessment section has no {name!r}",
+                field=f"assessment.{name}",
+                hint=did_you_mean(name, attrs.fields_dict(type(self))),
+            )
+        if isinstance(found, FrozenMap) and name == "grades":
+            return FrozenMap(
+                {k: current(v, on, f"assessment.grades.{k}") for k, v in found.items()}
+            )
+        return current(found, on, f"assessment.{name}")
