@@ -104,10 +104,14 @@ def main(tiny: bool) -> None:
 
     found = exact_findings(std, cols, n_exact)
     few = FindingColumns.from_findings(found, std)
-    start = time.perf_counter()
     sheets = score(found, std)
-    t_exact = time.perf_counter() - start
+    # the harness times with the garbage collector off, as every benchmark here does;
+    # one run with it on shows what a long-lived process sees
+    t_exact = median_seconds(lambda: score(found, std), repeat=repeat)
     rate = n_exact / t_exact
+    start = time.perf_counter()
+    score(found, std)
+    rate_gc = n_exact / (time.perf_counter() - start)
     agree = score_batch(few, std).totals() == {c: s.total for c, s in sheets.items()}
 
     def judged(value: float, limit: float) -> str:
@@ -129,12 +133,13 @@ def main(tiny: bool) -> None:
         ),
         ("same totals as pandas (to 0.005)", str(same), "True", "ok" if same else "OVER"),
         (
-            f"score (exact, a line per finding), {n_exact:,} findings",
+            f"score (exact, a line per finding), {n_exact:,} findings × {units:,} units",
             f"{rate:,.0f} findings/s",
             "≥ 100,000/s (full size)",
             judged(100_000 / rate, 1.0),
         ),
+        ("the same, garbage collector on (one run)", f"{rate_gc:,.0f} findings/s", "", ""),
         ("exact totals == batch totals", str(agree), "True", "ok" if agree else "OVER"),
         ("resident memory after the run", f"{rss_bytes() / 2**30:.2f} GiB", "", ""),
     ]
-    print_table("Scoring (issue 17)", ["measure", "value", "target", "verdict"], rows)
+    print_table("Scoring", ["measure", "value", "target", "verdict"], rows)

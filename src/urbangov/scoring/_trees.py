@@ -9,6 +9,7 @@ scored afresh.
 from __future__ import annotations
 
 import bisect
+import operator
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -30,6 +31,7 @@ from urbangov.scoring._terms import AssessmentSource
 __all__ = ["Memo", "combine_sheet", "rank_lines", "unit_sheets"]
 
 _ZERO = Decimal(0)
+_points = operator.itemgetter(3)  # Line.points
 
 
 Memo = dict[tuple[int, tuple[tuple[str, str], int]], Any]
@@ -144,16 +146,21 @@ def _score_item(node: Node, at: _Where) -> ItemScore | None:
             return None
         if source is not None and node.assessed_by and source not in node.assessed_by:
             return None
-        mine = list(lines.get(node.leaf, ()))
-        if node.capped:
-            _caps(item, mine, node.path)
+        given = lines.get(node.leaf, ())
         base = _ZERO if item.bonus else item.points
-        total = base + sum((line.points for line in mine), _ZERO)
-        total = _clamp(total, item.floor, item.points, node.path, mine)
+        if node.capped:
+            mine = list(given)
+            _caps(item, mine, node.path)
+            given = mine
+        total = base + sum(map(_points, given), _ZERO)
+        if item.floor <= total <= item.points:  # the common case: no adjustment line
+            kept = tuple(given)
+        else:
+            mine = list(given)
+            total = _clamp(total, item.floor, item.points, node.path, mine)
+            kept = tuple(mine)
         found: Decimal | None = None if node.leaf in gaps else total
-        return ItemScore(
-            node.path, item.name, item.points, found, node.weight, item.bonus, tuple(mine)
-        )
+        return ItemScore(node.path, item.name, item.points, found, node.weight, item.bonus, kept)
     # start from the children with no lines and rescore only those with some
     start = _base(node, at)
     kids = list(start.children)
