@@ -18,8 +18,11 @@ from urbangov.scoring._numbers import number
 from urbangov.vocabulary import Source
 
 __all__ = [
+    "name_text",
+    "note_text",
     "rule_cap",
     "rule_id",
+    "source_text",
     "to_decimal",
     "to_decimal_map",
     "to_decimals",
@@ -202,8 +205,28 @@ _RULE_CAP = to_optional_decimal("cap", positive=True)
 
 
 def rule_id(value: object) -> str:
-    """The converter of a rule's ``id``."""
+    """The converter of an ``id`` (a rule's, a standard's)."""
     return _RULE_ID(value)
+
+
+_NAME = to_text("name")
+_SOURCE = to_text("source")
+_NOTE = to_text("note")
+
+
+def name_text(value: object) -> str:
+    """The converter of a ``name`` (a title)."""
+    return _NAME(value)
+
+
+def source_text(value: object) -> str:
+    """The converter of a ``source`` (where something comes from, by title)."""
+    return _SOURCE(value)
+
+
+def note_text(value: object) -> str:
+    """The converter of a ``note``."""
+    return _NOTE(value)
 
 
 def rule_cap(value: object) -> Decimal | None:

@@ -18,7 +18,16 @@ import attrs
 from urbangov._internal.documents import dotted
 from urbangov.errors import StandardError, UrbangovError
 from urbangov.params import did_you_mean
-from urbangov.scoring._convert import to_decimal, to_flag, to_optional_decimal, to_text, to_texts
+from urbangov.scoring._convert import (
+    name_text,
+    note_text,
+    source_text,
+    to_decimal,
+    to_flag,
+    to_optional_decimal,
+    to_text,
+    to_texts,
+)
 from urbangov.scoring._rules import RULE_KINDS, Rule
 from urbangov.scoring._terms import AssessmentSource
 
@@ -82,13 +91,6 @@ def _id(value: object) -> str:
     return text
 
 
-_TO_NAME = to_text("name")
-
-
-def _to_name(value: object) -> str:
-    return _TO_NAME(value)
-
-
 _TO_POINTS = to_decimal("points")
 
 
@@ -122,20 +124,6 @@ _TO_APPLIES_TO = to_texts("applies_to")
 
 def _to_applies_to(value: object) -> tuple[str, ...]:
     return _TO_APPLIES_TO(value)
-
-
-_TO_SOURCE = to_text("source")
-
-
-def _to_source(value: object) -> str:
-    return _TO_SOURCE(value)
-
-
-_TO_NOTE = to_text("note")
-
-
-def _to_note(value: object) -> str:
-    return _TO_NOTE(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -184,7 +172,7 @@ class Item:
     """
 
     id: str = attrs.field(converter=_id)
-    name: str = attrs.field(default="", converter=_to_name)
+    name: str = attrs.field(default="", converter=name_text)
     points: Decimal = attrs.field(converter=_to_points)
     floor: Decimal = attrs.field(default=Decimal(0), converter=_to_floor)
     bonus: bool = attrs.field(default=False, converter=_to_bonus)
@@ -195,8 +183,8 @@ class Item:
     )
     rules: tuple[Rule, ...] = attrs.field(default=(), converter=_rules)
     items: tuple[Item, ...] = attrs.field(default=(), converter=items_of)
-    source: str = attrs.field(default="", converter=_to_source)
-    note: str = attrs.field(default="", converter=_to_note)
+    source: str = attrs.field(default="", converter=source_text)
+    note: str = attrs.field(default="", converter=note_text)
 
     def __attrs_post_init__(self) -> None:
         if self.points < 0:

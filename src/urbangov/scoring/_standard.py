@@ -28,7 +28,15 @@ from urbangov.errors import StandardError, UrbangovError
 from urbangov.frozen import FrozenMap
 from urbangov.params import did_you_mean
 from urbangov.scoring._checks import WEIGHT_PARAMETERS, check
-from urbangov.scoring._convert import to_decimal, to_flag, to_optional_text, to_text
+from urbangov.scoring._convert import (
+    name_text,
+    note_text,
+    rule_id,
+    source_text,
+    to_decimal,
+    to_flag,
+    to_optional_text,
+)
 from urbangov.scoring._findings import AssessedUnit
 from urbangov.scoring._items import Item, Reader, items_of
 from urbangov.scoring._rules import Rule
@@ -56,39 +64,11 @@ _KEYS = (
 PathKey = tuple[str | int, ...]
 
 
-_TO_ID_REQUIRED = to_text("id", empty=False)
-
-
-def _to_id_required(value: object) -> str:
-    return _TO_ID_REQUIRED(value)
-
-
-_TO_NAME = to_text("name")
-
-
-def _to_name(value: object) -> str:
-    return _TO_NAME(value)
-
-
 _TO_TOTAL_POSITIVE = to_decimal("total", positive=True)
 
 
 def _to_total_positive(value: object) -> Decimal:
     return _TO_TOTAL_POSITIVE(value)
-
-
-_TO_SOURCE = to_text("source")
-
-
-def _to_source(value: object) -> str:
-    return _TO_SOURCE(value)
-
-
-_TO_NOTE = to_text("note")
-
-
-def _to_note(value: object) -> str:
-    return _TO_NOTE(value)
 
 
 @attrs.frozen
@@ -188,8 +168,8 @@ class AssessmentStandard:
     urbangov.errors.StandardError: items: the items' points add up to 10, not the total 20; ...
     """
 
-    id: str = attrs.field(converter=_to_id_required)
-    name: str = attrs.field(default="", converter=_to_name)
+    id: str = attrs.field(converter=rule_id)
+    name: str = attrs.field(default="", converter=name_text)
     total: Decimal = attrs.field(converter=_to_total_positive)
     places: int = attrs.field(default=2, converter=_places)
     items: tuple[Item, ...] = attrs.field(converter=items_of)
@@ -199,8 +179,8 @@ class AssessmentStandard:
     missing: Literal["no_data", "full"] = "no_data"
     normalise: bool = attrs.field(default=False, converter=_to_normalise)
     weights_from: str | None = attrs.field(default=None, converter=_to_weights_from)
-    source: str = attrs.field(default="", converter=_to_source)
-    note: str = attrs.field(default="", converter=_to_note)
+    source: str = attrs.field(default="", converter=source_text)
+    note: str = attrs.field(default="", converter=note_text)
     _leaves: tuple[Leaf, ...] = attrs.field(init=False, eq=False, repr=False)
     _index: FrozenMap[str, Leaf] = attrs.field(init=False, eq=False, repr=False)
 
