@@ -21,6 +21,7 @@ from urbangov.errors import PolicyError
 from urbangov.frozen import FrozenMap
 from urbangov.params import Dated, did_you_mean
 from urbangov.scoring._dated import current
+from urbangov.scoring._numbers import number
 from urbangov.scoring._terms import Grade
 
 __all__ = [
@@ -41,12 +42,7 @@ def _dated(kind: type, field: str) -> Callable[[object], Dated[Any]]:
         if isinstance(value, Dated):
             return value
         if kind is Decimal:
-            if isinstance(value, int) and not isinstance(value, bool):
-                value = Decimal(value)
-            if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
-                raise PolicyError(
-                    f"{value!r} is not an amount ≥ 0", field=field, hint="give a Decimal ≥ 0"
-                )
+            value = number(value, field, PolicyError, minimum=_ZERO)
         elif kind is bool and not isinstance(value, bool):
             raise PolicyError(
                 f"{value!r} is not true or false", field=field, hint="write true or false"
@@ -59,13 +55,7 @@ def _dated(kind: type, field: str) -> Callable[[object], Dated[Any]]:
 
 
 def _money(value: object) -> Decimal:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = Decimal(value)
-    if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
-        raise PolicyError(
-            f"{value!r} is not an amount ≥ 0", field="amount", hint="give a Decimal ≥ 0 (yuan)"
-        )
-    return value
+    return number(value, "amount", PolicyError, minimum=_ZERO)
 
 
 _TO_AMOUNT = _dated(Decimal, "amount")

@@ -14,7 +14,7 @@ import attrs
 from urbangov.errors import StandardError
 from urbangov.frozen import FrozenMap
 from urbangov.params import did_you_mean
-from urbangov.scoring._numbers import Exact, Rounding, exact, half_up
+from urbangov.scoring._numbers import Exact, Rounding, exact, half_up, number
 from urbangov.scoring._sheets import ScoreSheet
 from urbangov.scoring._terms import Grade
 
@@ -211,13 +211,7 @@ def annual(
 
 
 def _at_least(value: object) -> Decimal:
-    if isinstance(value, Decimal) and value.is_finite():
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    raise StandardError(
-        f"{value!r} is not a cut-off", field="at_least", hint="give a number (a Decimal)"
-    )
+    return number(value, "at_least")
 
 
 def _grade(value: object) -> Grade:

@@ -15,6 +15,7 @@ import attrs
 from urbangov.errors import FindingsError, UrbangovError
 from urbangov.kpi import FIELDS, KpiCounts
 from urbangov.scoring._convert import to_flag, to_optional_text, to_text
+from urbangov.scoring._numbers import number
 from urbangov.scoring._terms import AssessmentSource, FindingStage
 from urbangov.vocabulary import Source
 
@@ -75,15 +76,7 @@ def _date(value: object) -> _dt.date | None:
 
 
 def _value(value: object) -> Decimal:
-    if isinstance(value, Decimal) and value.is_finite():
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    raise FindingsError(
-        f"{value!r} is not an exact number",
-        field="value",
-        hint="write a number (a Decimal in Python, never a float)",
-    )
+    return number(value, "value", FindingsError)
 
 
 def _counts(value: object) -> KpiCounts:

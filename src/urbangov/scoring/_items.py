@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from urbangov._internal.documents import dotted
+from urbangov._internal.documents import dotted, undotted
 from urbangov.errors import StandardError, UrbangovError
 from urbangov.params import did_you_mean
 from urbangov.scoring._convert import (
@@ -309,15 +309,7 @@ PathKey = tuple[str | int, ...]
 
 def _join(path: PathKey, field: str | None) -> PathKey:
     """``path`` extended by a relative dotted ``field`` (``found.city``, ``bands[2].deduct``)."""
-    if not field:
-        return path
-    out: list[str | int] = list(path)
-    for part in field.split("."):
-        name, *indexes = part.split("[")
-        if name:
-            out.append(name)
-        out.extend(int(ix.rstrip("]")) for ix in indexes)
-    return tuple(out)
+    return (*path, *undotted(field))
 
 
 class Reader:

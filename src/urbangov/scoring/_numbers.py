@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import attrs
 
-from urbangov.errors import StandardError
+from urbangov.errors import StandardError, UrbangovError
 
 __all__ = ["Exact", "Rounding", "decimals", "exact", "half_up", "number"]
 
@@ -65,12 +65,21 @@ def decimals(value: Decimal) -> int:
     return max(0, -exponent)
 
 
-def number(value: object, field: str, error: type[StandardError] | Any = StandardError) -> Decimal:
-    """A Decimal from a TOML or Python number (int or Decimal; floats and bools refused)."""
-    if isinstance(value, Decimal) and value.is_finite():
-        return value
+def number(
+    value: object,
+    field: str,
+    error: type[UrbangovError] = StandardError,
+    *,
+    minimum: Decimal | None = None,
+) -> Decimal:
+    """A Decimal from a TOML or Python number (int or Decimal; floats and bools refused),
+    at least ``minimum`` when one is given."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
+        value = Decimal(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        if minimum is not None and value < minimum:
+            raise error(f"{value} is below {minimum}", field=field, hint=f"give {minimum} or more")
+        return value
     hint = "write it without quotes" if isinstance(value, str) else None
     if isinstance(value, float):
         hint = "pass a Decimal (Decimal('0.3')) so the value stays exact"
