@@ -22,6 +22,7 @@ from urbangov._internal.documents import (
     parse_toml,
     read_document,
     read_text,
+    undotted,
     write_text,
 )
 from urbangov.errors import FindingsError, UrbangovError
@@ -465,9 +466,7 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
                 name = missing[0] if missing else "?"
                 problem((*path, name), f"missing key {name!r} in {table}", f"add {name} = …")
             except UrbangovError as exc:
-                problem(
-                    (*path, *(exc.field.split(".") if exc.field else ())), exc.message, exc.hint
-                )
+                problem((*path, *undotted(exc.field)), exc.message, exc.hint)
     top: dict[str, Any] = {}
     for key in ("period", "standard", "start"):
         if key in data:
