@@ -101,18 +101,18 @@ def score(
     inputs = Inputs(the_plan, findings, tuple(triggers))
     units = findings.units
     memo: Memo = {}
-    pre = {u.code: unit_sheets(the_plan, u, inputs, {}, memo) for u in units}
     if any(isinstance(leaf_rule, RankAdjust) for _, leaf_rule in standard.rules()):
+        # ranks need every unit's total before adjustment: score twice
+        pre = {u.code: unit_sheets(the_plan, u, inputs, {}, memo) for u in units}
         extra = rank_lines(the_plan, units, pre)
         pre = {u.code: unit_sheets(the_plan, u, inputs, extra.get(u.code, {}), memo) for u in units}
-    return FrozenMap({u.code: combine_sheet(the_plan, findings, u, *pre[u.code]) for u in units})
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-# --------------------------------------------------------------------------- trees
-
-
-"""Items with no line under them, by path, unit key and source: the same for every unit
-of a kind (scored once, shared: they are frozen values)."""
+        return FrozenMap(
+            {u.code: combine_sheet(the_plan, findings, u, *pre[u.code]) for u in units}
+        )
+    sheets = {}
+    for u in units:
+        sheets[u.code] = combine_sheet(
+            the_plan, findings, u, *unit_sheets(the_plan, u, inputs, {}, memo)
+        )
+        inputs.lines.pop(u.code, None)  # its lines now live in its sheet only
+    return FrozenMap(sheets)
