@@ -41,15 +41,15 @@ def _always(field: str, check: Any = None) -> Any:
 
 
 def _plain(value: object) -> object:
+    """What Python callers may pass for a dated value: a dict of weights becomes a map of
+    Decimals (ints accepted); anything else is kept for the check to judge."""
     if isinstance(value, Mapping) and not isinstance(value, FrozenMap):
         return FrozenMap(
             {
-                k: (D(v) if isinstance(v, int) and not isinstance(v, bool) else v)
+                k: D(v) if isinstance(v, int) and not isinstance(v, bool) else v
                 for k, v in value.items()
             }
         )
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
     return value
 
 
