@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from urbangov import calendar, deadlines, io, kpi, zones
+from urbangov import calendar, deadlines, io, kpi, scoring, zones
 from urbangov._version import __version__
 from urbangov.calendar import TimeLimit, WorkCalendar, WorkSchedule
 from urbangov.cases import Case, CaseEvent, EventKind, Status
@@ -22,6 +22,7 @@ from urbangov.errors import (
     CalendarCoverageError,
     CalendarError,
     CaseLogError,
+    FindingsError,
     HierarchyError,
     KpiError,
     MissingExtraError,
@@ -29,6 +30,7 @@ from urbangov.errors import (
     OrganisationError,
     PolicyError,
     ProvisionalCalendarWarning,
+    StandardError,
     TaxonomyError,
     TransitionError,
     UnknownTermError,
@@ -40,10 +42,12 @@ from urbangov.hierarchy import Hierarchy, Segment, Unit
 from urbangov.kpi import KpiCounts
 from urbangov.org import DutyMatrix, Organisation
 from urbangov.policy import Change, Policy, diff
+from urbangov.scoring import AssessmentStandard, Grade, ScoreSheet
 from urbangov.vocabulary import Domain, Level, Source, Urgency, ZoneTier
 
 __all__ = [
     "AccountabilityGraph",
+    "AssessmentStandard",
     "CalendarCoverageError",
     "CalendarError",
     "Case",
@@ -53,7 +57,9 @@ __all__ = [
     "Domain",
     "DutyMatrix",
     "EventKind",
+    "FindingsError",
     "FrozenMap",
+    "Grade",
     "Hierarchy",
     "HierarchyError",
     "KpiCounts",
@@ -66,8 +72,10 @@ __all__ = [
     "Policy",
     "PolicyError",
     "ProvisionalCalendarWarning",
+    "ScoreSheet",
     "Segment",
     "Source",
+    "StandardError",
     "Status",
     "TaxonomyError",
     "TimeLimit",
@@ -85,6 +93,7 @@ __all__ = [
     "diff",
     "io",
     "kpi",
+    "scoring",
     "zones",
 ]
 

@@ -30,6 +30,7 @@ __all__ = [
     "CalendarCoverageError",
     "CalendarError",
     "CaseLogError",
+    "FindingsError",
     "HierarchyError",
     "KpiError",
     "MissingExtraError",
@@ -37,6 +38,7 @@ __all__ = [
     "OrganisationError",
     "PolicyError",
     "ProvisionalCalendarWarning",
+    "StandardError",
     "TaxonomyError",
     "TransitionError",
     "UnknownTermError",
@@ -211,6 +213,15 @@ class CaseLogError(UrbangovError, ValueError):
 
 class KpiError(UrbangovError, ValueError):
     """Invalid KPI counts, a bad period or grouping, or a missing deadline (``urbangov.kpi``)."""
+
+
+class StandardError(UrbangovError, ValueError):
+    """An invalid assessment standard (scoring items, caps, cut-offs)."""
+
+
+class FindingsError(UrbangovError, ValueError):
+    """An invalid findings file or finding: an unknown unit, item, rule, finder or
+    outcome, or a value the assessment standard cannot score (``urbangov.scoring``)."""
 
 
 class MissingExtraError(UrbangovError, ImportError):

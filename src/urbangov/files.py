@@ -11,10 +11,12 @@ kind           loads                                               checks every 
 ``city``       :class:`urbangov.org.City` (hierarchy + organisation)  units, segments, organisation
 ``calendar``   :class:`urbangov.WorkCalendar`                      days, schedule, zone
 ``taxonomy``   :class:`urbangov.taxonomy.Taxonomy`                 every entry
+``standard``   :class:`urbangov.scoring.AssessmentStandard`        every item and rule
+``findings``   :class:`urbangov.scoring.Findings`                  every unit, finding, count
 =============  ==================================================  ==========================
 
 >>> sorted(KINDS)
-['calendar', 'city', 'policy', 'taxonomy']
+['calendar', 'city', 'findings', 'policy', 'standard', 'taxonomy']
 >>> kind, problems = check("no/such/file.toml")
 >>> kind, problems[0].message[:20]
 (None, 'cannot read the file')
@@ -35,6 +37,7 @@ from urbangov.errors import UrbangovError
 from urbangov.frozen import FrozenMap
 from urbangov.org import check_city_file, load_city
 from urbangov.policy import Policy
+from urbangov.scoring import AssessmentStandard, Findings
 from urbangov.taxonomy import Taxonomy
 
 __all__ = ["KINDS", "FileKind", "check", "kind_of", "load"]
@@ -61,6 +64,15 @@ KINDS: FrozenMap[str, FileKind] = FrozenMap(
             "calendar", "holidays and make-up workdays", WorkCalendar.load, WorkCalendar.check_file
         ),
         FileKind("taxonomy", "component and event classes", Taxonomy.load, Taxonomy.check_file),
+        FileKind(
+            "standard",
+            "an assessment standard (考核标准)",
+            AssessmentStandard.load,
+            AssessmentStandard.check_file,
+        ),
+        FileKind(
+            "findings", "assessment findings (考核扣分记录)", Findings.load, Findings.check_file
+        ),
     )
 )
 """Every file kind urbangov reads, by its ``kind`` key."""

@@ -39,6 +39,7 @@ from urbangov.params import (
     loads,
     reform,
 )
+from urbangov.scoring import AssessmentRules
 from urbangov.taxonomy import LocalClasses, Taxonomy
 from urbangov.zones import ZoneRules
 
@@ -93,6 +94,8 @@ class Policy(Composite):
     """How KPI counts are taken (``kpi.KpiRules``)."""
     zones: ZoneRules = attrs.field(factory=ZoneRules)
     """Tiered zones: classification, permissions, stall areas, patrols (``zones.ZoneRules``)."""
+    assessment: AssessmentRules = attrs.field(factory=AssessmentRules)
+    """Grades, rankings, composites and bonds (``scoring.AssessmentRules``)."""
 
     _comment: ClassVar[str] = _COMMENT
 

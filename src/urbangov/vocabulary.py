@@ -260,3 +260,6 @@ class Source(Term):
     """领导交办 — assigned by a leader."""
     CITY_DISPATCH = "city_dispatch", "市级派遣", "市派"
     """市级派遣 — dispatched down from the city platform."""
+    DEPARTMENT = "department", "部门转办", "转办"
+    """部门转办 — forwarded by another department (assessment methods such as
+    《金华市区数字化城市管理工作考核细则(试行)》 deduct double for such cases)."""

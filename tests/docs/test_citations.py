@@ -64,7 +64,7 @@ def test_every_title_cited_with_a_section_is_listed_in_sources() -> None:
 def test_every_address_cited_is_listed_in_sources() -> None:
     listed = SOURCES.read_text(encoding="utf-8")
     cited = {
-        m.group(0).rstrip(".,;")
+        m.group(0).rstrip(".,;:")
         for path in user_files()
         if path != SOURCES
         for m in re.finditer(r"https?://[^\s)>`\"'|]+", path.read_text(encoding="utf-8"))

@@ -153,6 +153,21 @@ def dotted(path: PathKey) -> str:
     return text
 
 
+def undotted(field: str | None) -> PathKey:
+    """``"units[3].parent"`` → ``("units", 3, "parent")`` (the inverse of :func:`dotted`).
+
+    >>> undotted("items[2].rules[0].found.city")
+    ('items', 2, 'rules', 0, 'found', 'city')
+    """
+    out: list[str | int] = []
+    for part in (field or "").split("."):
+        name, *indexes = part.split("[")
+        if name:
+            out.append(name)
+        out.extend(int(ix.rstrip("]")) for ix in indexes)
+    return tuple(out)
+
+
 def read_text(path: str | Path, error: ErrorType) -> str:
     """Read a UTF-8 file, raising ``error`` naming the file on any failure."""
     file = str(path)
