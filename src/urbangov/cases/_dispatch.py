@@ -8,42 +8,16 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Protocol
 
-from urbangov.cases._columns import CaseColumns, DerivedColumns
 from urbangov.cases._states import (
     EventKind,
-    FirstAskedUntil,
     HasWorkflow,
-    Outcome,
-    Status,
     WorkflowRules,
-    allowed_events,
-    transitions,
 )
-from urbangov.cases._workflow import Case, CaseEvent, apply, first_asked_owner, replay
+from urbangov.cases._workflow import Case, CaseEvent, apply
 from urbangov.taxonomy import Taxonomy
 from urbangov.vocabulary import Domain
 
-__all__ = [
-    "Case",
-    "CaseColumns",
-    "CaseEvent",
-    "DerivedColumns",
-    "DutyMatrixLike",
-    "EventKind",
-    "FirstAskedUntil",
-    "HasWorkflow",
-    "HierarchicalDutyMatrix",
-    "Outcome",
-    "Status",
-    "WorkflowRules",
-    "allowed_events",
-    "apply",
-    "dispatch_to_lead",
-    "first_asked_owner",
-    "lead_department",
-    "replay",
-    "transitions",
-]
+__all__ = ["DutyMatrixLike", "HierarchicalDutyMatrix", "dispatch_to_lead", "lead_department"]
 
 
 class DutyMatrixLike(Protocol):

@@ -21,51 +21,21 @@ from urbangov.org import _files as _org_files
 from urbangov.org._duty import BoundDutyMatrix, DutyMatrix
 from urbangov.org._duty_rule import (
     DutyRule,
-    Party,
-    ResolvedDuty,
-    parse_party,
-    party_to_text,
 )
 from urbangov.org._parts import (
     Committee,
     CommitteeKind,
     Contract,
     Department,
-    DepartmentKind,
     Frontage,
     Pairing,
-    PairingKind,
     Person,
-    Role,
     Sector,
 )
 from urbangov.params import did_you_mean
 from urbangov.vocabulary import Domain, Level
 
-__all__ = [
-    "BoundDutyMatrix",
-    "City",
-    "Committee",
-    "CommitteeKind",
-    "Contract",
-    "Department",
-    "DepartmentKind",
-    "DutyMatrix",
-    "DutyRule",
-    "Frontage",
-    "Organisation",
-    "Pairing",
-    "PairingKind",
-    "Party",
-    "Person",
-    "ResolvedDuty",
-    "Role",
-    "Sector",
-    "load_city",
-    "merge_organisation_file",
-    "parse_party",
-    "party_to_text",
-]
+__all__ = ["City", "Organisation", "check_city_file", "load_city", "merge_organisation_file"]
 
 
 # ---------------------------------------------------------------- the whole
