@@ -33,16 +33,7 @@ from urbangov.calendar._values import DayInfo, DayKind, TimeLimit, TimeUnit
 from urbangov.errors import CalendarCoverageError, CalendarError, UrbangovError
 from urbangov.frozen import FrozenMap
 
-__all__ = [
-    "DEFAULT_SCHEDULE",
-    "PROVISIONAL_SPAN",
-    "DayInfo",
-    "DayKind",
-    "TimeLimit",
-    "TimeUnit",
-    "WorkCalendar",
-    "WorkSchedule",
-]
+__all__ = ["DEFAULT_SCHEDULE", "PROVISIONAL_SPAN", "WorkCalendar"]
 
 DEFAULT_SCHEDULE = WorkSchedule.daily([("09:00", "12:00"), ("13:30", "18:00")])
 """Default office hours, 09:00–12:00 and 13:30–18:00: the schedule of the docs' examples

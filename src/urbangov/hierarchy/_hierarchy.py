@@ -25,11 +25,10 @@ from urbangov.hierarchy._units import (
     _unit_from_mapping,
     _unit_from_row,
     _unit_to_data,
-    check_code,
 )
 from urbangov.vocabulary import Level
 
-__all__ = ["Hierarchy", "Segment", "Unit", "check_code", "check_file"]
+__all__ = ["Hierarchy", "check_file"]
 
 
 @attrs.frozen(eq=False, repr=False)

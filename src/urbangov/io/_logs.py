@@ -18,16 +18,10 @@ from urbangov.io._convert import (
     table_from_cases,
     table_from_columns,
 )
-from urbangov.io._table import COLUMNS, format_of, read_table, write_table
+from urbangov.io._table import format_of, read_table, write_table
 from urbangov.taxonomy import Taxonomy
 
-__all__ = [
-    "COLUMNS",
-    "read_cases",
-    "read_columns",
-    "write_cases",
-    "write_columns",
-]
+__all__ = ["read_cases", "read_columns", "write_cases", "write_columns"]
 
 
 def read_columns(

@@ -30,33 +30,9 @@ from urbangov.kpi._values import (
     KpiCounts,
     KpiRules,
     _rules_of,
-    closure_rate,
-    dispatch_rate,
-    extension_rate,
-    filing_rate,
-    on_time_rate,
-    percent,
-    rework_rate,
 )
 
-__all__ = [
-    "FIELDS",
-    "CaseTimes",
-    "HasKpi",
-    "KpiCounts",
-    "KpiRules",
-    "KpiTable",
-    "case_counts",
-    "closure_rate",
-    "counts",
-    "counts_from_columns",
-    "dispatch_rate",
-    "extension_rate",
-    "filing_rate",
-    "on_time_rate",
-    "percent",
-    "rework_rate",
-]
+__all__ = ["case_counts", "counts", "counts_from_columns"]
 
 
 _ZERO = KpiCounts()

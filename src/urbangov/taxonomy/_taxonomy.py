@@ -21,13 +21,12 @@ from urbangov.taxonomy._values import (
     _CODE,
     Category,
     CategoryKind,
-    CodeSource,
     MajorClass,
     _categories_tuple,
     _majors_tuple,
 )
 
-__all__ = ["Category", "CategoryKind", "CodeSource", "MajorClass", "Taxonomy"]
+__all__ = ["Taxonomy"]
 
 _BUNDLED = Path(__file__).parents[1] / "data" / "taxonomy.toml"
 
