@@ -246,6 +246,7 @@ def counts(
     ...          CaseEvent("close", t + 3 * h)]
     >>> case = Case.new("A1", "暴露垃圾", "320102001001001", reported_at=t, history=steps)
     >>> c = counts([case], t, t + 24 * h, due_at={"A1": t + 5 * h})
+    >>> from urbangov.kpi import on_time_rate, percent
     >>> c.due, c.closed, c.closed_on_time, percent(on_time_rate(c))
     (1, 1, 1, Decimal('100.00'))
     """
