@@ -37,6 +37,7 @@ __all__ = [
     "OrganisationError",
     "PolicyError",
     "ProvisionalCalendarWarning",
+    "RuleCaseError",
     "TaxonomyError",
     "TransitionError",
     "UnknownTermError",
@@ -211,6 +212,11 @@ class CaseLogError(UrbangovError, ValueError):
 
 class KpiError(UrbangovError, ValueError):
     """Invalid KPI counts, a bad period or grouping, or a missing deadline (``urbangov.kpi``)."""
+
+
+class RuleCaseError(UrbangovError, ValueError):
+    """An invalid rule-case file (``kind = "rule-cases"``), or a rule case whose expected
+    output differs from what the rules give (``urbangov test``)."""
 
 
 class MissingExtraError(UrbangovError, ImportError):

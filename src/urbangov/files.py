@@ -11,10 +11,15 @@ kind           loads                                               checks every 
 ``city``       :class:`urbangov.org.City` (hierarchy + organisation)  units, segments, organisation
 ``calendar``   :class:`urbangov.WorkCalendar`                      days, schedule, zone
 ``taxonomy``   :class:`urbangov.taxonomy.Taxonomy`                 every entry
+``rule-cases`` :class:`urbangov.testing.RuleCaseFile`              every case and its policy
 =============  ==================================================  ==========================
 
+The rule-case runner lives on the applications floor (``urbangov.testing``: its
+subjects run every rule package), above this registry; so its loader and checker are
+named by module and imported on first use, as ``urbangov`` itself loads ``testing``.
+
 >>> sorted(KINDS)
-['calendar', 'city', 'policy', 'taxonomy']
+['calendar', 'city', 'policy', 'rule-cases', 'taxonomy']
 >>> kind, problems = check("no/such/file.toml")
 >>> kind, problems[0].message[:20]
 (None, 'cannot read the file')
@@ -22,6 +27,7 @@ kind           loads                                               checks every 
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -52,6 +58,16 @@ class FileKind:
     check: Callable[[Path], tuple[UrbangovError, ...]] = attrs.field(eq=False, repr=False)
 
 
+def _later(name: str) -> Callable[[Path], Any]:
+    """The function ``name`` of :mod:`urbangov.testing`, imported when first called."""
+
+    def call(path: Path) -> Any:
+        return getattr(importlib.import_module("urbangov.testing"), name)(path)
+
+    call.__name__ = name
+    return call
+
+
 KINDS: FrozenMap[str, FileKind] = FrozenMap(
     (kind.name, kind)
     for kind in (
@@ -61,6 +77,12 @@ KINDS: FrozenMap[str, FileKind] = FrozenMap(
             "calendar", "holidays and make-up workdays", WorkCalendar.load, WorkCalendar.check_file
         ),
         FileKind("taxonomy", "component and event classes", Taxonomy.load, Taxonomy.check_file),
+        FileKind(
+            "rule-cases",
+            "rule cases: inputs and expected outputs of rule functions",
+            _later("load_rule_cases"),
+            _later("check_rule_cases"),
+        ),
     )
 )
 """Every file kind urbangov reads, by its ``kind`` key."""
