@@ -98,7 +98,9 @@ class CaseResult:
         if self.error is not None and case.error is None:
             lines.append(f"  raised {type(self.error).__name__}: {self.error}")
         else:
-            lines.append(f"  because: {self.explanation}")
+            first, *rest = self.explanation.split("; ")
+            lines.append(f"  because: {first}")
+            lines.extend(f"           {part}" for part in rest)
         return "\n".join(lines)
 
 
