@@ -90,22 +90,15 @@ def _table(ctx: click.Context, results: list[CaseResult]) -> Table:
     return table
 
 
-def _changes_table(ctx: click.Context, found: tuple[Difference, ...]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for en, zh in (
-        ("case", "用例"),
-        ("output", "输出"),
-        ("baseline", "基线"),
-        ("policy", "新政策"),
-    ):
-        table.add_column(label(ctx, en, zh), overflow="fold")
+def _changes(found: tuple[Difference, ...]) -> list[Text]:
+    """Each case that moved, then each output as ``baseline → policy``."""
+    out = []
     for item in found:
-        first = True
+        text = Text(f"{item.case.where}: {item.case.name} ({item.case.subject.name})")
         for name, old, new in item.changes:
-            where = f"{item.case.name}\n{item.case.where}" if first else ""
-            table.add_row(where, name, str(_shown(old) or "—"), str(_shown(new) or "—"))
-            first = False
-    return table
+            text.append(f"\n  {name}: {_shown(old) or '—'} → {_shown(new) or '—'}")
+        out.append(text)
+    return out
 
 
 @click.command("test")
@@ -174,13 +167,14 @@ def rule_test_command(
     if moved is not None:
         title = label(
             ctx,
-            f"{len(moved)} case(s) give another result under {policy_file or 'the files'} "
-            f"than under {baseline_file}",
+            f"{len(moved)} case(s) give another result under "
+            f"{policy_file or 'their own policies'} than under {baseline_file}",
             f"{len(moved)} 个用例在 {policy_file or '原文件政策'} 与 {baseline_file} 下结果不同",
         )
-        out.print(Text(title), soft_wrap=True)
-        if moved:
-            out.print(_changes_table(ctx, moved))
+        out.print(Text(title, style="bold"), soft_wrap=True)
+        for text in _changes(moved):
+            out.print(text, soft_wrap=True)
+        out.print()
     summary = label(
         ctx,
         f"{len(results)} rule case(s): {len(report.passed)} passed, {len(report.failed)} failed",
