@@ -28,7 +28,7 @@ from urbangov.testing import (
     small_city,
     subject_named,
 )
-from urbangov.testing import _reader as reader
+from urbangov.testing import readers as reader
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rule_cases"
 INVALID = FIXTURES / "invalid"

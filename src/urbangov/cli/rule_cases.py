@@ -33,8 +33,8 @@ from urbangov.testing import (
     find_rule_files,
     load_rule_cases,
     run,
+    show,
 )
-from urbangov.testing._subject import show
 
 __all__ = ["LISTED", "rule_test_command"]
 

@@ -48,7 +48,7 @@ from urbangov.testing._runner import (
     run,
     run_case,
 )
-from urbangov.testing._subject import Input, Outcome, Output, Subject
+from urbangov.testing._subject import Input, Outcome, Output, Subject, show
 from urbangov.testing._subjects import SUBJECTS, subject_named
 
 __all__ = [
@@ -79,6 +79,7 @@ __all__ = [
     "run",
     "run_case",
     "short_repr",
+    "show",
     "small_city",
     "strategies",
     "subject_named",

@@ -26,10 +26,10 @@ from urbangov.errors import PolicyError, RuleCaseError, UrbangovError, combine
 from urbangov.frozen import FrozenMap
 from urbangov.params import did_you_mean
 from urbangov.policy import Policy
-from urbangov.testing import _reader as r
-from urbangov.testing._reader import BAD, Reader
+from urbangov.testing import readers as r
 from urbangov.testing._subject import Subject
 from urbangov.testing._subjects import SUBJECTS, subject_named
+from urbangov.testing.readers import BAD, Reader
 
 __all__ = [
     "ERROR_NAMES",

@@ -15,7 +15,7 @@ from urbangov.hierarchy import Hierarchy
 from urbangov.params import diff, unstructure
 from urbangov.policy import Policy
 from urbangov.taxonomy import Taxonomy
-from urbangov.testing._reader import DEFAULT_DEPARTMENT, DEFAULT_GRID
+from urbangov.testing.readers import DEFAULT_DEPARTMENT, DEFAULT_GRID
 from urbangov.vocabulary import Urgency, ZoneTier
 
 __all__ = ["compare_lines", "dispatched_case", "short_repr", "small_city"]

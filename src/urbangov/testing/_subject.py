@@ -24,7 +24,7 @@ from urbangov._internal.documents import PathKey
 from urbangov.calendar import TimeLimit
 from urbangov.frozen import FrozenMap
 from urbangov.policy import Policy
-from urbangov.testing._reader import BAD, NONE_WORD, Parse, Reader
+from urbangov.testing.readers import BAD, NONE_WORD, Parse, Reader
 
 __all__ = ["Input", "Outcome", "Output", "Subject", "show"]
 

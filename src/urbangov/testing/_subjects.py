@@ -22,9 +22,9 @@ from urbangov.frozen import FrozenMap
 from urbangov.hierarchy import Hierarchy
 from urbangov.params import did_you_mean
 from urbangov.policy import Policy
-from urbangov.testing import _reader as r
-from urbangov.testing._reader import BAD, Reader
+from urbangov.testing import readers as r
 from urbangov.testing._subject import Input, Outcome, Output, Subject, show
+from urbangov.testing.readers import BAD, Reader
 from urbangov.vocabulary import ZoneTier
 
 __all__ = ["SUBJECTS", "subject_named"]
@@ -35,12 +35,12 @@ __all__ = ["SUBJECTS", "subject_named"]
 
 def _case_and(extra: Mapping[str, tuple[r.Parse, bool]]) -> Any:
     """A reader of an input table made of a case's own keys plus ``extra`` keys."""
-    case_keys = set(r._CASE_FIELDS)
+    case_keys = set(r.CASE_FIELDS)
 
     def read(reader: Reader, value: Mapping[str, Any], path: PathKey) -> Any:
         unknown = [k for k in value if k not in case_keys and k not in extra]
         for key in unknown:
-            choices = [*r._CASE_FIELDS, *extra]
+            choices = [*r.CASE_FIELDS, *extra]
             reader.problem((*path, key), f"unknown input {key!r}", did_you_mean(key, choices))
         fields = dict(extra)
         found = reader.table(
@@ -68,7 +68,7 @@ def _case_inputs(**extra: Input) -> dict[str, Input]:
     }  # fmt: skip
     out = {
         name: Input(parse, required, docs.get(name, ""))
-        for name, (parse, required) in r._CASE_FIELDS.items()
+        for name, (parse, required) in r.CASE_FIELDS.items()
     }
     out.update(extra)
     return out

@@ -1,4 +1,5 @@
-"""Reading the values of a rule-case file strictly, every problem located (private).
+"""Reading the values of a rule-case file strictly, every problem located: the readers
+subjects declare their inputs and outputs with (public, for new subjects).
 
 A :class:`Reader` walks the parsed TOML of one file; each ``parse`` function takes the
 reader, a value and its key path and returns the value it stands for, or :data:`BAD`
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
@@ -29,7 +30,32 @@ from urbangov.hierarchy import Hierarchy
 from urbangov.kpi import FIELDS, KpiCounts
 from urbangov.params import did_you_mean
 
-__all__ = ["BAD", "NONE_WORD", "CaseSpec", "Parse", "Reader"]
+__all__ = [
+    "BAD",
+    "CASE_FIELDS",
+    "NONE_WORD",
+    "CaseSpec",
+    "Parse",
+    "Reader",
+    "boolean",
+    "case",
+    "cases",
+    "city",
+    "count",
+    "day",
+    "event",
+    "instant",
+    "kpi_counts",
+    "limit",
+    "many",
+    "number",
+    "optional",
+    "relative_path",
+    "text",
+    "tolerance",
+    "units",
+    "word",
+]
 
 T = TypeVar("T")
 Parse = Callable[["Reader", Any, PathKey], Any]
@@ -323,7 +349,7 @@ DEFAULT_GRID = "320105001001001"
 DEFAULT_DEPARTMENT = "street_office"
 """The department the ``dispatched`` shortcut dispatches to when the case names none."""
 
-_CASE_FIELDS: dict[str, tuple[Parse, bool]] = {
+CASE_FIELDS: dict[str, tuple[Parse, bool]] = {  # the keys of a case, and their readers
     "id": (text, False),
     "category": (text, True),
     "grid": (text, False),
@@ -341,7 +367,7 @@ _CASE_FIELDS: dict[str, tuple[Parse, bool]] = {
 def case(reader: Reader, value: object, path: PathKey, *, number: int = 0) -> Any:
     """A case: its category (slug, Chinese name or code), where, and its history — or
     the shortcut ``dispatched = …`` (accepted, filed and dispatched then)."""
-    found = reader.table(value, path, _CASE_FIELDS, "a case")
+    found = reader.table(value, path, CASE_FIELDS, "a case")
     if found is BAD:
         return BAD
     dispatched = found.pop("dispatched", None)
@@ -452,7 +478,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
-
-
-def strings(values: Sequence[str]) -> str:
-    return ", ".join(values)
