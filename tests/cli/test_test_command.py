@@ -99,3 +99,10 @@ def test_a_bad_file_exits_1_without_a_traceback() -> None:
     assert code == 1
     assert "error: RuleCaseError: cases[0].subject: 'due_att' is not a subject" in out
     assert "Traceback" not in out
+
+
+def test_a_folder_without_rule_cases_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "other.toml").write_text('kind = "policy"\nformat_version = 1\n', "utf-8")
+    code, out = invoke("test", str(tmp_path))
+    assert code == 1
+    assert "no rule cases found" in out

@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from urbangov.cli._common import console, fail, label
-from urbangov.errors import UrbangovError
+from urbangov.errors import RuleCaseError, UrbangovError
 from urbangov.policy import Policy
 from urbangov.testing import (
     MISSING,
@@ -141,10 +141,17 @@ def rule_test_command(
         cases: list[RuleCase] = []
         for path in find_rule_files(paths):
             cases.extend(load_rule_cases(path).cases)
+        if not cases:
+            raise RuleCaseError(
+                "no rule cases found",
+                field="PATHS",
+                hint="give *.rules.toml files, or folders holding them",
+            )
         report = run(cases, policy=policy)
         moved = compare(cases, baseline=baseline, policy=policy) if baseline else None
     except UrbangovError as error:
-        fail(error, hint="fix the file (`urbangov validate FILE` lists every problem)")
+        hint = error.hint if error.field == "PATHS" else None
+        fail(error, hint=hint or "fix the file (`urbangov validate FILE` lists every problem)")
         return
     results = list(report.results)
     if output == "json":
