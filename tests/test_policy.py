@@ -254,7 +254,7 @@ def test_validate_names_the_kinds_it_reads_for_an_unknown_kind(tmp_path: Path) -
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 1
     assert "does not read files of kind 'weather'" in result.output
-    assert "known kinds: calendar, city, findings, policy, standard" in result.output
+    assert "known kinds: calendar, city, findings, policy, rule-cases, standard, taxonomy" in result.output
 
 
 def test_validate_checks_a_city_files_organisation(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ __all__ = [
     "OrganisationError",
     "PolicyError",
     "ProvisionalCalendarWarning",
+    "RuleCaseError",
     "StandardError",
     "TaxonomyError",
     "TransitionError",
@@ -222,6 +223,11 @@ class StandardError(UrbangovError, ValueError):
 class FindingsError(UrbangovError, ValueError):
     """An invalid findings file or finding: an unknown unit, item, rule, finder or
     outcome, or a value the assessment standard cannot score (``urbangov.scoring``)."""
+
+
+class RuleCaseError(UrbangovError, ValueError):
+    """An invalid rule-case file (``kind = "rule-cases"``), or a rule case whose expected
+    output differs from what the rules give (``urbangov test``)."""
 
 
 class MissingExtraError(UrbangovError, ImportError):

@@ -13,10 +13,15 @@ kind           loads                                               checks every 
 ``taxonomy``   :class:`urbangov.taxonomy.Taxonomy`                 every entry
 ``standard``   :class:`urbangov.scoring.AssessmentStandard`        every item and rule
 ``findings``   :class:`urbangov.scoring.Findings`                  every unit, finding, count
+``rule-cases`` :class:`urbangov.testing.RuleCaseFile`              every case and its policy
 =============  ==================================================  ==========================
 
+The rule-case runner lives on the applications floor (``urbangov.testing``: its
+subjects run every rule package), above this registry; so its loader and checker are
+named by module and imported on first use, as ``urbangov`` itself loads ``testing``.
+
 >>> sorted(KINDS)
-['calendar', 'city', 'findings', 'policy', 'standard', 'taxonomy']
+['calendar', 'city', 'findings', 'policy', 'rule-cases', 'standard', 'taxonomy']
 >>> kind, problems = check("no/such/file.toml")
 >>> kind, problems[0].message[:20]
 (None, 'cannot read the file')
@@ -24,6 +29,7 @@ kind           loads                                               checks every 
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -55,6 +61,16 @@ class FileKind:
     check: Callable[[Path], tuple[UrbangovError, ...]] = attrs.field(eq=False, repr=False)
 
 
+def _later(name: str) -> Callable[[Path], Any]:
+    """The function ``name`` of :mod:`urbangov.testing`, imported when first called."""
+
+    def call(path: Path) -> Any:
+        return getattr(importlib.import_module("urbangov.testing"), name)(path)
+
+    call.__name__ = name
+    return call
+
+
 KINDS: FrozenMap[str, FileKind] = FrozenMap(
     (kind.name, kind)
     for kind in (
@@ -72,6 +88,12 @@ KINDS: FrozenMap[str, FileKind] = FrozenMap(
         ),
         FileKind(
             "findings", "assessment findings (考核扣分记录)", Findings.load, Findings.check_file
+        ),
+        FileKind(
+            "rule-cases",
+            "rule cases: inputs and expected outputs of rule functions",
+            _later("load_rule_cases"),
+            _later("check_rule_cases"),
         ),
     )
 )

@@ -16,7 +16,9 @@ from urbangov.cli._common import LANGS
 from urbangov.cli.deadline import deadline
 from urbangov.cli.demo import demo
 from urbangov.cli.diff import diff_command
+from urbangov.cli.impact import impact_command
 from urbangov.cli.kpi import kpi
+from urbangov.cli.rule_cases import rule_test_command
 from urbangov.cli.score import score_command
 from urbangov.cli.validate import validate
 from urbangov.cli.zones import permits_command, zones_command
@@ -48,3 +50,5 @@ main.add_command(kpi)
 main.add_command(zones_command)
 main.add_command(permits_command)
 main.add_command(score_command)
+main.add_command(rule_test_command)
+main.add_command(impact_command)

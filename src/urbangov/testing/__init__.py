@@ -1,29 +1,106 @@
-"""Testing helpers for urbangov and its users (needs the ``test`` extra: hypothesis).
+"""Testing rule changes (规则变更测试): rule-case files, the runner, the impact of a change on
+a case log, fixtures, and Hypothesis strategies.
 
-- :class:`WorkflowMachine` — a Hypothesis ``RuleBasedStateMachine`` over
-  :func:`urbangov.cases.apply`; subclass it to test your own workflow rules.
-- :mod:`urbangov.testing.strategies` — Hypothesis strategies for cases, events and
-  taxonomy categories (``cases()``, ``case_histories()``, ``event_logs()``…).
+- :func:`load_rule_cases`, :func:`run`, :func:`compare` — rule-case files
+  (``kind = "rule-cases"``, ``*.rules.toml``): each case names a :class:`Subject` (a rule
+  function: ``due_at``, ``transition``, ``kpi``, ``permits``, ``zone``,
+  ``working_time``), an optional policy and reform, inputs and expected outputs;
+  ``urbangov test`` and the pytest plugin (:mod:`urbangov.testing.plugin`) run them;
+- :func:`impact` — what a policy change moves in a real case log (due times, on-time
+  verdicts, rates per unit); ``urbangov impact``;
+- :func:`dispatched_case`, :func:`small_city`, :func:`short_repr` — fixtures and short
+  reprs for users' own tests;
+- :mod:`urbangov.testing.strategies` and :class:`WorkflowMachine` — Hypothesis
+  strategies and the workflow state machine (the ``testing`` extra: hypothesis only).
 
->>> from urbangov.testing import WorkflowMachine, strategies
->>> WorkflowMachine.workflow_rules.close_without_verification
-False
+Everything but the last line imports without hypothesis, so ``urbangov test`` and the
+pytest plugin work with the core install.
+
+>>> from urbangov.testing import SUBJECTS
+>>> sorted(SUBJECTS)
+['due_at', 'kpi', 'permits', 'transition', 'working_time', 'zone']
 """
 
 from __future__ import annotations
 
-from urbangov.errors import MissingExtraError
+import importlib
+from typing import Any
 
-try:
-    import hypothesis  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised without the extra
-    raise MissingExtraError(
-        "urbangov.testing needs hypothesis, which is in the 'test' extra",
-        field="urbangov.testing",
-        hint="install it with: pip install 'urbangov[test]'",
-    ) from exc
+from urbangov._internal.public import publish
+from urbangov.testing._files import (
+    ERROR_NAMES,
+    PolicySpec,
+    RuleCase,
+    RuleCaseFile,
+    check_rule_cases,
+    load_rule_cases,
+)
+from urbangov.testing._fixtures import dispatched_case, short_repr, small_city
+from urbangov.testing._impact import CaseMove, Impact, UnitMove, impact
+from urbangov.testing._runner import (
+    MISSING,
+    CaseResult,
+    Difference,
+    Mismatch,
+    Report,
+    compare,
+    find_rule_files,
+    run,
+    run_case,
+)
+from urbangov.testing._subject import Input, Outcome, Output, Subject, show
+from urbangov.testing._subjects import SUBJECTS, subject_named
 
-from urbangov.testing import strategies
-from urbangov.testing.workflow import WorkflowMachine
+__all__ = [
+    "ERROR_NAMES",
+    "MISSING",
+    "SUBJECTS",
+    "CaseMove",
+    "CaseResult",
+    "Difference",
+    "Impact",
+    "Input",
+    "Mismatch",
+    "Outcome",
+    "Output",
+    "PolicySpec",
+    "Report",
+    "RuleCase",
+    "RuleCaseFile",
+    "Subject",
+    "UnitMove",
+    "WorkflowMachine",
+    "check_rule_cases",
+    "compare",
+    "dispatched_case",
+    "find_rule_files",
+    "impact",
+    "load_rule_cases",
+    "run",
+    "run_case",
+    "short_repr",
+    "show",
+    "small_city",
+    "strategies",
+    "subject_named",
+]
 
-__all__ = ["WorkflowMachine", "strategies"]
+_NEEDS_HYPOTHESIS = {"strategies": "urbangov.testing.strategies", "WorkflowMachine": None}
+
+publish(__name__, [n for n in __all__ if n not in _NEEDS_HYPOTHESIS])
+
+
+def __getattr__(name: str) -> Any:
+    # The Hypothesis parts load on first use, so the runner and the plugin need no extra.
+    if name not in _NEEDS_HYPOTHESIS:
+        raise AttributeError(f"module 'urbangov.testing' has no attribute {name!r}")
+    from urbangov.testing._extra import require_hypothesis
+
+    require_hypothesis()
+    if name == "strategies":
+        return importlib.import_module("urbangov.testing.strategies")
+    return importlib.import_module("urbangov.testing.workflow").WorkflowMachine
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,4 +1,15 @@
-"""Hypothesis strategies for cases, events and categories (needs the ``test`` extra).
+"""Hypothesis strategies for urbangov's values (the ``testing`` extra: hypothesis only).
+
+Every strategy makes only values that validate (by construction, not by filtering), so
+they shrink well; they lean on the edges where rules break: make-up workdays (调休上班)
+and holidays, the opening and closing minutes of office hours, year ends, every state of
+the workflow, zero limits.
+
+- time: :func:`aware_datetimes`, :func:`time_limits`, :func:`work_calendars`;
+- places: :func:`grid_codes`, :func:`hierarchies`, :func:`units`;
+- cases: :func:`categories`, :func:`fresh_cases`, :func:`case_events`,
+  :func:`case_histories`, :func:`cases`, :func:`event_logs`;
+- rules: :func:`kpi_counts`, :func:`reforms`, :func:`policies`.
 
 Use them in your own property tests:
 
@@ -13,13 +24,19 @@ Use them in your own property tests:
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from hypothesis import strategies as st
+from urbangov.testing._extra import require_hypothesis
 
-from urbangov.calendar import TimeLimit
-from urbangov.cases import (
+require_hypothesis()  # the 'testing' extra, named in the error when it is missing
+
+from hypothesis import strategies as st  # noqa: E402
+
+from urbangov.calendar import TimeLimit, WorkCalendar, WorkSchedule  # noqa: E402
+from urbangov.cases import (  # noqa: E402
     Case,
     CaseEvent,
     EventKind,
@@ -28,8 +45,11 @@ from urbangov.cases import (
     WorkflowRules,
     allowed_events,
 )
-from urbangov.taxonomy import Category, Taxonomy
-from urbangov.vocabulary import Source, Urgency, ZoneTier
+from urbangov.hierarchy import Hierarchy, Unit  # noqa: E402
+from urbangov.kpi import KpiCounts  # noqa: E402
+from urbangov.policy import Policy  # noqa: E402
+from urbangov.taxonomy import Category, Taxonomy  # noqa: E402
+from urbangov.vocabulary import Source, Urgency, ZoneTier  # noqa: E402
 
 __all__ = [
     "aware_datetimes",
@@ -39,7 +59,14 @@ __all__ = [
     "categories",
     "event_logs",
     "fresh_cases",
+    "grid_codes",
+    "hierarchies",
+    "kpi_counts",
+    "policies",
+    "reforms",
     "time_limits",
+    "units",
+    "work_calendars",
 ]
 
 _ZONES = (ZoneInfo("Asia/Shanghai"), _dt.UTC, _dt.timezone(_dt.timedelta(hours=8)))
@@ -47,12 +74,127 @@ _DEPARTMENTS = ("sanitation_station", "street_office", "construction_bureau", "t
 _ACTORS = ("operator_1", "operator_2", "supervisor_9", "officer_3")
 
 
+_EDGE_TIMES = tuple(
+    _dt.time(h, m)
+    for h, m in ((0, 0), (8, 59), (9, 0), (11, 59), (12, 0), (13, 30), (17, 59), (18, 0), (23, 59))
+)
+
+
+@functools.cache
+def _special_days() -> tuple[_dt.date, ...]:
+    """Make-up workdays (调休上班: weekend days that are workdays), weekday holidays and
+    year ends of the bundled calendar's years (2020–2026)."""
+    cal = WorkCalendar.china()
+    out: list[_dt.date] = []
+    d = _dt.date(2020, 1, 1)
+    while d.year <= 2026:
+        weekend = d.weekday() >= 5
+        if weekend == cal.is_workday(d) or (d.month, d.day) in ((12, 31), (1, 1)):
+            out.append(d)
+        d += _dt.timedelta(days=1)
+    return tuple(out)
+
+
+def _edge_datetimes(min_value: _dt.datetime, max_value: _dt.datetime) -> Any:
+    days = [d for d in _special_days() if min_value.date() <= d <= max_value.date()]
+    if not days:
+        return st.nothing()
+    return st.builds(
+        lambda d, t, tz: _dt.datetime.combine(d, t, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(
+            tz
+        ),
+        st.sampled_from(days),
+        st.sampled_from(_EDGE_TIMES),
+        st.sampled_from(_ZONES),
+    ).filter(lambda t: min_value <= t.replace(tzinfo=None) <= max_value)
+
+
 def aware_datetimes(
     min_value: _dt.datetime = _dt.datetime(2020, 1, 1),
     max_value: _dt.datetime = _dt.datetime(2026, 12, 31),
 ) -> st.SearchStrategy[_dt.datetime]:
-    """Aware datetimes (Asia/Shanghai, UTC or +08:00) between two naive bounds."""
-    return st.datetimes(min_value, max_value, timezones=st.sampled_from(_ZONES))
+    """Aware datetimes (Asia/Shanghai, UTC or +08:00) between two naive bounds, one in
+    four at an edge: a make-up workday, a weekday holiday or a year end, at midnight or
+    at an opening or closing minute of the default office hours."""
+    plain = st.datetimes(min_value, max_value, timezones=st.sampled_from(_ZONES))
+    return st.one_of(plain, plain, plain, _edge_datetimes(min_value, max_value))
+
+
+_SCHEDULES = (
+    WorkSchedule.daily([("09:00", "12:00"), ("13:30", "18:00")]),
+    WorkSchedule.daily([("08:30", "12:00"), ("14:30", "17:30")]),
+    WorkSchedule.daily([("09:00", "17:00")]),
+    WorkSchedule.always(),
+)
+
+
+def work_calendars() -> st.SearchStrategy[WorkCalendar]:
+    """China's working calendars with a drawn office schedule (two windows, one, or
+    24×7), in Asia/Shanghai or Asia/Urumqi, now and then with a local extra holiday or
+    make-up workday."""
+    base = st.builds(
+        WorkCalendar.china,
+        schedule=st.sampled_from(_SCHEDULES),
+        tz=st.sampled_from(("Asia/Shanghai", "Asia/Urumqi")),
+    )
+    extra = st.dates(_dt.date(2020, 1, 1), _dt.date(2026, 12, 31))
+
+    @st.composite
+    def local(draw: st.DrawFn) -> WorkCalendar:
+        cal = draw(base)
+        if draw(st.booleans()):
+            return cal
+        day = draw(extra)
+        if cal.is_workday(day):
+            return cal.with_days(holidays=(day,))
+        return cal.with_days(workdays=(day,))
+
+    return local()
+
+
+_DISTRICTS = ("320105", "320102", "110101", "440305")
+
+
+def grid_codes(district: str | None = None) -> st.SearchStrategy[str]:
+    """15-digit grid codes (district 6 + street 3 + community 3 + grid 3 digits)."""
+    prefix = st.just(district) if district is not None else st.sampled_from(_DISTRICTS)
+    part = st.integers(1, 999).map(lambda n: f"{n:03d}")
+    return st.builds(lambda d, a, b, c: d + a + b + c, prefix, part, part, part)
+
+
+@st.composite
+def hierarchies(draw: st.DrawFn, max_streets: int = 3, max_children: int = 3) -> Hierarchy:
+    """Valid hierarchies: one district, 1–``max_streets`` streets, each with
+    communities and grids (1–``max_children`` each); some streets on a main road or next
+    to a school (zone attributes), some with an explicit zone."""
+    district = draw(st.sampled_from(_DISTRICTS))
+    rows: list[Any] = [(district, "区", "district", None)]
+    for s in range(1, draw(st.integers(1, max_streets)) + 1):
+        street = f"{district}{s:03d}"
+        row: dict[str, Any] = {"code": street, "name": f"街道{s}", "level": "street",
+                               "parent": district}  # fmt: skip
+        attributes = draw(
+            st.sampled_from(({}, {"road_class": "main"}, {"near": ["school"]}, {"fringe": True}))
+        )
+        if attributes:
+            row["attributes"] = attributes
+        zone = draw(st.none() | st.sampled_from(ZoneTier))
+        if zone is not None:
+            row["zone"] = zone.value
+        rows.append(row)
+        for c in range(1, draw(st.integers(1, max_children)) + 1):
+            community = f"{street}{c:03d}"
+            rows.append((community, f"社区{s}-{c}", "community", street))
+            for g in range(1, draw(st.integers(1, max_children)) + 1):
+                rows.append((f"{community}{g:03d}", f"网格{s}-{c}-{g}", "grid", community))
+    return Hierarchy.from_rows(rows)
+
+
+def units(hierarchy: Hierarchy | None = None) -> st.SearchStrategy[Unit]:
+    """Units of ``hierarchy`` (default: of a drawn one), every level."""
+    if hierarchy is not None:
+        return st.sampled_from(hierarchy.units)
+    return hierarchies().flatmap(lambda h: st.sampled_from(h.units))
 
 
 def categories(taxonomy: Taxonomy | None = None) -> st.SearchStrategy[Category]:
@@ -200,3 +342,80 @@ def event_logs(
 def _replayed(case: Case, events: list[CaseEvent]) -> Status:
     """The status the table gives if every event so far were allowed."""
     return _TARGET[events[-1].kind] if events else case.status
+
+
+@st.composite
+def kpi_counts(draw: st.DrawFn, max_count: int = 10_000) -> KpiCounts:
+    """KPI counts that hold what always holds: closed ≤ due, closed on time ≤ closed,
+    closed on time + overdue ≤ due, reworked, extended and suspended ≤ due; zeros (a rate
+    with no denominator) and full counts (a rate of 1) included."""
+    n = st.integers(0, max_count)
+    due = draw(n)
+    closed = draw(st.integers(0, due))
+    on_time = draw(st.integers(0, closed))
+    overdue = draw(st.integers(0, due - on_time))
+    part = st.integers(0, due)
+    return KpiCounts(
+        received=draw(n),
+        filed=draw(n),
+        dispatched=draw(n),
+        voided=draw(n),
+        due=due,
+        closed=closed,
+        closed_on_time=on_time,
+        overdue=overdue,
+        reworked=draw(part),
+        extended=draw(part),
+        suspended=draw(part),
+    )
+
+
+_LIMIT_ROWS = ("exposed_garbage", "dirty_road", "illegal_construction")
+
+
+def _limit_text() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.integers(0, 16).map(lambda q: f"{Decimal(q) / 2} working hours"),
+        st.integers(1, 20).map(lambda d: f"{d} working days"),
+        st.integers(1, 48).map(lambda h: f"{h} hours"),
+    )
+
+
+@st.composite
+def reforms(draw: st.DrawFn, max_changes: int = 3) -> dict[str, object]:
+    """Reforms the default policy accepts (dotted path → value): limit-table rows and
+    their strict-zone limits, the workflow's choices, KPI counting rules."""
+    choices: list[tuple[str, st.SearchStrategy[Any]]] = [
+        *((f"deadlines.categories.{slug}.normal", _limit_text()) for slug in _LIMIT_ROWS),
+        ("workflow.close_without_verification", st.booleans()),
+        ("workflow.first_asked_until", st.sampled_from(("dispatch", "handle", "close"))),
+        ("kpi.on_time_stops_at", st.sampled_from(("handle", "close"))),
+        ("kpi.exclude_suspended_from_due", st.booleans()),
+    ]
+    picked = draw(st.lists(st.sampled_from(range(len(choices))), max_size=max_changes, unique=True))
+    return {choices[i][0]: draw(choices[i][1]) for i in sorted(picked)}
+
+
+@functools.cache
+def _default_policy() -> Policy:
+    return Policy.default()
+
+
+def policies(max_changes: int = 3) -> st.SearchStrategy[Policy]:
+    """The bundled default policy with a drawn reform (:func:`reforms`), its limits
+    sometimes changed from a date."""
+    return st.builds(
+        _reformed,
+        reforms(max_changes),
+        st.none() | st.dates(_dt.date(2021, 1, 1), _dt.date(2026, 1, 1)),
+    )
+
+
+def _reformed(changes: dict[str, object], since: _dt.date | None) -> Policy:
+    """The default policy reformed: limits (dated values) from ``since``, the rest plain."""
+    dated = {k: v for k, v in changes.items() if k.startswith("deadlines.")}
+    plain = {k: v for k, v in changes.items() if k not in dated}
+    policy = _default_policy()
+    if plain:
+        policy = policy.reform(plain)
+    return policy.reform(dated, valid_from=since) if dated else policy

@@ -39,10 +39,21 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 import attrs
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from urbangov.cases import (
+from urbangov.testing._extra import require_hypothesis
+
+require_hypothesis()  # the 'testing' extra, named in the error when it is missing
+
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.stateful import (  # noqa: E402
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from urbangov.cases import (  # noqa: E402
     Case,
     CaseColumns,
     CaseEvent,
@@ -52,9 +63,9 @@ from urbangov.cases import (
     apply,
     replay,
 )
-from urbangov.errors import TransitionError
-from urbangov.taxonomy import Taxonomy
-from urbangov.testing import strategies as us
+from urbangov.errors import TransitionError  # noqa: E402
+from urbangov.taxonomy import Taxonomy  # noqa: E402
+from urbangov.testing import strategies as us  # noqa: E402
 
 __all__ = ["WorkflowMachine"]
 

@@ -1,0 +1,480 @@
+"""Reading the values of a rule-case file strictly, every problem located: the readers
+subjects declare their inputs and outputs with (public, for new subjects).
+
+A :class:`Reader` walks the parsed TOML of one file; each ``parse`` function takes the
+reader, a value and its key path and returns the value it stands for, or :data:`BAD`
+after recording a :class:`~urbangov.errors.RuleCaseError` that names the dotted path,
+the file, the line and what to write instead. The subjects declare their inputs and
+outputs with these functions (``_subject.py``), so every subject reads its values the
+same way.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+
+from urbangov._internal.documents import PathKey, TomlDocument, dotted
+from urbangov.calendar import TimeLimit
+from urbangov.cases import Case, CaseEvent
+from urbangov.errors import RuleCaseError, UrbangovError
+from urbangov.hierarchy import Hierarchy
+from urbangov.kpi import FIELDS, KpiCounts
+from urbangov.params import did_you_mean
+
+__all__ = [
+    "BAD",
+    "CASE_FIELDS",
+    "NONE_WORD",
+    "CaseSpec",
+    "Parse",
+    "Reader",
+    "boolean",
+    "case",
+    "cases",
+    "city",
+    "count",
+    "day",
+    "event",
+    "instant",
+    "kpi_counts",
+    "limit",
+    "many",
+    "number",
+    "optional",
+    "relative_path",
+    "text",
+    "tolerance",
+    "units",
+    "word",
+]
+
+T = TypeVar("T")
+Parse = Callable[["Reader", Any, PathKey], Any]
+
+BAD: Any = object()
+"""Returned by a parse function that recorded a problem."""
+
+NONE_WORD = "none"
+"""How a rule-case file writes "no value" (TOML has no null): ``due = "none"``."""
+
+_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+_FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+class Reader:
+    """The state of reading one file: the document (for lines), its folder (for the
+    paths it names) and the problems found so far."""
+
+    __slots__ = ("cache", "doc", "folder", "problems")
+
+    def __init__(self, doc: TomlDocument, folder: Path) -> None:
+        self.doc = doc
+        self.folder = folder
+        self.problems: list[RuleCaseError] = []
+        self.cache: dict[object, object] = {}
+
+    def problem(self, path: PathKey, message: str, hint: str | None = None) -> Any:
+        self.problems.append(
+            RuleCaseError(
+                message,
+                field=dotted(path) or None,
+                file=self.doc.file,
+                line=self.doc.line_of(path),
+                hint=hint,
+            )
+        )
+        return BAD
+
+    def wrapped(self, path: PathKey, error: UrbangovError) -> Any:
+        """Record an error a library call raised for the value at ``path``."""
+        where = dotted(path)
+        message = error.message if not error.field else f"{error.field}: {error.message}"
+        if error.field and where.endswith(error.field):
+            message = error.message
+        return self.problem(path, message, error.hint)
+
+    def wrong(self, path: PathKey, expected: str, value: object, hint: str | None = None) -> Any:
+        return self.problem(path, f"expected {expected}, found {describe(value)}", hint)
+
+    def table(
+        self,
+        value: object,
+        path: PathKey,
+        fields: Mapping[str, tuple[Parse, bool]],
+        what: str,
+    ) -> dict[str, Any] | Any:
+        """A table whose keys are ``fields`` (name → (parse, required)): unknown keys are
+        problems with a did-you-mean; missing required keys are problems."""
+        if not isinstance(value, Mapping):
+            return self.wrong(path, f"a table ({what})", value)
+        out: dict[str, Any] = {}
+        bad = False
+        for key in value:
+            if key not in fields:
+                self.problem(
+                    (*path, key), f"unknown key {key!r} in {what}", did_you_mean(key, fields)
+                )
+                bad = True
+        for name, (parse, required) in fields.items():
+            if name in value:
+                item = parse(self, value[name], (*path, name))
+                if item is BAD:
+                    bad = True
+                else:
+                    out[name] = item
+            elif required:
+                self.problem(path, f"{what} has no {name!r}", f"add {name} = …")
+                bad = True
+        return BAD if bad else out
+
+
+def describe(value: object) -> str:
+    """A value as the messages name it (``the string '4'``, ``a table``)."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, int | Decimal | float):
+        return f"the number {value}"
+    if isinstance(value, _dt.datetime):
+        return f"the date-time {value.isoformat()}"
+    if isinstance(value, _dt.date | _dt.time):
+        return f"the {type(value).__name__} {value.isoformat()}"
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, list | tuple):
+        return "an array"
+    return f"a {type(value).__name__}"
+
+
+# ------------------------------------------------------------------ scalar parsers
+
+
+def text(reader: Reader, value: object, path: PathKey) -> Any:
+    if isinstance(value, str) and value.strip():
+        return value
+    return reader.wrong(path, "a non-empty string", value)
+
+
+def boolean(reader: Reader, value: object, path: PathKey) -> Any:
+    return value if isinstance(value, bool) else reader.wrong(path, "true or false", value)
+
+
+def count(reader: Reader, value: object, path: PathKey) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return reader.wrong(path, "a whole number ≥ 0", value)
+
+
+def number(reader: Reader, value: object, path: PathKey) -> Any:
+    """A number kept exact: an integer, a decimal (``0.7704``) or a fraction string
+    (``"40394/52434"``)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Fraction(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        return Fraction(value)
+    if isinstance(value, str):
+        found = _FRACTION.match(value)
+        if found and int(found.group(2)) != 0:
+            return Fraction(int(found.group(1)), int(found.group(2)))
+    return reader.wrong(path, 'a number (77.04, or a fraction such as "3/4")', value)
+
+
+def tolerance(reader: Reader, value: object, path: PathKey) -> Any:
+    found = number(reader, value, path)
+    if found is not BAD and found < 0:
+        return reader.problem(path, f"a tolerance is ≥ 0, not {value}")
+    return found
+
+
+def instant(reader: Reader, value: object, path: PathKey) -> Any:
+    """An aware date-time, written with its offset (``2024-05-06T09:00:00+08:00``)."""
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            return reader.problem(
+                path,
+                f"{value.isoformat()} has no UTC offset",
+                f"write it with one, e.g. {value.isoformat()}+08:00",
+            )
+        return value
+    return reader.wrong(path, "a date-time with its offset (2024-05-06T09:00:00+08:00)", value)
+
+
+def day(reader: Reader, value: object, path: PathKey) -> Any:
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value
+    return reader.wrong(path, "a date (2024-05-06, without quotes)", value)
+
+
+def limit(reader: Reader, value: object, path: PathKey) -> Any:
+    if not isinstance(value, str):
+        return reader.wrong(path, "a time limit such as '4 working hours'", value)
+    try:
+        return TimeLimit.parse(value)
+    except UrbangovError as error:
+        return reader.wrong(path, "a time limit such as '4 working hours'", value, error.hint)
+
+
+def optional(parse: Parse) -> Parse:
+    """``parse``, or ``None`` for the word ``"none"``."""
+
+    def read(reader: Reader, value: object, path: PathKey) -> Any:
+        return None if value == NONE_WORD else parse(reader, value, path)
+
+    return read
+
+
+def word(enum: type[Enum]) -> Parse:
+    """A member of a vocabulary enum, by its value, name or Chinese term."""
+
+    def read(reader: Reader, value: object, path: PathKey) -> Any:
+        parse = getattr(enum, "parse", None)
+        try:
+            if callable(parse):
+                return parse(value, field=dotted(path))
+            return enum(value)
+        except (UrbangovError, ValueError) as error:
+            hint = error.hint if isinstance(error, UrbangovError) else None
+            words = ", ".join(str(m.value) for m in enum)
+            return reader.problem(path, f"{value!r} is not a {enum.__name__}", hint or words)
+
+    return read
+
+
+def many(parse: Parse) -> Parse:
+    """An array of values read with ``parse``, as a tuple."""
+
+    def read(reader: Reader, value: object, path: PathKey) -> Any:
+        if not isinstance(value, list):
+            return reader.wrong(path, "an array", value)
+        items = [parse(reader, item, (*path, i)) for i, item in enumerate(value)]
+        return BAD if any(item is BAD for item in items) else tuple(items)
+
+    return read
+
+
+def relative_path(reader: Reader, value: object, path: PathKey) -> Any:
+    """A file named relative to the rule-case file's folder; it must exist."""
+    if not isinstance(value, str) or not value.strip():
+        return reader.wrong(path, "a file path (relative to this file)", value)
+    found = (reader.folder / value).resolve()
+    if not found.is_file():
+        return reader.problem(path, f"no file {value!r} next to this file", f"looked for {found}")
+    return found
+
+
+# ------------------------------------------------------------------ events and cases
+
+_EVENT_FIELDS: dict[str, tuple[Parse, bool]] = {
+    "event": (text, True),
+    "at": (instant, True),
+    "actor": (text, False),
+    "department": (text, False),
+    "extension": (limit, False),
+    "outcome": (text, False),
+    "note": (text, False),
+}
+
+
+def event(reader: Reader, value: object, path: PathKey) -> Any:
+    """A case event: ``{ event = "dispatch", at = …, department = "…" }``."""
+    found = reader.table(value, path, _EVENT_FIELDS, "an event")
+    if found is BAD:
+        return BAD
+    kind = found.pop("event")
+    try:
+        return CaseEvent(kind, **found)
+    except UrbangovError as error:
+        field = (*path, "event") if error.field in (None, "kind") else (*path, str(error.field))
+        return reader.wrapped(field, error)
+
+
+@attrs.frozen
+class CaseSpec:
+    """A case as a rule case writes it; its category is resolved when it runs, with the
+    policy's own taxonomy (so a city's local classes and Chinese names work)."""
+
+    id: str
+    category: str
+    grid: str
+    reported_at: _dt.datetime
+    history: tuple[CaseEvent, ...]
+    source: str | None = None
+    urgency: str | None = None
+    zone: str | None = None
+    segment: str | None = None
+
+    def check(self) -> Case:
+        """The case with a stand-in category: checks the history and the words."""
+        return Case(
+            id=self.id,
+            category="stand_in",
+            grid=self.grid,
+            reported_at=self.reported_at,
+            history=self.history,
+            **self._extra(),
+        )
+
+    def _extra(self) -> dict[str, Any]:
+        return {
+            name: getattr(self, name)
+            for name in ("source", "urgency", "zone", "segment")
+            if getattr(self, name) is not None
+        }
+
+    def build(self, taxonomy: Any) -> Case:
+        """The :class:`~urbangov.cases.Case`, its category resolved with ``taxonomy``."""
+        return Case.new(
+            self.id,
+            self.category,
+            self.grid,
+            reported_at=self.reported_at,
+            history=self.history,
+            taxonomy=taxonomy,
+            **self._extra(),
+        )
+
+
+DEFAULT_GRID = "320105001001001"
+"""The grid of a rule case that names none (南湖街道's first grid in the sample district)."""
+DEFAULT_DEPARTMENT = "street_office"
+"""The department the ``dispatched`` shortcut dispatches to when the case names none."""
+
+CASE_FIELDS: dict[str, tuple[Parse, bool]] = {  # the keys of a case, and their readers
+    "id": (text, False),
+    "category": (text, True),
+    "grid": (text, False),
+    "segment": (text, False),
+    "source": (text, False),
+    "urgency": (text, False),
+    "zone": (text, False),
+    "reported_at": (instant, False),
+    "dispatched": (instant, False),
+    "department": (text, False),
+    "history": (many(event), False),
+}
+
+
+def case(reader: Reader, value: object, path: PathKey, *, number: int = 0) -> Any:
+    """A case: its category (slug, Chinese name or code), where, and its history — or
+    the shortcut ``dispatched = …`` (accepted, filed and dispatched then)."""
+    found = reader.table(value, path, CASE_FIELDS, "a case")
+    if found is BAD:
+        return BAD
+    dispatched = found.pop("dispatched", None)
+    department = found.pop("department", None)
+    history: tuple[CaseEvent, ...] = found.pop("history", ())
+    if dispatched is not None:
+        if history:
+            return reader.problem(
+                (*path, "dispatched"),
+                "give either dispatched or history, not both",
+                "dispatched = T stands for accept, file and dispatch at T",
+            )
+        history = (
+            CaseEvent("accept", dispatched),
+            CaseEvent("file", dispatched),
+            CaseEvent("dispatch", dispatched, department=department or DEFAULT_DEPARTMENT),
+        )
+    elif department is not None:
+        return reader.problem(
+            (*path, "department"),
+            "department goes with the dispatched shortcut",
+            "in a history, name it on the dispatch event",
+        )
+    reported = found.pop("reported_at", None)
+    if reported is None:
+        if not history:
+            return reader.problem(
+                path, "a case needs reported_at, dispatched or a history", "add reported_at = …"
+            )
+        reported = history[0].at
+    spec = CaseSpec(
+        id=found.pop("id", f"case-{number + 1}"),
+        grid=found.pop("grid", DEFAULT_GRID),
+        reported_at=reported,
+        history=history,
+        **found,
+    )
+    # the history and the words are checked now, with a stand-in category
+    try:
+        spec.check()
+    except UrbangovError as error:
+        where = str(error.field or "")
+        at = (*path, "history", int(where[8:-1])) if where.startswith("history[") else path
+        return reader.wrapped(at, error)
+    return spec
+
+
+def cases(reader: Reader, value: object, path: PathKey) -> Any:
+    """A small case log: an array of cases (ids default to ``case-1``, ``case-2``…)."""
+    if not isinstance(value, list):
+        return reader.wrong(path, "an array of cases", value)
+    items = [case(reader, item, (*path, i), number=i) for i, item in enumerate(value)]
+    if any(item is BAD for item in items):
+        return BAD
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            return reader.problem((*path, i, "id"), f"case id {item.id!r} is given twice")
+        seen.add(item.id)
+    return tuple(items)
+
+
+def kpi_counts(reader: Reader, value: object, path: PathKey) -> Any:
+    """``KpiCounts`` from a table of counts (missing counts are 0)."""
+    fields = dict.fromkeys(FIELDS, (count, False))
+    found = reader.table(value, path, fields, "KPI counts")
+    if found is BAD:
+        return BAD
+    try:
+        return KpiCounts(**found)
+    except UrbangovError as error:
+        return reader.wrapped(path, error)
+
+
+def units(reader: Reader, value: object, path: PathKey) -> Any:
+    """A small city written inline: an array of unit tables (``code``, ``name``,
+    ``level``, ``parent``, ``zone``, ``attributes``)."""
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        return reader.wrong(path, "an array of units ({ code = …, name = …, level = … })", value)
+    try:
+        return Hierarchy.from_rows([_plain(v) for v in value])
+    except UrbangovError as error:
+        where = str(error.field or "")
+        found = re.match(r"(?:units|rows)\[(\d+)\]", where)
+        at = (*path, int(found.group(1))) if found else path
+        return reader.wrapped(at, error)
+
+
+def city(reader: Reader, value: object, path: PathKey) -> Any:
+    """A city file (``kind = "city"``) named relative to the rule-case file."""
+    found = relative_path(reader, value, path)
+    if found is BAD:
+        return BAD
+    key = ("city", found)
+    if key not in reader.cache:
+        try:
+            reader.cache[key] = Hierarchy.load(found)
+        except UrbangovError as error:
+            return reader.problem(path, f"the city file does not load: {error}")
+    return reader.cache[key]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
