@@ -40,6 +40,7 @@ def test_an_unknown_key_takes_its_nearest_ancestors_line(
 
 
 def test_a_json_document_has_lines_too() -> None:
-    doc = _files.parse_json('{"kind": "city",\n "units": [\n  {"code": "1"}\n ]}', "c.json", UrbangovError)
+    text = '{"kind": "city",\n "units": [\n  {"code": "1"}\n ]}'
+    doc = _files.parse_json(text, "c.json", UrbangovError)
     assert doc.line_of(("kind",)) == 1
     assert doc.line_of(("units", 0, "code")) == 3

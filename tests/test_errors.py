@@ -17,6 +17,7 @@ DESIGN_ERRORS = [
     "CalendarCoverageError",
     "NaiveDatetimeError",
     "TransitionError",
+    "CaseError",
     "CaseLogError",
     "StandardError",
     "RuleCaseError",

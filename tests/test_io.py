@@ -126,11 +126,13 @@ def test_awkward_text_round_trips(tmp_path: Path) -> None:
         CaseEvent("file" if i == 0 else "void", t, note=n) for i, n in enumerate(notes[1:3])
     ]
     cases = [
-        Case.new("A,1", "exposed_garbage", "g 1", reported_at=t, history=tuple(history)),
+        Case.new(
+            "A,1", "exposed_garbage", "320102001001001", reported_at=t, history=tuple(history)
+        ),
         Case.new(
             'B"2',
             "exposed_garbage",
-            "g2",
+            "320102001001002",
             reported_at=t,
             history=(CaseEvent("reject", t, note="\r\n".join(notes[3:])),),
         ),
@@ -173,7 +175,7 @@ def test_chinese_terms_and_names_are_read(tmp_path: Path) -> None:
     path = _write(
         tmp_path / "zh.csv",
         "case_id,event,at,category,grid,source,urgency,zone,department",
-        "A1,上报,2024-05-06T09:00:00+08:00,暴露垃圾,g1,热线,NORMAL,严管区,",
+        "A1,上报,2024-05-06T09:00:00+08:00,暴露垃圾,320102001001002,热线,NORMAL,严管区,",
         "A1,受理,2024-05-06T09:01:00+08:00,,,,,,",
         "A1,立案,2024-05-06T09:02:00+08:00,,,,,,",
         "A1,派遣,2024-05-06T09:03:00+08:00,,,,,,street",
@@ -194,7 +196,7 @@ def test_events_may_come_before_their_report_row(tmp_path: Path) -> None:
         tmp_path / "late.csv",
         "case_id,event,at,category,grid,source,urgency",
         "A1,accept,2024-05-06T09:01:00+08:00,,,,",
-        "A1,report,2024-05-06T09:00:00+08:00,exposed_garbage,g1,hotline,normal",
+        "A1,report,2024-05-06T09:00:00+08:00,exposed_garbage,320102001001002,hotline,normal",
     )
     (case,) = io.read_cases(path)
     assert case.status is Status.ACCEPTED
@@ -227,7 +229,9 @@ def test_time_limits_in_every_unit_round_trip(tmp_path: Path) -> None:
         TimeLimit.days(3),
     ]
     history = steps + [CaseEvent("extend", t, extension=lim) for lim in limits]
-    cases = [Case.new("A1", "exposed_garbage", "g", reported_at=t, history=tuple(history))]
+    cases = [
+        Case.new("A1", "exposed_garbage", "320102001001001", reported_at=t, history=tuple(history))
+    ]
     path = tmp_path / "ext.csv"
     io.write_cases(path, cases)
     assert [e.extension for e in io.read_cases(path)[0].history[3:]] == limits
@@ -275,7 +279,7 @@ def test_bad_row_after_a_multiline_note_names_its_line(tmp_path: Path) -> None:
     path = _write(
         tmp_path / "multi.csv",
         "case_id,event,at,note,category,grid,source,urgency",
-        "A1,report,2024-05-06T09:00:00+08:00,,exposed_garbage,g1,hotline,normal",
+        "A1,report,2024-05-06T09:00:00+08:00,,exposed_garbage,320102001001002,hotline,normal",
         'A1,accept,2024-05-06T09:01:00+08:00,"line one',
         'line two",,,,',
         "A1,file,2024-05-06T09:02,,,,,",
@@ -298,7 +302,7 @@ def test_empty_required_event_field(tmp_path: Path) -> None:
     path = _write(
         tmp_path / "e.csv",
         "case_id,event,at,category,grid,source,urgency",
-        "A1,report,2024-05-06T09:00:00+08:00,exposed_garbage,g1,hotline,normal",
+        "A1,report,2024-05-06T09:00:00+08:00,exposed_garbage,320102001001002,hotline,normal",
         "A1,,2024-05-06T09:01:00+08:00,,,,",
     )
     with pytest.raises(CaseLogError) as info:

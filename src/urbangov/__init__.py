@@ -20,6 +20,7 @@ from urbangov.calendar import TimeLimit, WorkCalendar, WorkSchedule
 from urbangov.cases import Case, CaseEvent, EventKind, Status
 from urbangov.errors import (
     CalendarCoverageError,
+    CaseError,
     CaseLogError,
     HierarchyError,
     KpiError,
@@ -44,6 +45,7 @@ __all__ = [
     "AccountabilityGraph",
     "CalendarCoverageError",
     "Case",
+    "CaseError",
     "CaseEvent",
     "CaseLogError",
     "Change",
