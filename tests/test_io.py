@@ -425,3 +425,168 @@ def test_kpi_table_groupings_share_one_total() -> None:
     by_category = kpi_table(cols, by="category", period="month")
     assert by_street.total() == overall.total() == by_category.total()
     assert by_street.total().received > 0
+
+
+# --------------------------------------------------------------------------- one rule, located
+
+REPORT = "A1,report,2024-05-06T09:00:00+08:00,exposed_garbage,320102001001001,hotline,normal"
+SHORT = "case_id,event,at,category,grid,source,urgency"
+
+
+def _both(path: Path) -> list[CaseLogError]:
+    """The errors both readers raise for ``path`` (they must agree)."""
+    found = []
+    for reader in (io.read_columns, io.read_cases):
+        with pytest.raises(CaseLogError) as info:
+            reader(path)
+        found.append(info.value)
+    assert str(found[0]) == str(found[1])
+    return found
+
+
+def test_a_time_finer_than_a_microsecond_is_refused_not_cut(tmp_path: Path) -> None:
+    path = _write(tmp_path / "ns.csv", SHORT, REPORT.replace("09:00:00+", "09:00:00.123456789+"))
+    error = _both(path)[0]
+    assert (error.field, error.line) == ("at", 2)
+    assert "6 fractional digits" in error.message
+
+
+@pytest.mark.parametrize("cell", [" ", "\u3000", "\n", "\t "])
+@pytest.mark.parametrize("column", ["department", "actor"])
+def test_a_blank_code_is_refused_by_both_readers_with_its_line(
+    tmp_path: Path, cell: str, column: str
+) -> None:
+    department = cell if column == "department" else "street"
+    actor = cell if column == "actor" else "op"
+    cases = [{"case_id": "A1", "event": "report", "at": "2024-05-06T09:00:00+08:00",
+              "category": "exposed_garbage", "grid": "320102001001001", "source": "hotline",
+              "urgency": "normal"}]  # fmt: skip
+    for i, kind in enumerate(("accept", "file", "dispatch")):
+        row = {"case_id": "A1", "event": kind, "at": f"2024-05-06T09:0{i + 1}:00+08:00"}
+        row["actor"] = actor
+        if kind == "dispatch":
+            row["department"] = department
+        cases.append(row)
+    import json
+
+    path = tmp_path / "blank.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in cases), encoding="utf-8")
+    error = _both(path)[0]
+    assert error.field == column
+    assert error.line == (4 if column == "department" else 2)
+    assert "blank" in error.message
+
+
+@pytest.mark.parametrize("grid", ["abc", "1", "g1"])
+def test_a_grid_that_is_no_unit_code_is_refused_by_both_readers(tmp_path: Path, grid: str) -> None:
+    path = _write(tmp_path / "grid.csv", SHORT, REPORT.replace("320102001001001", grid))
+    error = _both(path)[0]
+    assert (error.field, error.line) == ("grid", 2)
+
+
+def test_a_lone_surrogate_is_refused_on_reading(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_text(
+        '{"case_id":"A1","event":"report","at":"2024-05-06T09:00:00+08:00",'
+        '"category":"exposed_garbage","grid":"320102001001001","source":"hotline",'
+        '"urgency":"normal"}\n'
+        '{"case_id":"A1","event":"accept","at":"2024-05-06T09:01:00+08:00","note":"\\ud800"}\n',
+        encoding="utf-8",
+    )
+    error = _both(path)[0]
+    assert (error.field, error.line) == ("note", 2)
+    assert "surrogate" in error.message
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ('{"case_id": "A1", "event": "rep', "event"),
+        ('{"case_id": "A1", "event": ' + "[" * 3000 + "]" * 3000 + "}", "event"),
+        ('{"case_id": "A1", "at": ' + "9" * 5000 + "}", "at"),
+        ('{"case_id": "A1", "case_id": "A2"}', "case_id"),
+    ],
+)
+def test_json_lines_syntax_errors_name_line_and_field(
+    tmp_path: Path, line: str, field: str
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(REPORT_JSON + "\n" + line + "\n", encoding="utf-8")
+    error = _both(path)[0]
+    assert (error.field, error.line) == (field, 2)
+
+
+REPORT_JSON = (
+    '{"case_id":"A1","event":"report","at":"2024-05-06T09:00:00+08:00",'
+    '"category":"exposed_garbage","grid":"320102001001001","source":"hotline",'
+    '"urgency":"normal"}'
+)
+
+
+def test_json_lines_utf8_errors_name_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.jsonl"
+    path.write_bytes(
+        (REPORT_JSON + "\n").encode()
+        + b'{"case_id":"A1","event":"accept","at":"2024-05-06T09:01:00+08:00","note":"'
+        + "门前三包".encode("gbk")
+        + b'"}\n'
+    )
+    error = _both(path)[0]
+    assert (error.field, error.line) == ("note", 2)
+
+
+@pytest.mark.parametrize("amount", ["100000000000000000000", "1" + "0" * 28])
+def test_an_absurd_extension_is_refused_on_reading_with_its_line(
+    tmp_path: Path, amount: str
+) -> None:
+    rows = [
+        "case_id,event,at,department,extension,category,grid,source,urgency",
+        "A1,report,2024-05-06T09:00:00+08:00,,,exposed_garbage,320102001001001,hotline,normal",
+        "A1,accept,2024-05-06T09:01:00+08:00,,,,,,",
+        "A1,file,2024-05-06T09:02:00+08:00,,,,,,",
+        "A1,dispatch,2024-05-06T09:03:00+08:00,street,,,,,",
+        f"A1,extend,2024-05-06T09:04:00+08:00,,{amount} working days,,,,",
+    ]
+    error = _both(_write(tmp_path / "ext.csv", *rows))[0]
+    assert (error.field, error.line) == ("extension", 6)
+    assert "100 years" in error.message
+
+
+def test_corrupt_parquet_strings_name_the_column_and_row(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    good = tmp_path / "good.parquet"
+    io.write_columns(good, io.read_columns(LOGS / "good.csv"))
+    table = pq.read_table(good)
+    values = [b"" if v is None else v.encode() for v in table.column("note").to_pylist()]
+    values[3] = b"\xff\xfe"
+    offsets = np.cumsum([0, *map(len, values)]).astype(np.int32)
+    note = pa.Array.from_buffers(
+        pa.string(),
+        len(values),
+        [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(b"".join(values))],
+    )
+    bad = tmp_path / "bad.parquet"
+    pq.write_table(table.set_column(table.column_names.index("note"), "note", note), bad)
+    error = _both(bad)[0]
+    assert (error.field, error.line) == ("note", 4)
+
+
+def test_parquet_column_errors_name_the_column_without_a_line(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "extra.parquet"
+    pq.write_table(pa.table({"case_id": ["A1"], "colour": ["red"]}), path)
+    error = _both(path)[0]
+    assert (error.field, error.line) == ("colour", None)
+
+
+def test_write_refuses_instants_a_log_cannot_read_back(tmp_path: Path) -> None:
+    cols = io.read_columns(LOGS / "good.csv")
+    early = np.array(cols.reported_at)
+    early[0] = np.datetime64("1677-12-31T23:00", "ns")
+    import attrs
+
+    with pytest.raises(CaseLogError, match=r"1678\.\.2261") as info:
+        io.write_columns(tmp_path / "x.csv", attrs.evolve(cols, reported_at=early))
+    assert info.value.field == "reported_at"
