@@ -1,4 +1,4 @@
-"""Testing helpers for urbangov and its users (needs the ``test`` extra: hypothesis).
+"""Testing helpers for urbangov and its users (needs the ``testing`` extra: hypothesis).
 
 - :class:`WorkflowMachine` — a Hypothesis ``RuleBasedStateMachine`` over
   :func:`urbangov.cases.apply`; subclass it to test your own workflow rules.
@@ -18,9 +18,9 @@ try:
     import hypothesis  # noqa: F401
 except ImportError as exc:  # pragma: no cover - exercised without the extra
     raise MissingExtraError(
-        "urbangov.testing needs hypothesis, which is in the 'test' extra",
+        "urbangov.testing needs hypothesis, which is in the 'testing' extra",
         field="urbangov.testing",
-        hint="install it with: pip install 'urbangov[test]'",
+        hint="install it with: pip install 'urbangov[testing]'",
     ) from exc
 
 from urbangov.testing import strategies
