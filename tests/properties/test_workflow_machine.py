@@ -66,6 +66,6 @@ def test_testing_without_hypothesis_names_the_extra(monkeypatch: pytest.MonkeyPa
     for name in [m for m in sys.modules if m.startswith("urbangov.testing")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "hypothesis", None)  # makes `import hypothesis` fail
-    with pytest.raises(MissingExtraError, match="'test' extra") as info:
+    with pytest.raises(MissingExtraError, match="'testing' extra") as info:
         importlib.import_module("urbangov.testing")
-    assert "urbangov[test]" in str(info.value)
+    assert "urbangov[testing]" in str(info.value)

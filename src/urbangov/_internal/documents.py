@@ -170,7 +170,7 @@ def parse_toml(
         raise _empty(file, error, kind)
     deep = too_deep(text)
     if deep is not None:
-        raise _too_deep(error, file, deep, key_on_line(text, deep, at_end=True))
+        raise _too_deep(error, file, deep[0], key_on_line(text, deep[0], at_end=True))
     try:
         data = tomllib.loads(text, parse_float=Decimal) if decimal else tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -294,7 +294,10 @@ def parse_json(text: str, file: str, error: ErrorType, *, kind: str = "…") -> 
         raise _empty(file, error, kind)
     deep = too_deep(text, json_text=True)
     if deep is not None:
-        raise _too_deep(error, file, deep, json_path_at(text, _line_offset(text, deep)))
+        path = json_path_at(text, deep[1])
+        while path and isinstance(path[-1], int):  # name the key, not 64 indexes
+            path = path[:-1]
+        raise _too_deep(error, file, deep[0], path)
     try:
         data = json.loads(
             text,
@@ -329,13 +332,6 @@ def parse_json(text: str, file: str, error: ErrorType, *, kind: str = "…") -> 
     if not isinstance(data, dict):
         raise error("the top level must be an object", field="kind", file=file, line=1)
     return TomlDocument(data, file, text=text, json_text=True)
-
-
-def _line_offset(text: str, line: int) -> int:
-    at = 0
-    for _ in range(line - 1):
-        at = text.index("\n", at) + 1
-    return at
 
 
 def read_document(

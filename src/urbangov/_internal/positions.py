@@ -47,26 +47,29 @@ _TOML_SKIP = re.compile(
 _JSON_SKIP = re.compile(r'"(?:[^"\\]|\\[\s\S])*"')
 
 
-def too_deep(text: str, *, json_text: bool = False) -> int | None:
-    """The line where arrays and tables first nest deeper than :data:`MAX_DEPTH`, or
-    ``None`` (strings and comments are skipped).
+def too_deep(text: str, *, json_text: bool = False) -> tuple[int, int] | None:
+    """The line and offset where arrays and tables first nest deeper than
+    :data:`MAX_DEPTH`, or ``None`` (strings and comments are skipped).
 
     >>> too_deep("a = " + "[" * 65 + "]" * 65), too_deep("a = [[1], [2]]")
-    (1, None)
+    ((1, 68), None)
     """
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return None
     skip = _JSON_SKIP if json_text else _TOML_SKIP
-    bare = skip.sub(lambda m: "\n" * m.group().count("\n"), text)
-    raw = np.frombuffer(bare.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    step = np.zeros(raw.size, dtype=np.int64)
-    step[(raw == ord("[")) | (raw == ord("{"))] = 1
-    step[(raw == ord("]")) | (raw == ord("}"))] = -1
-    depth = np.cumsum(step)
-    over = np.flatnonzero(depth > MAX_DEPTH)
+    bare = skip.sub(lambda m: _BLANK.sub(" ", m.group()), text)  # same length, lines kept
+    chars = np.frombuffer(bare.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    step = np.zeros(chars.size, dtype=np.int64)
+    step[(chars == ord("[")) | (chars == ord("{"))] = 1
+    step[(chars == ord("]")) | (chars == ord("}"))] = -1
+    over = np.flatnonzero(np.cumsum(step) > MAX_DEPTH)
     if over.size == 0:
         return None
-    return int(np.count_nonzero(raw[: over[0]] == ord("\n"))) + 1
+    at = int(over[0])
+    return text.count("\n", 0, at) + 1, at
+
+
+_BLANK = re.compile(r"[^\n]")
 
 
 # ---------------------------------------------------------------- TOML
@@ -121,6 +124,7 @@ class _TomlScanner:
 
     def __init__(self) -> None:
         self.index: dict[PathKey, int] = {}
+        self.assigned: list[tuple[PathKey, int]] = []  # every key = value, repeats too
         self.counters: dict[tuple[str, ...], int] = {}
         self.table: PathKey = ()
         self.frames: list[_Frame] = []
@@ -155,6 +159,7 @@ class _TomlScanner:
             elif text == "=":
                 self.pending = (*self.table, *self.parts)
                 self.record(self.pending, line)
+                self.assigned.append((self.pending, line))
                 self.state = "value"
             elif text != ".":
                 self.state = "done"
@@ -220,6 +225,7 @@ class _TomlScanner:
             elif text == "=" and frame.parts:
                 frame.value_path = (*frame.path, *frame.parts)
                 self.record(frame.value_path, line)
+                self.assigned.append((frame.value_path, line))
                 frame.want = "value"
 
 
@@ -227,6 +233,10 @@ def toml_lines(text: str) -> dict[PathKey, int]:
     """Map key paths to 1-based lines in TOML ``text``: tables, arrays of tables, dotted
     keys, keys of inline tables and every element of an array (on the line where it
     begins). Malformed text gives what could be read."""
+    return _toml_scan(text).index
+
+
+def _toml_scan(text: str) -> _TomlScanner:
     scan = _TomlScanner()
     line = 1
     for match in _TOKEN.finditer(text):
@@ -239,22 +249,25 @@ def toml_lines(text: str) -> dict[PathKey, int]:
         if kind not in ("ws", "comment"):
             scan.feed(kind, value, line)
         line += value.count("\n")
-    return scan.index
+    return scan
 
 
 def key_on_line(text: str, line: int, *, at_end: bool = False) -> PathKey | None:
-    """The key assigned on ``line`` of TOML ``text`` (with ``at_end``: the last key
-    assigned at or before it, whose value the text may leave unfinished), or ``None``.
+    """The key assigned on ``line`` of TOML ``text`` (a repeated key too; with
+    ``at_end``: the last key assigned at or before it, whose value the text may leave
+    unfinished), or ``None``.
 
     >>> key_on_line('a = 1\\nb = [\\n', 2), key_on_line('a = 1\\nb = 2\\n', 3)
     (('b',), None)
+    >>> key_on_line('a = 1\\na = 2\\n', 2)
+    ('a',)
     """
-    best: tuple[int, PathKey] | None = None
-    for path, number in toml_lines(text).items():
-        here = number == line or (at_end and number <= line)
-        if here and (best is None or (number, -len(path)) > (best[0], -len(best[1]))):
-            best = (number, path)
-    return best[1] if best else None
+    scan = _toml_scan(text)
+    if at_end:  # the latest assignment is the value left unfinished
+        before = [path for path, number in scan.assigned if number <= line]
+        return before[-1] if before else None
+    found = [path for path, number in scan.assigned if number == line]
+    return found[0] if found else None
 
 
 # ---------------------------------------------------------------- JSON

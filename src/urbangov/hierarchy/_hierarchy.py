@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -480,11 +481,22 @@ def _document_problems(doc: _files.TomlDocument) -> list[HierarchyError]:
     return problems
 
 
+_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
 def _path_of(field: str | None, fallback: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    if not field:
+    """The document path of a row's problem: ``units[3].parent``, ``320100.area_m2`` or
+    ``segment S1.attributes.x[0]`` under the row's own ``fallback`` path."""
+    if not field or "." not in field:
         return fallback
-    key = field.rsplit(".", 1)[-1]
-    return (*fallback, key) if "." in field else fallback
+    parts: list[str | int] = [
+        int(m.group(1)) if m.group(1) is not None else m.group(2) for m in _PART.finditer(field)
+    ]
+    if len(parts) > 1 and parts[0] in ("units", "segments") and isinstance(parts[1], int):
+        parts = parts[2:]
+    else:
+        parts = parts[1:]  # the unit's code, or "segment CODE"
+    return (*fallback, *parts)
 
 
 def _locate(

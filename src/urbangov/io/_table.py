@@ -129,7 +129,12 @@ def _field_at(raw: bytes, before: str) -> str | None:
     """The column a bad byte falls in, from the header and the text before it."""
     if before.lstrip().startswith("{"):  # JSON Lines: the last key before the byte
         return before.rsplit('":', 1)[0].rsplit('"', 1)[-1] if '":' in before else None
-    header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
+    header_bytes = raw.split(b"\n", 1)[0]
+    try:
+        header_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # the header itself is not text: no column to name
+    header = header_bytes.decode("utf-8").rstrip("\r")
     names = next(csv.reader([header]), [])
     try:
         index = len(next(csv.reader([before + "x"]))) - 1
