@@ -135,8 +135,8 @@ def _field_at(raw: bytes, before: str) -> str | None:
     except UnicodeDecodeError:
         return None  # the header itself is not text: no column to name
     header = header_bytes.decode("utf-8").rstrip("\r")
-    names = next(csv.reader([header]), [])
     try:
+        names = next(csv.reader([header]), [])
         index = len(next(csv.reader([before + "x"]))) - 1
     except csv.Error:
         return None
