@@ -533,6 +533,8 @@ def test_json_lines_utf8_errors_name_the_field(tmp_path: Path) -> None:
     )
     error = _both(path)[0]
     assert (error.field, error.line) == ("note", 2)
+    path.write_bytes(b'{ "case_id" : "A\xff1" }\n')  # spaces around the colon
+    assert (_both(path)[0].field, _both(path)[0].line) == ("case_id", 1)
 
 
 @pytest.mark.parametrize("amount", ["100000000000000000000", "1" + "0" * 28])

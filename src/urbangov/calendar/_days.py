@@ -74,6 +74,7 @@ class _Reader:
         self.chinese: dict[str, str] = {}
         self.covers: set[int] = set()
         self.seen: dict[_dt.date, tuple[str | int, ...]] = {}  # the file's own dates
+        self.covers_ok = True  # a bad covers is reported once, not again for every date
 
     def fail(self, message: str, key: tuple[str | int, ...], hint: str | None = None) -> None:
         doc = self.doc
@@ -111,6 +112,7 @@ class _Reader:
         raw_covers = data.get("covers", [])
         if not isinstance(raw_covers, list):
             self.fail("covers must be a list of years", ("covers",), "write covers = [2027]")
+            self.covers_ok = False
         else:
             for i, y in enumerate(raw_covers):
                 why = check_year(y, "covers")
@@ -118,6 +120,7 @@ class _Reader:
                     self.covers.add(y)
                 else:
                     self.fail(why, ("covers", i), "write covers = [2027]")
+                    self.covers_ok = False
         years = data.get("years", [])
         if not isinstance(years, list):
             self.fail("years must be an array of tables", ("years",), "write [[years]] tables")
@@ -195,7 +198,7 @@ class _Reader:
                 "list each day under its own year's [[years]] table",
             )
             sound = False
-        if day.year not in self.covers:
+        if day.year not in self.covers and self.covers_ok:
             years = f"{day.year}"
             self.fail(
                 f"{day} is in {years}, which covers does not list",

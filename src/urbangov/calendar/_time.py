@@ -113,5 +113,5 @@ def years_of(value: Iterable[int]) -> tuple[int, ...]:
     for y in years:
         why = check_year(y, "covers")
         if why is not None:
-            raise CalendarError(why, field="covers", hint="give years such as covers=(2027,)")
+            raise CalendarError(why, field="covers", hint="give years such as 2027")
     return years

@@ -128,7 +128,7 @@ def _decode(path: str | Path) -> tuple[bytes, str]:
 def _field_at(raw: bytes, before: str) -> str | None:
     """The column a bad byte falls in, from the header and the text before it."""
     if before.lstrip().startswith("{"):  # JSON Lines: the last key before the byte
-        return before.rsplit('":', 1)[0].rsplit('"', 1)[-1] if '":' in before else None
+        return _key_before(before, len(before))
     header_bytes = raw.split(b"\n", 1)[0]
     try:
         header_bytes.decode("utf-8")
@@ -417,7 +417,7 @@ def _read_parquet(path: str | Path, allow_unknown: bool) -> Table:
         raise CaseLogError(
             f"cannot read the Parquet file: {exc}",
             file=file,
-            hint="write it with write_columns or pyarrow; check it is a whole Parquet file",
+            hint="check that it is a whole Parquet file, of string columns",
         ) from None
     _check_header(table.column_names, file, allow_unknown, line=None)
     columns: dict[str, Column] = {}
