@@ -12,6 +12,7 @@ commit the files it writes.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -76,6 +77,7 @@ def _gbk(text: str) -> bytes:
 def _org(old: str, new: str) -> str:
     text = (FIXTURES / "org_city.toml").read_text(encoding="utf-8")
     assert old in text
+    text = re.sub(r"\s*\bafter seed [^\n]*", ".", text)  # no internal references in the corpus
     return text.replace(old, new, 1)
 
 
