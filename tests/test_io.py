@@ -592,3 +592,18 @@ def test_write_refuses_instants_a_log_cannot_read_back(tmp_path: Path) -> None:
     with pytest.raises(CaseLogError, match=r"1678\.\.2261") as info:
         io.write_columns(tmp_path / "x.csv", attrs.evolve(cols, reported_at=early))
     assert info.value.field == "reported_at"
+
+
+def test_a_parquet_column_name_that_is_not_utf8_is_a_case_log_error(tmp_path: Path) -> None:
+    # found by fuzzing: pyarrow raised UnicodeDecodeError reading the column names
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "log.parquet"
+    io.write_columns(path, io.read_columns(LOGS / "good.csv"))
+    data = bytearray(path.read_bytes())
+    at = data.find(b"\x18\x07case_id")  # the schema's first column name, in the footer
+    assert at > 0
+    data[at + 2] = 0x80
+    path.write_bytes(bytes(data))
+    error = _both(path)[0]
+    assert "column name is not valid UTF-8" in error.message
+    assert error.file == str(path)

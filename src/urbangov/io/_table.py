@@ -419,9 +419,17 @@ def _read_parquet(path: str | Path, allow_unknown: bool) -> Table:
             file=file,
             hint="check that it is a whole Parquet file, of string columns",
         ) from None
-    _check_header(table.column_names, file, allow_unknown, line=None)
+    try:
+        names = table.column_names
+    except UnicodeDecodeError:
+        raise CaseLogError(
+            "a column name is not valid UTF-8 text",
+            file=file,
+            hint="check that it is a whole Parquet file, of string columns",
+        ) from None
+    _check_header(names, file, allow_unknown, line=None)
     columns: dict[str, Column] = {}
-    for name in table.column_names:
+    for name in names:
         if name not in COLUMNS:
             continue
         column = table.column(name)
