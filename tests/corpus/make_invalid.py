@@ -250,6 +250,10 @@ CORPUS: tuple[Bad, ...] = (
         '  {"code": "320100", "name": "南京市", "level": "city"},\n'
         '  {"code": "320105", "name": "建邺区", "level": "district", "parent": "320199"}\n]}\n',
         "a dangling parent in JSON", "HierarchyError", "320105", 4, "not in the"),
+    Bad("city_gbk.json",
+        b'{"kind": "city", "format_version": 1,\n "units": [{"code": "320100", "name": "'
+        + _gbk("南京市") + b'", "level": "city"}]}\n',
+        "GBK bytes in a JSON city file", "HierarchyError", "units[0].name", 2, "UTF-8"),
     Bad("city_lone_surrogate.json",
         '{"kind": "city", "format_version": 1,\n "units": [\n'
         '  {"code": "320100", "name": "\\ud800", "level": "city"}\n]}\n',

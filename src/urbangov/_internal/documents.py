@@ -135,7 +135,11 @@ def decode(raw: bytes, file: str, error: ErrorType) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         readable = raw.decode("utf-8", "replace")
-        key = key_on_line(readable, line) if not file.lower().endswith(".json") else None
+        if file.lower().endswith(".json"):
+            at = len(raw[: exc.start].decode("utf-8", "replace"))
+            key: PathKey | None = json_path_at(readable, at) or None
+        else:
+            key = key_on_line(readable, line)
         raise error(
             f"the file is not valid UTF-8 (byte {raw[exc.start]:#04x})",
             field=dotted(key) if key else None,

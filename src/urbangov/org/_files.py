@@ -422,8 +422,9 @@ def _hierarchy_of(data: Mapping[str, Any]) -> Hierarchy:
 def load_city(
     city_cls: Callable[[Hierarchy, OrgT], CityT], org_cls: Callable[..., OrgT], path: str | Path
 ) -> CityT:
-    """Read a city file from ``path``."""
-    text = _files.read_text(path, OrganisationError)
+    """Read a city file from ``path`` (a file that cannot be read as text is a
+    ``HierarchyError``, as ``Hierarchy.load`` says)."""
+    text = _files.read_text(path, HierarchyError)
     return loads_city(city_cls, org_cls, text, str(path))
 
 
