@@ -607,7 +607,7 @@ def test_check_file_lists_every_problem_and_load_raises_the_first(tmp_path: Path
         ("colour", 4),
         ("covers", 3),
         ("years[0].holidays[0]", 10),
-        ("years[0].holidays[1]", 10),
+        ("years[0].holidays[1].date", 10),
         ("years[0].workdays", 11),
         ("schedule[0]", 5),
         ("tz", 6),
@@ -626,3 +626,172 @@ def test_check_file_of_a_sound_file_is_empty(tmp_path: Path) -> None:
     )
     assert WorkCalendar.check_file(path) == ()
     assert WorkCalendar.load(path).coverage[-1] == 2027
+
+
+# ------------------------------------------------------------------ bounds and bad input
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "10000000000000000000000000000 working days",
+        "100000000000000000000 working days",
+        "36526 days",
+        "876601 hours",
+        "52596001 minutes",
+        "9" * 5000 + " working hours",
+    ],
+)
+def test_a_limit_is_at_most_a_hundred_years_of_its_unit(text: str) -> None:
+    with pytest.raises(CalendarError, match="more than 100 years") as info:
+        TimeLimit.parse(text, field="extension")
+    assert info.value.field == "extension"
+    assert len(str(info.value)) < 300  # a number of 5,000 digits is not repeated in full
+
+
+def test_the_longest_limits_are_kept_exactly() -> None:
+    assert TimeLimit.parse("36525 days").microseconds() == 36525 * 86_400 * 10**6
+    assert TimeLimit.parse("876600 working hours").working_us == 876600 * 3600 * 10**6
+    assert CAL.add(datetime(2024, 9, 30, tzinfo=SH), TimeLimit.days(36525)) == datetime(
+        2124, 10, 1, tzinfo=SH
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1." + "0" * 40 + "1 hours",  # past Decimal's 28 digits: not a whole minute
+        "0." + "0" * 5000 + "1 days",
+        "0.01 hours",
+    ],
+)
+def test_whole_minutes_are_checked_exactly_whatever_the_digits(text: str) -> None:
+    with pytest.raises(CalendarError, match="not a whole"):
+        TimeLimit.parse(text)
+    assert TimeLimit.parse("1." + "0" * 40 + " hours") == TimeLimit.hours(1)
+
+
+def test_a_limit_table_wants_a_number_not_text() -> None:
+    with pytest.raises(CalendarError, match="not a number") as info:
+        TimeLimit.from_toml({"amount": "4", "unit": "working_hours"}, field="limits.x")
+    assert info.value.field == "limits.x.amount"
+    with pytest.raises(CalendarError) as info:
+        TimeLimit.from_toml({"amount": 4, "unit": 4}, field="limits.x")
+    assert info.value.field == "limits.x.unit"
+    assert TimeLimit.from_toml({"amount": Decimal("0.5"), "unit": "hours"}) == TimeLimit.hours(
+        Decimal("0.5")
+    )
+
+
+@pytest.mark.parametrize("year", [10000, 0, -2027, 1677, 2262])
+def test_covered_years_lie_in_the_stored_range(year: int, tmp_path: Path) -> None:
+    with pytest.raises(CalendarError, match=r"1678\.\.2261"):
+        CAL.with_days(covers=(year,))
+    with pytest.raises(CalendarError):
+        WorkCalendar(covers=(year,))
+    path = tmp_path / "c.toml"
+    path.write_text(
+        f'kind = "calendar"\nformat_version = 1\nextends = "china"\ncovers = [{year}]\n',
+        encoding="utf-8",
+    )
+    (problem,) = WorkCalendar.check_file(path)
+    assert (problem.field, problem.line) == ("covers[0]", 4)
+
+
+@pytest.mark.parametrize(
+    ("start", "limit"),
+    [
+        (datetime(2024, 9, 30, tzinfo=SH), TimeLimit.days(36525)),
+        (datetime(2200, 9, 30, tzinfo=SH), TimeLimit.days(36525)),
+        (datetime(9999, 12, 31, 23, 59, tzinfo=UTC), TimeLimit.working_days(0)),
+        (datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=9))), TimeLimit.working_days(1)),
+        (datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=9))), TimeLimit.working_hours(1)),
+        (datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-9))), TimeLimit.hours(1)),
+    ],
+)
+def test_the_ends_of_the_datetime_range_are_calendar_errors(
+    start: datetime, limit: TimeLimit
+) -> None:
+    if start.year == 2024:
+        assert CAL.add(start, limit).year == 2124
+        return
+    with pytest.raises(CalendarError, match=r"1678\.\.2261") as info:
+        CAL.add(start, limit)
+    assert info.value.field in ("start", "limit")
+    if info.value.field == "start":
+        with pytest.raises(CalendarError):
+            CAL.working_time_between(start, datetime(2024, 1, 1, tzinfo=UTC))
+
+
+def _calendar_file(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "cal.toml"
+    path.write_text(
+        'kind = "calendar"\nformat_version = 1\nextends = "china"\ncovers = [2027]\n\n'
+        "[[years]]\n" + body,
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "line", "words"),
+    [
+        (
+            'year = 2027\nholidays = [\n  { date = 2027-01-01, name = "NY" },\n'
+            '  { date = 2027-01-02, nmae = "NY" },\n]\n',
+            "years[0].holidays[1].nmae",
+            10,
+            "unknown key",
+        ),
+        (
+            "year = 2027\nholidays = [\n  { date = 2027-01-01, name = 5 },\n]\n",
+            "years[0].holidays[0].name",
+            9,
+            "not text",
+        ),
+        (
+            'year = 2027\nholidays = [\n  { date = 2027-01-01, in_lieu = "no" },\n]\n',
+            "years[0].holidays[0].in_lieu",
+            9,
+            "true or false",
+        ),
+        ('year = "2027"\n', "years[0].year", 7, "not a year"),
+        (
+            "year = 2027\nholidays = [{ date = 2027-01-01 }]\n"
+            "workdays = [\n  { date = 2027-01-03 },\n  { date = 2027-01-01 },\n]\n",
+            "years[0].workdays[1].date",
+            11,
+            "both as a holiday and as a workday",
+        ),
+        (
+            "year = 2027\nholidays = [\n  { date = 2027-01-01 },\n  { date = 2027-01-01 },\n]\n",
+            "years[0].holidays[1].date",
+            10,
+            "twice",
+        ),
+        (
+            "year = 2028\nholidays = [\n  { date = 2028-01-01 },\n]\n",
+            "years[0].holidays[0].date",
+            9,
+            "covers does not list",
+        ),
+        (
+            "year = 2027\nholidays = [\n  { date = 2026-12-31 },\n]\n",
+            "years[0].holidays[0].date",
+            9,
+            "listed under the year 2027",
+        ),
+    ],
+)
+def test_calendar_entries_are_checked_at_their_own_line(
+    tmp_path: Path, body: str, field: str, line: int, words: str
+) -> None:
+    path = _calendar_file(tmp_path, body)
+    problems = WorkCalendar.check_file(path)
+    assert problems, "the file should not be valid"
+    first = problems[0]
+    assert (first.field, first.line, first.file) == (field, line, str(path))
+    assert words in first.message
+    with pytest.raises(CalendarError) as info:
+        WorkCalendar.load(path)
+    assert str(info.value) == str(first)

@@ -29,7 +29,7 @@ from urbangov.cases import (
     replay,
     transitions,
 )
-from urbangov.errors import NaiveDatetimeError, PolicyError, TaxonomyError, TransitionError
+from urbangov.errors import CaseError, NaiveDatetimeError, PolicyError, TransitionError
 from urbangov.testing import strategies as us
 from urbangov.vocabulary import Domain, Source, Urgency, ZoneTier
 
@@ -223,21 +223,21 @@ def test_other_zones_compare_by_instant() -> None:
 
 
 def test_department_exactly_on_dispatch() -> None:
-    with pytest.raises(TransitionError, match="needs the department") as info:
+    with pytest.raises(CaseError, match="needs the department") as info:
         CaseEvent("dispatch", T0)
     assert info.value.field == "department"
-    with pytest.raises(TransitionError, match="only a dispatch event") as info:
+    with pytest.raises(CaseError, match="only a dispatch event") as info:
         CaseEvent("handle", T0, department="x")
     assert info.value.field == "department"
 
 
 def test_extension_exactly_on_extend() -> None:
-    with pytest.raises(TransitionError, match="needs the approved extension"):
+    with pytest.raises(CaseError, match="needs the approved extension"):
         CaseEvent("extend", T0)
-    with pytest.raises(TransitionError, match="only an extend event"):
+    with pytest.raises(CaseError, match="only an extend event"):
         CaseEvent("handle", T0, extension=TimeLimit.working_days(2))
-    with pytest.raises(TransitionError, match="not a TimeLimit"):
-        CaseEvent("extend", T0, extension="5 working days")  # type: ignore[arg-type]
+    with pytest.raises(CaseError, match="not a TimeLimit"):
+        CaseEvent("extend", T0, extension=5)  # type: ignore[arg-type]
 
 
 def test_outcomes_are_recorded_on_handle_or_close() -> None:
@@ -248,14 +248,14 @@ def test_outcomes_are_recorded_on_handle_or_close() -> None:
     case = apply(case, ev("handle", 5, outcome="教育整改"))
     assert case.outcome is Outcome.EDUCATED
     assert Outcome.PENALISED.chinese == "立案查处"
-    with pytest.raises(TransitionError, match="handle or close"):
+    with pytest.raises(CaseError, match="handle or close"):
         CaseEvent("dispatch", T0, department="x", outcome=Outcome.PENALISED)
 
 
 def test_event_kind_parses_chinese() -> None:
     assert CaseEvent("返工", T0).kind is EventKind.VERIFY_FAIL
     assert CaseEvent("结案", T0).kind is EventKind.CLOSE
-    with pytest.raises(TransitionError, match="not an EventKind"):
+    with pytest.raises(CaseError, match="not an EventKind"):
         CaseEvent("closed", T0)
 
 
@@ -265,12 +265,13 @@ def test_event_kind_parses_chinese() -> None:
 def test_case_new_resolves_chinese_name_and_code() -> None:
     assert new_case(category="E0102").category == "exposed_garbage"
     assert new_case(category="占道经营").category == "street_occupying_trade"
-    with pytest.raises(TaxonomyError, match="did you mean"):
+    with pytest.raises(CaseError, match="did you mean") as info:
         new_case(category="暴露垃")
+    assert info.value.field == "category"
 
 
 def test_case_constructor_wants_a_slug() -> None:
-    with pytest.raises(TransitionError, match="not a taxonomy slug") as info:
+    with pytest.raises(CaseError, match="not a taxonomy slug") as info:
         Case(id="A", category="暴露垃圾", grid=GRID, reported_at=T0)
     assert info.value.field == "category"
 
@@ -461,3 +462,133 @@ def test_apply_keeps_every_field_of_the_case() -> None:
         if field.name not in ("history", "status"):
             assert getattr(after, field.name) == getattr(case, field.name), field.name
     assert after == attrs.evolve(case, history=(CaseEvent("accept", T0),))
+
+
+# ------------------------------------------------------------------ case values (CaseError)
+
+NY = ZoneInfo("America/New_York")
+
+
+def test_event_order_compares_instants_not_wall_clock_fields() -> None:
+    # 2024-11-03 01:30 EST (fold=1) is 06:30Z; 01:40 EDT (fold=0) is 05:40Z, 50 min before
+    reported = dt.datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=NY)
+    case = Case.new("A1", "暴露垃圾", GRID, reported_at=reported)
+    with pytest.raises(TransitionError, match="earlier than the event before"):
+        apply(case, CaseEvent("accept", dt.datetime(2024, 11, 3, 1, 40, tzinfo=NY)))
+    with pytest.raises(TransitionError, match="history\\[0\\]"):
+        Case.new(
+            "A1",
+            "暴露垃圾",
+            GRID,
+            reported_at=reported,
+            history=(CaseEvent("accept", dt.datetime(2024, 11, 3, 1, 40, tzinfo=NY)),),
+        )
+    later = dt.datetime(2024, 11, 3, 1, 10, fold=1, tzinfo=NY)  # 06:10Z: after 05:40Z
+    early = Case.new("A2", "暴露垃圾", GRID, reported_at=dt.datetime(2024, 11, 3, 1, 40, tzinfo=NY))
+    assert apply(early, CaseEvent("accept", later)).status is Status.ACCEPTED
+
+
+def test_columns_back_to_cases_across_the_london_change_of_clocks() -> None:
+    london = ZoneInfo("Europe/London")
+    first = dt.datetime(2024, 10, 27, 0, 57, tzinfo=dt.UTC)  # 01:57 BST
+    second = dt.datetime(2024, 10, 27, 1, 4, tzinfo=dt.UTC)  # 01:04 GMT, 7 minutes later
+    case = Case.new(
+        "A1",
+        "暴露垃圾",
+        GRID,
+        reported_at=first,
+        history=(CaseEvent("accept", first), CaseEvent("file", second)),
+    )
+    from urbangov.cases import CaseColumns
+
+    (back,) = CaseColumns.from_cases([case]).to_cases(london)
+    # (an ambiguous local time never compares equal across zones: compare in UTC)
+    assert [e.at.astimezone(dt.UTC) for e in back.history] == [first, second]
+    assert [e.at.fold for e in back.history] == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("when", "field"),
+    [
+        (dt.datetime(2300, 1, 1, tzinfo=dt.UTC), "reported_at"),
+        (dt.datetime(1600, 1, 1, tzinfo=dt.UTC), "reported_at"),
+        (dt.datetime(2262, 1, 1, 7, tzinfo=SH), "reported_at"),  # 2261-12-31 23:00Z is kept
+    ],
+)
+def test_case_times_lie_in_the_stored_years(when: dt.datetime, field: str) -> None:
+    if when.year == 2262:
+        assert Case.new("A1", "暴露垃圾", GRID, reported_at=when).reported_at == when
+        return
+    with pytest.raises(CaseError, match=r"1678\.\.2261") as info:
+        Case.new("A1", "暴露垃圾", GRID, reported_at=when)
+    assert info.value.field == field
+    with pytest.raises(CaseError) as info:
+        CaseEvent("accept", when)
+    assert info.value.field == "at"
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "grid", ["abc", "1", "32010200100100x", "３２０１００", " ", "320102001001001 "]
+)
+def test_a_grid_has_the_shape_of_a_unit_code(grid: str) -> None:
+    with pytest.raises(CaseError) as info:
+        Case.new("A1", "暴露垃圾", grid, reported_at=T0)
+    assert info.value.field == "grid"
+    with pytest.raises(CaseError):
+        Case(id="A1", category="exposed_garbage", grid=grid, reported_at=T0)
+
+
+def test_case_new_checks_the_unit_against_a_hierarchy() -> None:
+    from urbangov.hierarchy import Hierarchy, Segment
+
+    h = Hierarchy.from_rows(
+        [
+            ("320102", "玄武区", "district", None),
+            ("320102001", "街道", "street", "320102"),
+            ("320102001001", "社区", "community", "320102001"),
+            ("320102001001001", "网格", "grid", "320102001001"),
+        ],
+        [Segment("S1", "中山路", "320102001")],
+    )
+    assert Case.new("A1", "暴露垃圾", GRID, reported_at=T0, hierarchy=h, segment="S1").grid == GRID
+    with pytest.raises(CaseError, match="no unit of the hierarchy") as info:
+        Case.new("A1", "暴露垃圾", "320102001001002", reported_at=T0, hierarchy=h)
+    assert info.value.field == "grid"
+    with pytest.raises(CaseError, match="no road segment") as info:
+        Case.new("A1", "暴露垃圾", GRID, reported_at=T0, hierarchy=h, segment="S2")
+    assert info.value.field == "segment"
+
+
+def test_an_extension_is_read_in_every_time_limit_form() -> None:
+    # the same strings a case log's extension column takes
+    for text in ("1 working day", "1 working days", "1工作日", "1个工作日"):
+        assert CaseEvent("extend", T0, extension=text).extension == TimeLimit.working_days(1)
+    with pytest.raises(CaseError, match="not a time limit") as info:
+        CaseEvent("extend", T0, extension="1 wrking day")
+    assert info.value.field == "extension"
+
+
+def test_text_that_no_file_can_store_is_refused() -> None:
+    with pytest.raises(CaseError, match="lone surrogate") as info:
+        CaseEvent("accept", T0, note="\ud800")
+    assert info.value.field == "note"
+    with pytest.raises(CaseError) as info:
+        CaseEvent("accept", T0, actor="\u3000")
+    assert info.value.field == "actor"
+
+
+def test_bad_values_of_a_case_are_case_errors_not_transition_errors() -> None:
+    import urbangov
+
+    assert "CaseError" in urbangov.__all__
+    for make in (
+        lambda: new_case(category="no_such_category"),
+        lambda: new_case(source="carrier pigeon"),
+        lambda: new_case(urgency=0.9),
+        lambda: CaseEvent("launch", T0),
+        lambda: Case(id=" ", category="exposed_garbage", grid=GRID, reported_at=T0),
+    ):
+        with pytest.raises(CaseError) as info:
+            make()
+        assert not isinstance(info.value, TransitionError)

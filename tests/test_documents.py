@@ -39,6 +39,8 @@ def test_an_unknown_key_takes_its_nearest_ancestors_line(
     assert doc.line_of((*known, *extra)) == LINES[known]
 
 
-def test_a_json_document_has_no_lines() -> None:
-    doc = _files.parse_json('{"kind": "city"}', "city.json", UrbangovError)
-    assert doc.line_of(("kind",)) is None
+def test_a_json_document_has_lines_too() -> None:
+    text = '{"kind": "city",\n "units": [\n  {"code": "1"}\n ]}'
+    doc = _files.parse_json(text, "c.json", UrbangovError)
+    assert doc.line_of(("kind",)) == 1
+    assert doc.line_of(("units", 0, "code")) == 3

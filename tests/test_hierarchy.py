@@ -294,7 +294,7 @@ def test_load_error_names_file_line_and_code(tmp_path: Path) -> None:
         Hierarchy.load(path)
     err = info.value
     assert err.file == str(path)
-    assert err.line == 8
+    assert err.line == 12  # the parent key of the street
     assert err.field == "320105001"
 
 
@@ -315,7 +315,7 @@ def test_check_file_lists_every_problem(tmp_path: Path) -> None:
         '[[units]]\ncode = "320205"\nname = "b"\nlevel = "distrct"\n',
     )
     problems = check_file(path)
-    assert [p.line for p in problems] == [10, 3]  # the bad level key, then the bad city code
+    assert [p.line for p in problems] == [10, 4]  # the bad level key, then the bad city code
     assert all(p.file == str(path) for p in problems)
 
 
@@ -355,3 +355,90 @@ def test_hierarchy_pickles_equal() -> None:
     again = pickle.loads(pickle.dumps(h))
     assert again == h
     assert again.coordinator(["320105001001001", "320105007001001"]).code == "320105"
+
+
+# ------------------------------------------------------------------ one behaviour, located
+
+
+@pytest.mark.parametrize("area", [float("inf"), float("nan"), -1.0])
+def test_area_is_a_finite_number(area: float) -> None:
+    with pytest.raises(HierarchyError, match="area_m2") as info:
+        Unit("320100", "南京市", Level.CITY, area_m2=area)
+    assert info.value.field == "320100.area_m2"
+
+
+def test_area_of_1e400_in_a_file_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "city.toml"
+    path.write_text(
+        'kind = "city"\nformat_version = 1\n[[units]]\ncode = "320100"\nname = "南京市"\n'
+        'level = "city"\narea_m2 = 1e400\n',
+        encoding="utf-8",
+    )
+    (problem,) = check_file(path)
+    assert (problem.field, problem.line) == ("320100.area_m2", 7)
+
+
+def test_an_empty_hierarchy_is_refused_on_building_as_on_loading() -> None:
+    with pytest.raises(HierarchyError, match="at least one unit") as info:
+        Hierarchy.from_rows([])
+    assert info.value.field == "units"
+    with pytest.raises(HierarchyError):
+        Hierarchy.loads('kind = "city"\nformat_version = 1\nunits = []\n')
+
+
+def test_a_repeated_code_points_at_the_repeat(tmp_path: Path) -> None:
+    path = tmp_path / "city.toml"
+    path.write_text(
+        'kind = "city"\nformat_version = 1\n\n[[units]]\ncode = "320100"\nname = "a"\n'
+        'level = "city"\n\n[[units]]\ncode = "320100"\nname = "b"\nlevel = "city"\n',
+        encoding="utf-8",
+    )
+    (problem,) = check_file(path)
+    assert (problem.field, problem.line) == ("320100", 10)
+
+
+def test_segment_problems_name_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "city.toml"
+    path.write_text(
+        'kind = "city"\nformat_version = 1\n\n[[units]]\ncode = "320100"\nname = "a"\n'
+        'level = "city"\n\n[[segments]]\ncode = "S1"\nname = "路"\nunit = "320100"\n\n'
+        '[[segments]]\ncode = "S2"\nname = "路"\nunit = "320199"\n\n'
+        '[[segments]]\ncode = "S1"\nname = "路"\nunit = "320100"\n',
+        encoding="utf-8",
+    )
+    problems = check_file(path)
+    assert [(p.field, p.line) for p in problems] == [("segment S2", 17), ("segment S1", 20)]
+
+
+def test_json_city_file_errors_name_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "city.json"
+    path.write_text(
+        '{"kind": "city", "format_version": 1,\n "units": [\n'
+        '  {"code": "320100", "name": "a", "level": "city"},\n'
+        '  {"code": "320101", "name": "b", "level": "district", "parent": "320199"}\n'
+        "]}\n",
+        encoding="utf-8",
+    )
+    (problem,) = check_file(path)
+    assert (problem.field, problem.line) == ("320101", 4)
+    path.write_text('{"kind": "city", "format_version": 1,\n "units": [],\n "units": []}\n')
+    with pytest.raises(HierarchyError, match="twice") as info:
+        Hierarchy.load(path)
+    assert (info.value.field, info.value.line) == ("units", 3)
+
+
+def test_attributes_hold_only_what_both_file_formats_store() -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    for bad in (dt.date(2020, 1, 1), Decimal("1.5"), float("inf"), 2**70, None, "\ud800"):
+        with pytest.raises(HierarchyError) as info:
+            Hierarchy.from_rows([{"code": "320100", "name": "a", "level": "city",
+                                  "attributes": {"x": [bad]}}])  # fmt: skip
+        assert info.value.field == "320100.attributes.x[0]"
+    good = Hierarchy.from_rows(
+        [{"code": "320100", "name": "a", "level": "city",
+          "attributes": {"since": "2020-01-01", "n": 3, "share": 0.5, "tags": ["a"]}}]
+    )  # fmt: skip
+    for fmt in ("json", "toml"):
+        assert Hierarchy.loads(good.dumps(fmt), format=fmt) == good

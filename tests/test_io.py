@@ -126,11 +126,13 @@ def test_awkward_text_round_trips(tmp_path: Path) -> None:
         CaseEvent("file" if i == 0 else "void", t, note=n) for i, n in enumerate(notes[1:3])
     ]
     cases = [
-        Case.new("A,1", "exposed_garbage", "g 1", reported_at=t, history=tuple(history)),
+        Case.new(
+            "A,1", "exposed_garbage", "320102001001001", reported_at=t, history=tuple(history)
+        ),
         Case.new(
             'B"2',
             "exposed_garbage",
-            "g2",
+            "320102001001002",
             reported_at=t,
             history=(CaseEvent("reject", t, note="\r\n".join(notes[3:])),),
         ),
@@ -173,7 +175,7 @@ def test_chinese_terms_and_names_are_read(tmp_path: Path) -> None:
     path = _write(
         tmp_path / "zh.csv",
         "case_id,event,at,category,grid,source,urgency,zone,department",
-        "A1,上报,2024-05-06T09:00:00+08:00,暴露垃圾,g1,热线,NORMAL,严管区,",
+        "A1,上报,2024-05-06T09:00:00+08:00,暴露垃圾,320102001001002,热线,NORMAL,严管区,",
         "A1,受理,2024-05-06T09:01:00+08:00,,,,,,",
         "A1,立案,2024-05-06T09:02:00+08:00,,,,,,",
         "A1,派遣,2024-05-06T09:03:00+08:00,,,,,,street",
@@ -194,7 +196,7 @@ def test_events_may_come_before_their_report_row(tmp_path: Path) -> None:
         tmp_path / "late.csv",
         "case_id,event,at,category,grid,source,urgency",
         "A1,accept,2024-05-06T09:01:00+08:00,,,,",
-        "A1,report,2024-05-06T09:00:00+08:00,exposed_garbage,g1,hotline,normal",
+        "A1,report,2024-05-06T09:00:00+08:00,exposed_garbage,320102001001002,hotline,normal",
     )
     (case,) = io.read_cases(path)
     assert case.status is Status.ACCEPTED
@@ -227,7 +229,9 @@ def test_time_limits_in_every_unit_round_trip(tmp_path: Path) -> None:
         TimeLimit.days(3),
     ]
     history = steps + [CaseEvent("extend", t, extension=lim) for lim in limits]
-    cases = [Case.new("A1", "exposed_garbage", "g", reported_at=t, history=tuple(history))]
+    cases = [
+        Case.new("A1", "exposed_garbage", "320102001001001", reported_at=t, history=tuple(history))
+    ]
     path = tmp_path / "ext.csv"
     io.write_cases(path, cases)
     assert [e.extension for e in io.read_cases(path)[0].history[3:]] == limits
@@ -275,7 +279,7 @@ def test_bad_row_after_a_multiline_note_names_its_line(tmp_path: Path) -> None:
     path = _write(
         tmp_path / "multi.csv",
         "case_id,event,at,note,category,grid,source,urgency",
-        "A1,report,2024-05-06T09:00:00+08:00,,exposed_garbage,g1,hotline,normal",
+        "A1,report,2024-05-06T09:00:00+08:00,,exposed_garbage,320102001001002,hotline,normal",
         'A1,accept,2024-05-06T09:01:00+08:00,"line one',
         'line two",,,,',
         "A1,file,2024-05-06T09:02,,,,,",
@@ -298,7 +302,7 @@ def test_empty_required_event_field(tmp_path: Path) -> None:
     path = _write(
         tmp_path / "e.csv",
         "case_id,event,at,category,grid,source,urgency",
-        "A1,report,2024-05-06T09:00:00+08:00,exposed_garbage,g1,hotline,normal",
+        "A1,report,2024-05-06T09:00:00+08:00,exposed_garbage,320102001001002,hotline,normal",
         "A1,,2024-05-06T09:01:00+08:00,,,,",
     )
     with pytest.raises(CaseLogError) as info:
@@ -392,3 +396,197 @@ def test_kpi_command_reports_a_bad_log() -> None:
     result = CliRunner().invoke(main, ["kpi", str(LOGS / "naive_time.csv")])
     assert result.exit_code == 1
     assert "naive_time.csv, line 4" in result.output
+
+
+def test_kpi_table_groupings_share_one_total() -> None:
+    from urbangov.cli.kpi import kpi_table
+
+    cols = sim.example_log(300, seed=22)
+    hierarchy = sim.sample_city().hierarchy
+    by_street = kpi_table(cols, by="street", period="month", hierarchy=hierarchy)
+    overall = kpi_table(cols, by="none", period="month")
+    by_category = kpi_table(cols, by="category", period="month")
+    assert by_street.total() == overall.total() == by_category.total()
+    assert by_street.total().received > 0
+
+
+# --------------------------------------------------------------------------- one rule, located
+
+REPORT = "A1,report,2024-05-06T09:00:00+08:00,exposed_garbage,320102001001001,hotline,normal"
+SHORT = "case_id,event,at,category,grid,source,urgency"
+
+
+def _both(path: Path) -> list[CaseLogError]:
+    """The errors both readers raise for ``path`` (they must agree)."""
+    found = []
+    for reader in (io.read_columns, io.read_cases):
+        with pytest.raises(CaseLogError) as info:
+            reader(path)
+        found.append(info.value)
+    assert str(found[0]) == str(found[1])
+    return found
+
+
+def test_a_time_finer_than_a_microsecond_is_refused_not_cut(tmp_path: Path) -> None:
+    path = _write(tmp_path / "ns.csv", SHORT, REPORT.replace("09:00:00+", "09:00:00.123456789+"))
+    error = _both(path)[0]
+    assert (error.field, error.line) == ("at", 2)
+    assert "6 fractional digits" in error.message
+
+
+@pytest.mark.parametrize("cell", [" ", "\u3000", "\n", "\t "])
+@pytest.mark.parametrize("column", ["department", "actor"])
+def test_a_blank_code_is_refused_by_both_readers_with_its_line(
+    tmp_path: Path, cell: str, column: str
+) -> None:
+    department = cell if column == "department" else "street"
+    actor = cell if column == "actor" else "op"
+    cases = [{"case_id": "A1", "event": "report", "at": "2024-05-06T09:00:00+08:00",
+              "category": "exposed_garbage", "grid": "320102001001001", "source": "hotline",
+              "urgency": "normal"}]  # fmt: skip
+    for i, kind in enumerate(("accept", "file", "dispatch")):
+        row = {"case_id": "A1", "event": kind, "at": f"2024-05-06T09:0{i + 1}:00+08:00"}
+        row["actor"] = actor
+        if kind == "dispatch":
+            row["department"] = department
+        cases.append(row)
+    import json
+
+    path = tmp_path / "blank.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in cases), encoding="utf-8")
+    error = _both(path)[0]
+    assert error.field == column
+    assert error.line == (4 if column == "department" else 2)
+    assert "blank" in error.message
+
+
+@pytest.mark.parametrize("grid", ["abc", "1", "g1"])
+def test_a_grid_that_is_no_unit_code_is_refused_by_both_readers(tmp_path: Path, grid: str) -> None:
+    path = _write(tmp_path / "grid.csv", SHORT, REPORT.replace("320102001001001", grid))
+    error = _both(path)[0]
+    assert (error.field, error.line) == ("grid", 2)
+
+
+def test_a_lone_surrogate_is_refused_on_reading(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_text(
+        '{"case_id":"A1","event":"report","at":"2024-05-06T09:00:00+08:00",'
+        '"category":"exposed_garbage","grid":"320102001001001","source":"hotline",'
+        '"urgency":"normal"}\n'
+        '{"case_id":"A1","event":"accept","at":"2024-05-06T09:01:00+08:00","note":"\\ud800"}\n',
+        encoding="utf-8",
+    )
+    error = _both(path)[0]
+    assert (error.field, error.line) == ("note", 2)
+    assert "surrogate" in error.message
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ('{"case_id": "A1", "event": "rep', "event"),
+        ('{"case_id": "A1", "event": ' + "[" * 3000 + "]" * 3000 + "}", "event"),
+        ('{"case_id": "A1", "at": ' + "9" * 5000 + "}", "at"),
+        ('{"case_id": "A1", "case_id": "A2"}', "case_id"),
+    ],
+)
+def test_json_lines_syntax_errors_name_line_and_field(
+    tmp_path: Path, line: str, field: str
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(REPORT_JSON + "\n" + line + "\n", encoding="utf-8")
+    error = _both(path)[0]
+    assert (error.field, error.line) == (field, 2)
+
+
+REPORT_JSON = (
+    '{"case_id":"A1","event":"report","at":"2024-05-06T09:00:00+08:00",'
+    '"category":"exposed_garbage","grid":"320102001001001","source":"hotline",'
+    '"urgency":"normal"}'
+)
+
+
+def test_json_lines_utf8_errors_name_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.jsonl"
+    path.write_bytes(
+        (REPORT_JSON + "\n").encode()
+        + b'{"case_id":"A1","event":"accept","at":"2024-05-06T09:01:00+08:00","note":"'
+        + "门前三包".encode("gbk")
+        + b'"}\n'
+    )
+    error = _both(path)[0]
+    assert (error.field, error.line) == ("note", 2)
+    path.write_bytes(b'{ "case_id" : "A\xff1" }\n')  # spaces around the colon
+    assert (_both(path)[0].field, _both(path)[0].line) == ("case_id", 1)
+
+
+@pytest.mark.parametrize("amount", ["100000000000000000000", "1" + "0" * 28])
+def test_an_absurd_extension_is_refused_on_reading_with_its_line(
+    tmp_path: Path, amount: str
+) -> None:
+    rows = [
+        "case_id,event,at,department,extension,category,grid,source,urgency",
+        "A1,report,2024-05-06T09:00:00+08:00,,,exposed_garbage,320102001001001,hotline,normal",
+        "A1,accept,2024-05-06T09:01:00+08:00,,,,,,",
+        "A1,file,2024-05-06T09:02:00+08:00,,,,,,",
+        "A1,dispatch,2024-05-06T09:03:00+08:00,street,,,,,",
+        f"A1,extend,2024-05-06T09:04:00+08:00,,{amount} working days,,,,",
+    ]
+    error = _both(_write(tmp_path / "ext.csv", *rows))[0]
+    assert (error.field, error.line) == ("extension", 6)
+    assert "100 years" in error.message
+
+
+def test_corrupt_parquet_strings_name_the_column_and_row(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    good = tmp_path / "good.parquet"
+    io.write_columns(good, io.read_columns(LOGS / "good.csv"))
+    table = pq.read_table(good)
+    values = [b"" if v is None else v.encode() for v in table.column("note").to_pylist()]
+    values[3] = b"\xff\xfe"
+    offsets = np.cumsum([0, *map(len, values)]).astype(np.int32)
+    note = pa.Array.from_buffers(
+        pa.string(),
+        len(values),
+        [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(b"".join(values))],
+    )
+    bad = tmp_path / "bad.parquet"
+    pq.write_table(table.set_column(table.column_names.index("note"), "note", note), bad)
+    error = _both(bad)[0]
+    assert (error.field, error.line) == ("note", 4)
+
+
+def test_parquet_column_errors_name_the_column_without_a_line(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "extra.parquet"
+    pq.write_table(pa.table({"case_id": ["A1"], "colour": ["red"]}), path)
+    error = _both(path)[0]
+    assert (error.field, error.line) == ("colour", None)
+
+
+def test_write_refuses_instants_a_log_cannot_read_back(tmp_path: Path) -> None:
+    cols = io.read_columns(LOGS / "good.csv")
+    early = np.array(cols.reported_at)
+    early[0] = np.datetime64("1677-12-31T23:00", "ns")
+    import attrs
+
+    with pytest.raises(CaseLogError, match=r"1678\.\.2261") as info:
+        io.write_columns(tmp_path / "x.csv", attrs.evolve(cols, reported_at=early))
+    assert info.value.field == "reported_at"
+
+
+def test_a_parquet_column_name_that_is_not_utf8_is_a_case_log_error(tmp_path: Path) -> None:
+    # found by fuzzing: pyarrow raised UnicodeDecodeError reading the column names
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "log.parquet"
+    io.write_columns(path, io.read_columns(LOGS / "good.csv"))
+    data = bytearray(path.read_bytes())
+    at = data.find(b"\x18\x07case_id")  # the schema's first column name, in the footer
+    assert at > 0
+    data[at + 2] = 0x80
+    path.write_bytes(bytes(data))
+    error = _both(path)[0]
+    assert "column name is not valid UTF-8" in error.message
+    assert error.file == str(path)

@@ -688,3 +688,18 @@ def test_batch_with_sparse_combined_keys_decodes_them() -> None:
     assert table.get((0, 0, T0)).received == 1
     assert table.get((2, 20, T0 + 3600 * second)).filed == 1
     assert table.total().received == 5
+
+
+def test_percent_keeps_every_place_past_decimals_28_digits() -> None:
+    # 1 + 10^-30 as a percentage to 20 places: 100.000…0 (the 1 is at the 28th place)
+    assert str(kpi.percent(Fraction(10**30 + 1, 10**30), places=20)) == "100." + "0" * 20
+    # a tie at the 20th place rounds up, not to even
+    assert format(kpi.percent(Fraction(25, 10**23), places=20), "f") == "0." + "0" * 19 + "3"
+    assert str(kpi.percent(Fraction(10**40, 3), places=20)).endswith(".33333333333333333333")
+
+
+@pytest.mark.parametrize("places", [-1, 21, 10**9, 2.0, True])
+def test_percent_places_are_bounded(places: object) -> None:
+    with pytest.raises(KpiError, match="0 to 20") as info:
+        kpi.percent(Fraction(1, 3), places=places)  # type: ignore[arg-type]
+    assert info.value.field == "places"

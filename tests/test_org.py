@@ -508,3 +508,29 @@ def test_a_misspelt_asset_kind_is_an_error_not_the_general_lead() -> None:
     assert info.value.field == "asset_kind"
     # a taxonomy asset kind with no rule of its own takes the domain's general rule
     assert city.lead_for("sanitation", grid, "manhole") == "street_office_001"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        ("visits_per_week = 2", "visits_per_week = " + "1" + "0" * 23, "visits_per_week",
+         "0 to 168"),
+        ("year = 2014\nsubject = \"整治", "year = 20140\nsubject = \"整治", "year",
+         "1949 to 2261"),
+        ("visits_per_week = 2", "visits_per_week = 0.9", "visits_per_week",
+         "0.9 is not a whole number"),
+    ],
+)  # fmt: skip
+def test_absurd_counts_in_an_organisation_are_refused_with_their_line(
+    tmp_path: Path, old: str, new: str, field: str, words: str
+) -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "city.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1 + old[: old.index(field)].count("\n")
+    with pytest.raises(OrganisationError) as info:
+        load_city(path)
+    assert words in info.value.message
+    assert str(info.value.field).endswith(field)
+    assert info.value.line == line

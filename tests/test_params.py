@@ -197,10 +197,10 @@ def test_period_list_in_toml() -> None:
     [
         ({"max_rework": "4"}, "max_rework", "expected an integer, found the string '4'"),
         ({"max_rework": True}, "max_rework", "expected an integer, found the boolean true"),
-        ({"max_rework": Decimal("4.0")}, "max_rework", "expected an integer"),
+        ({"max_rework": Decimal("4.0")}, "max_rework", "4.0 is not a whole number"),
         ({"close_without_verification": 1}, "close_without_verification", "true or false"),
         ({"reward": "1.0"}, "reward", "expected a number"),
-        ({"reward": 0.1}, "reward", "expected a number"),
+        ({"reward": 0.1}, "reward", "0.1 is a binary float, not an exact number"),
         ({"reward": Decimal("NaN")}, "reward", "not a finite number"),
         ({"since": "2024-01-01"}, "since", "expected a date"),
         ({"note": 5}, "note", "expected a string"),

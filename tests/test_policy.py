@@ -254,7 +254,10 @@ def test_validate_names_the_kinds_it_reads_for_an_unknown_kind(tmp_path: Path) -
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 1
     assert "does not read files of kind 'weather'" in result.output
-    assert "known kinds: calendar, city, findings, policy, rule-cases, standard, taxonomy" in result.output
+    assert (
+        "known kinds: calendar, city, findings, policy, rule-cases, standard, taxonomy"
+        in result.output
+    )
 
 
 def test_validate_checks_a_city_files_organisation(tmp_path: Path) -> None:
@@ -337,3 +340,77 @@ def test_validate_lists_every_problem_of_calendar_and_taxonomy_files(tmp_path: P
     assert f"✗ {taxonomy}:6: categories[0].kind:" in result.output
     assert f"✗ {taxonomy}:9: categories[1]: missing key" in result.output
     assert "2 file(s) checked: 0 valid" in result.output
+
+
+# ------------------------------------------------------------------ bad input, located
+
+
+def test_a_sections_own_checks_run_while_a_sibling_field_is_wrong(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "p.toml",
+        HEADER + '[calendar]\ntz = "Mars/Base"\nprovisional = "yes"\nschedule = ["09:00-25:00"]\n',
+    )
+    problems = Policy.check_file(path)
+    assert sorted((p.field, p.line) for p in problems) == [
+        ("calendar.provisional", 5),
+        ("calendar.schedule[0]", 6),
+        ("calendar.tz", 4),
+    ]
+
+
+@pytest.mark.parametrize("version", ["1.0", '"1"', "true", "2"])
+def test_format_version_is_the_integer_1(tmp_path: Path, version: str) -> None:
+    path = write(tmp_path, "p.toml", f'kind = "policy"\nformat_version = {version}\n')
+    (problem,) = Policy.check_file(path)
+    assert (problem.field, problem.line) == ("format_version", 2)
+
+
+def test_a_missing_format_version_names_a_line(tmp_path: Path) -> None:
+    (problem,) = Policy.check_file(write(tmp_path, "p.toml", 'kind = "policy"\n'))
+    assert (problem.field, problem.line) == ("format_version", 1)
+
+
+def test_a_syntax_error_names_the_key_on_its_own_line_or_none(tmp_path: Path) -> None:
+    text = HEADER + '[workflow]\nclose_without_verification = false\nfirst_asked_until = "x\n'
+    (problem,) = Policy.check_file(write(tmp_path, "p.toml", text))
+    assert (problem.field, problem.line) == ("workflow.first_asked_until", 5)
+    text = HEADER + "[workflow]\nclose_without_verification = false\n!!!\n"
+    (problem,) = Policy.check_file(write(tmp_path, "q.toml", text))
+    assert (problem.field, problem.line) == (None, 5)  # not the key before it
+
+
+def test_a_truncated_file_names_its_last_line(tmp_path: Path) -> None:
+    text = HEADER + "[deadlines]\nwarning_points = [0.5,\n"
+    (problem,) = Policy.check_file(write(tmp_path, "p.toml", text))
+    assert (problem.field, problem.line) == ("deadlines.warning_points", 4)
+    assert "ends before" in problem.message
+
+
+def test_a_byte_order_mark_is_ignored_as_in_case_logs(tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes(
+        b"\xef\xbb\xbf" + (HEADER + "[workflow]\nfirst_asked_until = 'close'\n").encode()
+    )
+    assert Policy.load(path).workflow.first_asked_until == "close"
+    path.write_bytes(b"\xef\xbb\xbf" + (HEADER + "[workflow]\ncolour = 1\n").encode())
+    (problem,) = Policy.check_file(path)
+    assert (problem.field, problem.line) == ("workflow.colour", 4)
+
+
+@pytest.mark.parametrize(
+    "limit",
+    [
+        '"10000000000000000000000000000 working days"',
+        '"100000000000000000000 working days"',
+        '{ amount = "4", unit = "working_hours" }',
+        '{ amount = 1e400, unit = "hours" }',
+    ],
+)
+def test_bad_time_limits_in_a_policy_are_policy_errors(tmp_path: Path, limit: str) -> None:
+    text = HEADER + f"[deadlines.categories.exposed_garbage]\nnormal = {limit}\n"
+    problems = Policy.check_file(write(tmp_path, "p.toml", text))
+    assert len(problems) == 1
+    assert isinstance(problems[0], PolicyError)
+    assert problems[0].line == 4
+    assert str(problems[0].field).startswith("deadlines.categories.exposed_garbage.normal")

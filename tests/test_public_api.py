@@ -131,3 +131,29 @@ def test_pickles_name_public_paths_and_round_trip(value: object) -> None:
         assert [str(p) for p in again.problems] == [str(p) for p in value.problems]
     elif not isinstance(value, AccountabilityGraph):
         assert again == value
+
+
+def test_the_testing_extra_is_hypothesis_alone() -> None:
+    # with hypothesis hidden, urbangov and urbangov.testing import; the strategies name the extra
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "sys.modules['hypothesis'] = None\n"
+        "import urbangov\n"
+        "from urbangov.errors import MissingExtraError\n"
+        "import urbangov.testing\n"
+        "try:\n"
+        "    import urbangov.testing.strategies\n"
+        "except MissingExtraError as exc:\n"
+        "    print('missing:', exc.hint)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "missing: install it with: pip install 'urbangov[testing]'" in run.stdout
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    extras = project["project"]["optional-dependencies"]
+    assert extras["testing"] == ["hypothesis>=6.100"]
+    assert any(dep.startswith("urbangov[") and "testing" in dep for dep in extras["test"])

@@ -284,6 +284,15 @@ def test_duplicate_slug_in_a_file_names_the_line(tmp_path: Path) -> None:
     assert info.value.line == 15
 
 
+def test_a_repeated_category_is_refused_with_a_base_too(tmp_path: Path) -> None:
+    # with a base, the second entry used to replace the first without a word
+    path = write(tmp_path, HEADER + DUPLICATE_SLUG)
+    with pytest.raises(TaxonomyError, match="slug 'a' is already used") as info:
+        Taxonomy.load(path, base=Taxonomy.default())
+    assert (info.value.field, info.value.line) == ("categories[1].slug", 15)
+    assert Taxonomy.check_file(path, base=Taxonomy.default())[0].line == 15
+
+
 def test_wrong_kind_header_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, 'kind = "policy"\nformat_version = 1\n')
     with pytest.raises(TaxonomyError, match="expected kind 'taxonomy'"):

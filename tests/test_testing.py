@@ -76,10 +76,10 @@ INVALID_FILES = {
     "unquoted_reform.toml": ("cases[0].policy.reform.deadlines", 7, "quote the dotted path"),
     "unknown_error.toml": ("cases[0].expected.error", 12, "did you mean 'TransitionError'?"),
     "duplicate_name.toml": ("cases[1].name", 13, "two cases are named 'same name'"),
-    "bad_history.toml": ("cases[0].input.history[1]", 9, "not allowed in state accepted"),
+    "bad_history.toml": ("cases[0].input.history[1]", 11, "not allowed in state accepted"),
     "output_needs_input.toml": ("cases[0].expected.overdue", 11, "needs the input 'at'"),
     "both_inputs.toml": ("cases[0].input", 7, "give only one of counts or cases"),
-    "bad_syntax.toml": (None, 6, "not valid TOML"),
+    "bad_syntax.toml": ("cases[0].subject", 6, "not valid TOML"),
     "no_expected.toml": ("cases[0]", 4, "has no [expected] table"),
 }
 
@@ -201,8 +201,8 @@ def test_an_unexpected_error_fails_and_shows_its_message(tmp_path: Path) -> None
     text = DUE_CASE.format(due='"none"').replace('"exposed_garbage"', '"暴露垃圾桶"')
     (result,) = run(write(tmp_path, text)).results
     assert not result.passed
-    assert str(result.mismatches[0]) == "error: expected none, got TaxonomyError"
-    assert "raised TaxonomyError" in result.message()
+    assert str(result.mismatches[0]) == "error: expected none, got CaseError"
+    assert "raised CaseError" in result.message()
 
 
 def test_an_expected_error_of_another_class_fails(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from urbangov.cases import Case, CaseEvent, EventKind, Status
 from urbangov.errors import (
     CalendarCoverageError,
     CalendarError,
+    CaseError,
     CaseLogError,
     FindingsError,
     HierarchyError,
@@ -52,6 +53,7 @@ __all__ = [
     "CalendarCoverageError",
     "CalendarError",
     "Case",
+    "CaseError",
     "CaseEvent",
     "CaseLogError",
     "Change",

@@ -29,6 +29,7 @@ from typing import Any, Self, TypeVar
 __all__ = [
     "CalendarCoverageError",
     "CalendarError",
+    "CaseError",
     "CaseLogError",
     "FindingsError",
     "HierarchyError",
@@ -202,6 +203,11 @@ class NaiveDatetimeError(UrbangovError, ValueError):
 
 class TaxonomyError(UrbangovError, ValueError):
     """An invalid taxonomy file or category, or a category name/code that resolves to none."""
+
+
+class CaseError(UrbangovError, ValueError):
+    """An invalid case or case event value (a bad grid code, an unknown category, a
+    dispatch without a department, a time outside the stored range…)."""
 
 
 class TransitionError(UrbangovError, ValueError):

@@ -117,7 +117,9 @@ def _sniff_kind(path: Path) -> str | None:
         text = path.read_bytes().decode("utf-8", "replace")
     except OSError:
         return None
-    found = re.search(r'^\s*kind\s*=\s*"([^"]*)"', text, re.MULTILINE)
+    found = re.search(r'^\s*(?:\ufeff)?kind\s*=\s*"([^"]*)"', text, re.MULTILINE)
+    if found is None:  # JSON
+        found = re.search(r'"kind"\s*:\s*"([^"]*)"', text)
     return found.group(1) if found else None
 
 
@@ -157,11 +159,19 @@ def load(path: str | Path, kind: str | None = None) -> Any:
     Raises
     ------
     UrbangovError
-        The loader's own error (``PolicyError``, ``HierarchyError``…), or an error naming
-        ``kind`` when the file is of another kind or of no kind urbangov reads.
+        The loader's own error (``PolicyError``, ``HierarchyError``…, also for a file too
+        broken to parse whose text names its kind), or an error naming ``kind`` when the
+        file is of another kind or of no kind urbangov reads.
     """
     path = Path(path)
-    found = kind_of(path)
+    try:
+        found = kind_of(path)
+    except UrbangovError:
+        # too broken to parse: its kind's loader raises its own error, when it says
+        sniffed = _sniff_kind(path)
+        if sniffed is None or sniffed not in KINDS or (kind is not None and sniffed != kind):
+            raise
+        found = sniffed
     if kind is not None and found != kind:
         raise UrbangovError(
             f"expected a {kind} file, found kind {found!r}",

@@ -126,3 +126,37 @@ def test_vectorised_format_agrees_with_isoformat(
 ) -> None:
     ns = np.array([to_ns(v, "at") for v in values], dtype=np.int64)
     assert format_instants(ns, zone) == [v.astimezone(zone).isoformat() for v in values]
+
+
+_ZONES = ("Asia/Shanghai", "America/New_York", "Europe/Amsterdam", "Africa/Monrovia", "UTC")
+
+
+@settings(max_examples=40)
+@given(
+    st.lists(
+        st.datetimes(
+            _dt.datetime(1678, 1, 1), _dt.datetime(1910, 1, 1), timezones=st.just(_dt.UTC)
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from(_ZONES),
+)
+def test_instants_of_local_mean_time_read_back(times: list[_dt.datetime], zone: str) -> None:
+    # before 1901 the tz database keeps local mean time (Shanghai +08:05:43, Monrovia
+    # -00:44:30): write_columns writes the exact offset and the reader takes it back
+    times = sorted(times)
+    from urbangov.cases import CaseEvent
+
+    history = tuple(
+        CaseEvent("accept" if i == 0 else "reject", t) for i, t in enumerate(times[1:2])
+    )
+    case = Case.new("A1", "暴露垃圾", "320102001001001", reported_at=times[0], history=history)
+    cols = CaseColumns.from_cases([case])
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in ("csv", "jsonl"):
+            path = Path(tmp) / f"lmt.{fmt}"
+            io.write_columns(path, cols, tz=zone)
+            assert io.read_columns(path) == cols
+            (back,) = io.read_cases(path)
+            assert back.reported_at.astimezone(_dt.UTC) == times[0]

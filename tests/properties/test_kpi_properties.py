@@ -328,3 +328,20 @@ def test_batch_with_deadline_rules_equals_scalar_with_deadline_rules(
     )
     for a, b in itertools.pairwise(edges):
         assert table.get(a) == counts(cases, a, b, deadlines=rules, calendar=cal)
+
+
+@given(
+    st.fractions(min_value=-(10**12), max_value=10**12),
+    st.integers(0, 20),
+)
+def test_percent_rounds_half_up_exactly_at_every_allowed_place(rate: Fraction, places: int) -> None:
+    from urbangov.kpi import percent
+
+    shown = percent(rate, places)
+    assert shown is not None
+    assert shown.as_tuple().exponent == -places  # every place is kept, past 28 digits too
+    exact = rate * 100
+    step = Fraction(1, 10**places)
+    error = Fraction(shown) - exact
+    # half-up (away from zero): within half a step, and a tie goes away from zero
+    assert -step / 2 < error * (1 if exact >= 0 else -1) <= step / 2

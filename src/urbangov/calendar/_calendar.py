@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from urbangov._internal import documents as _files
-from urbangov._internal.instants import from_us, to_us
+from urbangov._internal.instants import MAX_YEAR, MIN_YEAR, from_us, to_us
 from urbangov.calendar._batch import (
     COVERED,
     PROVISIONAL,
@@ -45,6 +45,31 @@ PROVISIONAL_SPAN = (1970, 2099)
 """Years a provisional calendar can compute in (uncovered ones as Monday–Friday)."""
 
 _EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
+_FIRST_US = to_us(_dt.datetime(MIN_YEAR, 1, 1, tzinfo=_dt.UTC), "start")
+_LAST_US = to_us(_dt.datetime(MAX_YEAR, 12, 31, 23, 59, 59, 999_999, tzinfo=_dt.UTC), "end")
+
+
+def _instant_us(value: _dt.datetime, field: str) -> int:
+    """Microseconds since the epoch of an aware datetime inside the stored years."""
+    us = to_us(value, field)
+    if not _FIRST_US <= us <= _LAST_US:
+        raise CalendarError(
+            f"{value.isoformat()} is outside the years {MIN_YEAR}..{MAX_YEAR} (UTC)",
+            field=field,
+            hint="working time is computed for instants urbangov can store; check the year",
+        )
+    return us
+
+
+def _due_us(us: int, limit: TimeLimit) -> int:
+    """``us`` if a due time there can be stored; else the error naming the limit."""
+    if not _FIRST_US <= us <= _LAST_US:
+        raise CalendarError(
+            f"{limit} from the start falls outside the years {MIN_YEAR}..{MAX_YEAR} (UTC)",
+            field="limit",
+            hint="check the start and the limit; urbangov stores instants of those years",
+        )
+    return us
 
 
 def _freeze_days(value: object) -> FrozenMap[_dt.date, str]:
@@ -54,7 +79,7 @@ def _freeze_days(value: object) -> FrozenMap[_dt.date, str]:
 
 
 def _frozen_years(value: Iterable[int]) -> frozenset[int]:
-    return frozenset(value)
+    return value if isinstance(value, frozenset) and not value else frozenset(years_of(value))
 
 
 def _frozen_names(value: Mapping[str, str]) -> FrozenMap[str, str]:
@@ -463,6 +488,9 @@ class WorkCalendar:
             If ``start`` (or a pause) has no timezone.
         CalendarCoverageError
             If the computation touches a year the calendar does not cover.
+        CalendarError
+            If ``start`` or the due time falls outside the years 1678–2261 (UTC), the
+            instants urbangov stores.
 
         Examples
         --------
@@ -492,7 +520,7 @@ class WorkCalendar:
         pauses: Iterable[tuple[_dt.datetime, _dt.datetime]] = (),
     ) -> _dt.datetime:
         """:meth:`add` without the hot path (the reference the hot path is tested against)."""
-        t = to_us(start, "start")
+        t = _instant_us(start, "start")
         if not isinstance(limit, TimeLimit):
             raise CalendarError(f"{limit!r} is not a TimeLimit", field="limit")
         unit = limit.unit
@@ -508,7 +536,7 @@ class WorkCalendar:
             due = add_work(self._clock(), t, limit.microseconds(), pauses_us(pauses, t))
         else:
             due = add_elapsed(t, limit.microseconds(), pauses_us(pauses, t) if pauses else ())
-        return from_us(due, zone(self.tz))
+        return from_us(_due_us(due, limit), zone(self.tz))
 
     def working_time_between(
         self,
@@ -527,7 +555,7 @@ class WorkCalendar:
         ...     datetime(2024, 9, 30, 17, tzinfo=sh), datetime(2024, 10, 8, 10, tzinfo=sh))
         datetime.timedelta(seconds=7200)
         """
-        a, b = to_us(start, "start"), to_us(end, "end")
+        a, b = _instant_us(start, "start"), _instant_us(end, "end")
         total = between(self._clock(), a, b)
         if pauses:
             if b < a:

@@ -7,10 +7,18 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from urbangov._internal.instants import to_us
+from urbangov._internal.instants import MAX_YEAR, MIN_YEAR, to_us
 from urbangov.errors import CalendarError
 
-__all__ = ["add_elapsed", "date_of", "days_arg", "pauses_us", "years_of", "zone"]
+__all__ = [
+    "add_elapsed",
+    "check_year",
+    "date_of",
+    "days_arg",
+    "pauses_us",
+    "years_of",
+    "zone",
+]
 
 
 def zone(tz: str) -> ZoneInfo:
@@ -89,9 +97,21 @@ def pauses_us(
     return [(lo, hi) for lo, hi in merged if hi > after]
 
 
+def check_year(y: object, field: str) -> str | None:
+    """Why ``y`` is not a year a calendar can cover, or ``None``."""
+    if isinstance(y, bool) or not isinstance(y, int):
+        return f"{y!r} is not a year (a whole number such as 2027)"
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        return f"{y} is outside the years {MIN_YEAR}..{MAX_YEAR} a calendar can cover"
+    return None
+
+
 def years_of(value: Iterable[int]) -> tuple[int, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise CalendarError(f"{value!r} is not a collection of years", field="covers")
     years = tuple(value)
     for y in years:
-        if isinstance(y, bool) or not isinstance(y, int):
-            raise CalendarError(f"{y!r} is not a year", field="covers", hint="give ints")
+        why = check_year(y, "covers")
+        if why is not None:
+            raise CalendarError(why, field="covers", hint="give years such as 2027")
     return years

@@ -18,7 +18,7 @@ import attrs
 from urbangov.errors import CalendarError
 from urbangov.vocabulary import Term
 
-__all__ = ["DayInfo", "DayKind", "TimeLimit", "TimeUnit"]
+__all__ = ["LIMIT_YEARS", "MAX_AMOUNT", "DayInfo", "DayKind", "TimeLimit", "TimeUnit"]
 
 _US_PER_MIN = 60_000_000
 
@@ -93,6 +93,29 @@ _NAMES = {
 _LIMIT_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*个?\s*(.+?)\s*$")
 _EXAMPLES = "expected e.g. '4 working hours', '15 working days', '6 hours', '4工作时', '7天'"
 
+LIMIT_YEARS = 100
+"""The longest time limit: 100 years of its unit (see :data:`MAX_AMOUNT`)."""
+
+MAX_AMOUNT: Mapping[TimeUnit, int] = {
+    TimeUnit.DAYS: 36_525,
+    TimeUnit.WORKING_DAYS: 36_525,
+    TimeUnit.HOURS: 876_600,
+    TimeUnit.WORKING_HOURS: 876_600,
+    TimeUnit.MINUTES: 52_596_000,
+    TimeUnit.WORKING_MINUTES: 52_596_000,
+}
+"""The largest amount of each unit: 100 years (36,525 days or working days, 876,600
+hours or working hours, 52,596,000 minutes or working minutes). No city-management
+limit comes near; a larger number is a typing mistake, and refusing it keeps every due
+time inside the years a datetime holds."""
+
+
+def _short(value: object) -> str:
+    """``value`` for a message (a ``Decimal`` as its number, anything else as its
+    ``repr``), cut to a readable length: a number of 5,000 digits stays short."""
+    text = str(value) if isinstance(value, Decimal) else repr(value)
+    return text if len(text) <= 40 else text[:30] + "…" + text[-8:]
+
 
 def _to_decimal(value: object, field: str) -> Decimal:
     if isinstance(value, bool):
@@ -108,16 +131,16 @@ def _to_decimal(value: object, field: str) -> Decimal:
             amount = Decimal(value.strip())
         except InvalidOperation:
             raise CalendarError(
-                f"{value!r} is not a number", field=field, hint="give e.g. 4 or 0.5"
+                f"{_short(value)} is not a number", field=field, hint="give e.g. 4 or 0.5"
             ) from None
     else:
         raise CalendarError(
-            f"{value!r} ({type(value).__name__}) is not an amount",
+            f"{_short(value)} ({type(value).__name__}) is not an amount",
             field=field,
             hint="give an int, a Decimal or a numeric string",
         )
     if not amount.is_finite():
-        raise CalendarError(f"{value!r} is not a finite amount", field=field)
+        raise CalendarError(f"{_short(value)} is not a finite amount", field=field)
     return amount
 
 
@@ -127,26 +150,49 @@ def _amount_converter(value: object) -> Decimal:
 
 def _check_limit(instance: TimeLimit, attribute: Any, amount: Decimal) -> None:
     unit = instance.unit
+    name = unit.value.replace("_", " ")
     if amount < 0:
         raise CalendarError(
-            f"a time limit cannot be negative (got {amount})",
+            f"a time limit cannot be negative (got {_short(amount)})",
             field="amount",
             hint="give 0 or more",
         )
+    top = MAX_AMOUNT[unit]
+    if amount > top:
+        raise CalendarError(
+            f"{_short(amount)} {name} is more than {LIMIT_YEARS} years (at most {top:,} {name})",
+            field="amount",
+            hint="check the number; no time limit is that long",
+        )
+    # exact, whatever the digits: no Decimal context (28 digits) is involved
+    _, digits, exponent = amount.as_tuple()
+    assert isinstance(exponent, int)  # finite, checked on conversion
+    places = 0 if exponent >= 0 else -exponent - _trailing_zeros(digits, -exponent)
     if unit in (TimeUnit.WORKING_HOURS, TimeUnit.HOURS):
-        if (amount * 60) % 1 != 0:
+        scaled = int(amount.scaleb(2)) if places <= 2 else None  # hundredths of an hour
+        if scaled is None or scaled * 60 % 100 != 0:
             raise CalendarError(
-                f"{amount} hours is not a whole number of minutes",
+                f"{_short(amount)} hours is not a whole number of minutes",
                 field="amount",
                 hint="hour limits are fractional to the minute (0.5, 0.25, 1.75); "
                 "use minutes for finer limits",
             )
-    elif amount % 1 != 0:
+    elif places:
         raise CalendarError(
-            f"{amount} {unit.value.replace('_', ' ')} is not a whole number",
+            f"{_short(amount)} {name} is not a whole number",
             field="amount",
             hint="day and minute limits are integers",
         )
+
+
+def _trailing_zeros(digits: tuple[int, ...], most: int) -> int:
+    """How many of the last ``most`` digits are zeros, from the end."""
+    count = 0
+    for d in reversed(digits):
+        if d or count >= most:
+            break
+        count += 1
+    return count
 
 
 def _unit_converter(value: object) -> TimeUnit:
@@ -165,7 +211,7 @@ def _unit_converter(value: object) -> TimeUnit:
         except KeyError:
             pass
     raise CalendarError(
-        f"{value!r} is not a time unit",
+        f"{_short(value)} is not a time unit",
         field="unit",
         hint="use one of " + ", ".join(u.value for u in TimeUnit),
     )
@@ -176,8 +222,9 @@ class TimeLimit:
     """A time limit (办理时限): an exact, non-negative amount of a :class:`TimeUnit`.
 
     Working hours (工作时) are fractional to the minute; working days (工作日), days and
-    minutes are integers. Zero is allowed (the due time is the start). ``str()`` gives
-    the canonical English form, which :meth:`parse` reads back.
+    minutes are integers. Zero is allowed (the due time is the start); the longest limit
+    is 100 years of its unit (:data:`MAX_AMOUNT`: 36,525 days, 876,600 hours, 52,596,000
+    minutes). ``str()`` gives the canonical English form, which :meth:`parse` reads back.
 
     Examples
     --------
@@ -256,19 +303,23 @@ class TimeLimit:
         """
         name = field or "time limit"
         if not isinstance(text, str):
-            raise CalendarError(f"{text!r} is not a time limit", field=name, hint=_EXAMPLES)
+            raise CalendarError(f"{_short(text)} is not a time limit", field=name, hint=_EXAMPLES)
         if text.strip().startswith("-"):
             raise CalendarError(
-                f"{text!r}: a time limit cannot be negative", field=name, hint="give 0 or more"
+                f"{_short(text)}: a time limit cannot be negative",
+                field=name,
+                hint="give 0 or more",
             )
         match = _LIMIT_RE.match(text)
         unit = _WORDS.get(" ".join(match.group(2).lower().split())) if match else None
         if match is None or unit is None:
-            raise CalendarError(f"{text!r} is not a time limit", field=name, hint=_EXAMPLES)
+            raise CalendarError(f"{_short(text)} is not a time limit", field=name, hint=_EXAMPLES)
         try:
             return cls(Decimal(match.group(1)), unit)
         except CalendarError as exc:
-            raise CalendarError(f"{text!r}: {exc.message}", field=name, hint=exc.hint) from None
+            raise CalendarError(
+                f"{_short(text)}: {exc.message}", field=name, hint=exc.hint
+            ) from None
 
     @classmethod
     def from_toml(cls, value: object, *, field: str | None = None) -> Self:
@@ -283,13 +334,26 @@ class TimeLimit:
         if isinstance(value, str):
             return cls.parse(value, field=field)
         if isinstance(value, Mapping) and set(value) == {"amount", "unit"}:
+            amount = value["amount"]
+            if isinstance(amount, str | bool) or not isinstance(amount, int | Decimal | float):
+                raise CalendarError(
+                    f"{_short(amount)} is not a number",
+                    field=f"{field}.amount" if field else "amount",
+                    hint="write the amount as a number, without quotes: amount = 4",
+                )
+            if not isinstance(value["unit"], str | TimeUnit):
+                raise CalendarError(
+                    f"{_short(value['unit'])} is not a time unit",
+                    field=f"{field}.unit" if field else "unit",
+                    hint="use one of " + ", ".join(u.value for u in TimeUnit),
+                )
             try:
-                return cls(value["amount"], value["unit"])
+                return cls(amount, value["unit"])
             except CalendarError as exc:
                 sub = f"{field}.{exc.field}" if field else exc.field
                 raise CalendarError(exc.message, field=sub, hint=exc.hint) from None
         raise CalendarError(
-            f"{value!r} is not a time limit", field=field or "time limit", hint=_EXAMPLES
+            f"{_short(value)} is not a time limit", field=field or "time limit", hint=_EXAMPLES
         )
 
     def to_toml(self) -> str:

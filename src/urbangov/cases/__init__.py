@@ -54,6 +54,7 @@ from urbangov.cases._workflow import (
     Case,
     CaseEvent,
     apply,
+    check_grid,
     first_asked_owner,
     replay,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "WorkflowRules",
     "allowed_events",
     "apply",
+    "check_grid",
     "dispatch_to_lead",
     "first_asked_owner",
     "lead_department",

@@ -426,7 +426,8 @@ class CaseColumns:
         >>> import datetime
         >>> from urbangov.cases import Case, CaseEvent
         >>> t = datetime.datetime(2024, 5, 6, 9, 0, tzinfo=datetime.UTC)
-        >>> case = Case.new("A1", "暴露垃圾", "1", reported_at=t, history=[CaseEvent("accept", t)])
+        >>> case = Case.new("A1", "暴露垃圾", "320102001001001", reported_at=t,
+        ...                 history=[CaseEvent("accept", t)])
         >>> cols = CaseColumns.from_cases([case])
         >>> cols.check() is None
         True

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
-from urbangov._internal.instants import aware, stdlib
+from urbangov._internal.instants import MAX_YEAR, MIN_YEAR, aware, check_range, stdlib
 from urbangov.calendar import TimeLimit
 from urbangov.cases._states import (
     _DEFAULT_RULES,
@@ -27,25 +28,87 @@ from urbangov.cases._states import (
     WorkflowRules,
     _rules_of,
 )
-from urbangov.errors import TransitionError, UnknownTermError
+from urbangov.errors import CaseError, TransitionError, UrbangovError
 from urbangov.frozen import FrozenMap
+from urbangov.hierarchy import Hierarchy
 from urbangov.taxonomy import Taxonomy
-from urbangov.vocabulary import Source, Urgency, ZoneTier
+from urbangov.vocabulary import Level, Source, Urgency, ZoneTier
 
 __all__ = [
     "Case",
     "CaseEvent",
     "apply",
+    "check_grid",
     "first_asked_owner",
     "replay",
 ]
 
 
-# ---------------------------------------------------------------- events
+# ---------------------------------------------------------------- values
+
+_SUB: Callable[[Any, Any], _dt.timedelta] = _dt.datetime.__sub__
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+_CODE_LENGTHS = tuple(sorted({level.code_length for level in Level}))
 
 
 def _aware(field: str, value: object) -> _dt.datetime:
-    return stdlib(aware(value, field))
+    """An aware stdlib datetime inside the stored years (``MIN_YEAR``..``MAX_YEAR``)."""
+    found = stdlib(aware(value, field))
+    if not MIN_YEAR < found.year < MAX_YEAR:
+        check_range(found, field, CaseError)
+    return found
+
+
+def _earlier(a: _dt.datetime, b: _dt.datetime) -> bool:
+    """Whether instant ``a`` is before instant ``b`` (by UTC: the zones' offsets and
+    folds count, not the wall-clock fields)."""
+    return _SUB(a, _EPOCH) < _SUB(b, _EPOCH)
+
+
+def _check_text(value: object, field: str, what: str = "a non-empty string") -> str:
+    """``value`` if it is a string that is not blank and encodes as UTF-8."""
+    if not isinstance(value, str) or not value.strip():
+        raise CaseError(f"{value!r} is not {what}", field=field, hint=f"give the {field}")
+    _encodable(value, field)
+    return value
+
+
+def _encodable(value: str, field: str) -> None:
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise CaseError(
+                f"{value!r} holds a lone surrogate ({value[exc.start]!r}), which no file can store",
+                field=field,
+                hint="give text of whole characters",
+            ) from None
+
+
+def check_grid(value: object, field: str = "grid") -> str:
+    """``value`` if it has the shape of a unit code: digits, as long as a code of some
+    level (6 city or district, 9 street, 12 community, 15 grid); else :class:`CaseError`.
+
+    >>> check_grid("320102001001001")
+    '320102001001001'
+    >>> check_grid("abc")
+    Traceback (most recent call last):
+    ...
+    urbangov.errors.CaseError: grid: 'abc' is not a unit code: ...
+    """
+    text = _check_text(value, field)
+    if not (text.isascii() and text.isdigit() and len(text) in _CODE_LENGTHS):
+        raise CaseError(
+            f"{text!r} is not a unit code: a code is digits, "
+            + ", ".join(map(str, _CODE_LENGTHS))
+            + " of them (city or district, street, community, grid)",
+            field=field,
+            hint="give the code of the unit where the problem is, e.g. '320102001001001'",
+        )
+    return text
+
+
+# ---------------------------------------------------------------- events
 
 
 def _event_at(value: object) -> _dt.datetime:
@@ -53,35 +116,37 @@ def _event_at(value: object) -> _dt.datetime:
 
 
 def _event_kind(value: object) -> EventKind:
-    try:
-        return EventKind.parse(value, field="kind")
-    except UnknownTermError as exc:
-        raise TransitionError(exc.message, field="kind", hint=exc.hint) from None
+    return EventKind.parse(value, field="kind", error=CaseError)
 
 
 def _outcome(value: object) -> Outcome | None:
-    return None if value is None else Outcome.parse(value, field="outcome")
+    return None if value is None else Outcome.parse(value, field="outcome", error=CaseError)
 
 
 def _optional_text(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise TransitionError(
-            f"{value!r} is not a non-empty string", field=attribute.name, hint="give a code"
-        )
+    if value is not None:
+        _check_text(value, attribute.name)
 
 
 def _note(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
-        raise TransitionError(f"{value!r} is not a string", field="note", hint="give text")
+        raise CaseError(f"{value!r} is not a string", field="note", hint="give text")
+    _encodable(value, "note")
 
 
-def _extension(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, TimeLimit):
-        raise TransitionError(
-            f"{value!r} is not a TimeLimit",
-            field="extension",
-            hint="give e.g. TimeLimit.working_days(5) or TimeLimit.parse('5 working days')",
-        )
+def _extension(value: object) -> TimeLimit | None:
+    if value is None or isinstance(value, TimeLimit):
+        return value
+    if isinstance(value, str):
+        try:
+            return TimeLimit.parse(value, field="extension")
+        except UrbangovError as exc:
+            raise CaseError(exc.message, field="extension", hint=exc.hint) from None
+    raise CaseError(
+        f"{value!r} is not a TimeLimit",
+        field="extension",
+        hint="give e.g. TimeLimit.working_days(5) or '5 working days'",
+    )
 
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -104,8 +169,10 @@ class CaseEvent:
     department
         The department dispatched to: required for ``dispatch``, forbidden otherwise.
     extension
-        The approved extension (a :class:`~urbangov.calendar.TimeLimit`): required for
-        ``extend``, forbidden otherwise.
+        The approved extension: a :class:`~urbangov.calendar.TimeLimit`, or any text
+        :meth:`TimeLimit.parse <urbangov.calendar.TimeLimit.parse>` reads
+        (``"5 working days"``, ``"5工作日"``); required for ``extend``, forbidden
+        otherwise.
     outcome
         The enforcement :class:`Outcome` (立案查处 / 教育整改), on ``handle`` or ``close``.
     note
@@ -121,7 +188,7 @@ class CaseEvent:
     >>> CaseEvent("dispatch", at)
     Traceback (most recent call last):
     ...
-    urbangov.errors.TransitionError: department: a dispatch event needs the department
+    urbangov.errors.CaseError: department: a dispatch event needs the department
     dispatched to; pass department="..."
     """
 
@@ -129,39 +196,39 @@ class CaseEvent:
     at: _dt.datetime = attrs.field(converter=_event_at)
     actor: str | None = attrs.field(default=None, validator=_optional_text)
     department: str | None = attrs.field(default=None, validator=_optional_text)
-    extension: TimeLimit | None = attrs.field(default=None, validator=_extension)
+    extension: TimeLimit | None = attrs.field(default=None, converter=_extension)
     outcome: Outcome | None = attrs.field(default=None, converter=_outcome)
     note: str = attrs.field(default="", validator=_note)
 
     def __attrs_post_init__(self) -> None:
         dispatch = self.kind is EventKind.DISPATCH
         if dispatch and self.department is None:
-            raise TransitionError(
+            raise CaseError(
                 "a dispatch event needs the department dispatched to",
                 field="department",
                 hint='pass department="..."',
             )
         if not dispatch and self.department is not None:
-            raise TransitionError(
+            raise CaseError(
                 f"only a dispatch event names a department, not {self.kind.value}",
                 field="department",
                 hint="leave department out",
             )
         extend = self.kind is EventKind.EXTEND
         if extend and self.extension is None:
-            raise TransitionError(
+            raise CaseError(
                 "an extend event needs the approved extension",
                 field="extension",
                 hint="pass extension=TimeLimit.working_days(…)",
             )
         if not extend and self.extension is not None:
-            raise TransitionError(
+            raise CaseError(
                 f"only an extend event carries an extension, not {self.kind.value}",
                 field="extension",
                 hint="leave extension out",
             )
         if self.outcome is not None and self.kind not in _OUTCOME_EVENTS:
-            raise TransitionError(
+            raise CaseError(
                 f"an enforcement outcome is recorded on handle or close, not {self.kind.value}",
                 field="outcome",
                 hint="move the outcome to the handle (处置反馈) event",
@@ -173,17 +240,18 @@ class CaseEvent:
 
 def _text(field: str) -> Any:
     def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise TransitionError(
-                f"{value!r} is not a non-empty string", field=field, hint=f"give the {field}"
-            )
+        _check_text(value, field)
 
     return check
 
 
+def _grid(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_grid(value)
+
+
 def _category(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not _SLUG.match(value):
-        raise TransitionError(
+        raise CaseError(
             f"{value!r} is not a taxonomy slug",
             field="category",
             hint="use the slug (e.g. 'exposed_garbage'); Case.new(...) also accepts the "
@@ -196,20 +264,20 @@ def _reported_at(value: object) -> _dt.datetime:
 
 
 def _source(value: object) -> Source:
-    return Source.parse(value, field="source")
+    return Source.parse(value, field="source", error=CaseError)
 
 
 def _urgency(value: object) -> Urgency:
-    return Urgency.parse(value, field="urgency")
+    return Urgency.parse(value, field="urgency", error=CaseError)
 
 
 def _zone(value: object) -> ZoneTier | None:
-    return None if value is None else ZoneTier.parse(value, field="zone")
+    return None if value is None else ZoneTier.parse(value, field="zone", error=CaseError)
 
 
 def _history(value: object) -> tuple[CaseEvent, ...]:
     if not isinstance(value, (tuple, list)):
-        raise TransitionError(
+        raise CaseError(
             f"{type(value).__name__} is not a sequence of events",
             field="history",
             hint="give a tuple of CaseEvent",
@@ -233,11 +301,13 @@ class Case:
     category
         The taxonomy slug (``exposed_garbage``).
     grid
-        The code of the unit (normally a grid) where the problem is.
+        The code of the unit (normally a grid) where the problem is: digits, 6, 9, 12 or
+        15 of them (:func:`check_grid`).
     source, urgency
         :class:`~urbangov.vocabulary.Source` and :class:`~urbangov.vocabulary.Urgency`.
     reported_at
-        When it was reported (aware).
+        When it was reported (aware; every time of a case, events' too, lies in the
+        years 1678–2261, the range a case log stores).
     segment
         The road segment code, when known.
     zone
@@ -260,7 +330,7 @@ class Case:
 
     id: str = attrs.field(validator=_text("id"))
     category: str = attrs.field(validator=_category)
-    grid: str = attrs.field(validator=_text("grid"))
+    grid: str = attrs.field(validator=_grid)
     source: Source = attrs.field(default=Source.SUPERVISOR, converter=_source)
     urgency: Urgency = attrs.field(default=Urgency.NORMAL, converter=_urgency)
     reported_at: _dt.datetime = attrs.field(converter=_reported_at)
@@ -274,7 +344,7 @@ class Case:
         last = self.reported_at
         for i, event in enumerate(self.history):
             if not isinstance(event, CaseEvent):
-                raise TransitionError(
+                raise CaseError(
                     f"{event!r} is not a CaseEvent", field=f"history[{i}]", hint="give CaseEvent"
                 )
             status = _step(status, last, event, _LOOSE, f"history[{i}]", self.id)
@@ -295,20 +365,38 @@ class Case:
         zone: ZoneTier | str | None = None,
         history: tuple[CaseEvent, ...] = (),
         taxonomy: Taxonomy | None = None,
+        hierarchy: Hierarchy | None = None,
     ) -> Case:
         """A case whose category is given by slug, Chinese name, alias or code, resolved
-        with ``taxonomy`` (default: the bundled one).
+        with ``taxonomy`` (default: the bundled one); with ``hierarchy``, the grid (and
+        the segment, when given) must be one of its units (segments).
+
+        Raises
+        ------
+        CaseError
+            Naming the field: an unknown category (with a did-you-mean), a grid that is
+            not a unit code or not in ``hierarchy``, and every check of :class:`Case`.
 
         >>> import datetime as _dt
         >>> from zoneinfo import ZoneInfo
         >>> t = _dt.datetime(2024, 5, 6, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
         >>> Case.new("A2", "E0501", "320102001001001", reported_at=t, source="热线").category
         'unlicensed_vendor'
+        >>> Case.new("A2", "E0501", "abc", reported_at=t)
+        Traceback (most recent call last):
+        ...
+        urbangov.errors.CaseError: grid: 'abc' is not a unit code: ...
         """
         tax = taxonomy if taxonomy is not None else Taxonomy.default()
+        try:
+            slug = tax.resolve(category, field="category").slug
+        except UrbangovError as exc:
+            raise CaseError(exc.message, field="category", hint=exc.hint) from None
+        if hierarchy is not None:
+            _in_hierarchy(hierarchy, check_grid(grid), segment)
         return cls(
             id=id,
-            category=tax.resolve(category, field="category").slug,
+            category=slug,
             grid=grid,
             source=source,
             urgency=urgency,
@@ -414,6 +502,24 @@ class Case:
         return self.history[-1].at if self.history else self.reported_at
 
 
+def _in_hierarchy(hierarchy: Hierarchy, grid: str, segment: str | None) -> None:
+    if grid not in hierarchy:
+        raise CaseError(
+            f"{grid!r} is no unit of the hierarchy",
+            field="grid",
+            hint="give the code of one of its units (check the digits)",
+        )
+    if segment is not None:
+        try:
+            hierarchy.segment(segment)
+        except UrbangovError:
+            raise CaseError(
+                f"{segment!r} is no road segment of the hierarchy",
+                field="segment",
+                hint="give the code of one of its segments, or leave segment out",
+            ) from None
+
+
 # ---------------------------------------------------------------- applying events
 
 
@@ -436,7 +542,7 @@ def _step(
             if status.terminal
             else "see the transition table in docs/cases.md",
         )
-    if event.at < last:
+    if _earlier(event.at, last):
         raise TransitionError(
             f"case {case_id}: {event.kind.value} at {event.at.isoformat()} is earlier than "
             f"the event before it ({last.isoformat()})",
@@ -473,7 +579,8 @@ def apply(
     ------
     TransitionError
         Naming the state, the event and the allowed events, or an event earlier than the
-        one before it.
+        one before it (instants are compared, so a later wall-clock time on the repeated
+        hour of a daylight-saving change can still be earlier).
 
     Examples
     --------
@@ -491,12 +598,12 @@ def apply(
     else:
         loose = _rules_of(rules, case.reported_at.date()).close_without_verification
     if type(event) is not CaseEvent and not isinstance(event, CaseEvent):
-        raise TransitionError(f"{event!r} is not a CaseEvent", field="event", hint="give one")
+        raise CaseError(f"{event!r} is not a CaseEvent", field="event", hint="give one")
     history = case.history
     status = case.status
     nxt = (_FAST_LOOSE if loose else _FAST_STRICT)[status].get(event.kind)
     last = history[-1].at if history else case.reported_at
-    if nxt is None or event.at < last:
+    if nxt is None or _earlier(event.at, last):
         # the slow path builds the message (and raises)
         _step(
             status,

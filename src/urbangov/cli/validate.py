@@ -2,8 +2,10 @@
 
 The command reads each file's ``kind`` and hands it to that kind's checker in the one
 registry of file kinds, :mod:`urbangov.files` (policy, city with its organisation,
-calendar, taxonomy…). It prints every problem it finds, not just the
-first, then a summary line; it exits 1 if any file has a problem, 0 otherwise.
+calendar, taxonomy…). A case log (``.csv``, ``.jsonl``, ``.ndjson``, ``.parquet``) is
+read with :func:`urbangov.io.read_columns`, which checks every row and the workflow and
+reports the first bad row. It prints every problem it finds, not just the first, then a
+summary line; it exits 1 if any file has a problem, 0 otherwise.
 """
 
 from __future__ import annotations
@@ -14,21 +16,44 @@ from pathlib import Path
 import click
 from rich.text import Text
 
-from urbangov import files
+from urbangov import files, io
 from urbangov.cli._common import console, label
 from urbangov.errors import UrbangovError
 
-__all__ = ["problems_of", "validate"]
+__all__ = ["LOG_SUFFIXES", "problems_of", "validate"]
+
+LOG_SUFFIXES = frozenset({".csv", ".jsonl", ".ndjson", ".parquet"})
+"""The suffixes of case logs, which ``urbangov validate`` reads as logs."""
+_WHAT = (
+    'urbangov validate reads .toml and .json files that start with kind = "…" '
+    "(policy, city, calendar, taxonomy), and case logs (.csv, .jsonl, .parquet)"
+)
 
 
 def problems_of(path: str | Path) -> tuple[str | None, tuple[UrbangovError, ...]]:
     """The kind of the file at ``path`` and every problem found in it
-    (:func:`urbangov.files.check`).
+    (:func:`urbangov.files.check`; a case log: :func:`urbangov.io.read_columns`).
 
     >>> problems_of("no/such/file.toml")[1][0].message.startswith("cannot read the file")
     True
     """
-    return files.check(path)
+    suffix = Path(path).suffix.lower()
+    if suffix in LOG_SUFFIXES:
+        try:
+            io.read_columns(path)
+        except UrbangovError as error:
+            return "case log", (error,)
+        return "case log", ()
+    kind, problems = files.check(path)
+    if kind is None and suffix not in (".toml", ".json") and problems:
+        first = problems[0]
+        hint = f"{first.hint}; {_WHAT}" if first.hint else _WHAT
+        problems = (
+            type(first)(first.message, field=first.field, file=first.file, line=first.line,
+                        hint=hint),
+            *problems[1:],
+        )  # fmt: skip
+    return kind, problems
 
 
 def _line(path: Path, problem: UrbangovError) -> Text:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,7 @@ class Hierarchy:
         if not self._validated:
             problems = _problems(self.units, self.segments)
             if problems:
-                raise combine(problems)
+                raise combine([p for *_, p in problems])
         object.__setattr__(self, "_index", _build_index(self.units, self.segments))
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -450,7 +451,7 @@ def _document_problems(doc: _files.TomlDocument) -> list[HierarchyError]:
         )
         seg_rows = []
     units: list[Unit] = []
-    rows_of: dict[str, int] = {}
+    rows_of: dict[str, list[int]] = {"units": [], "segments": []}
     for n, row in enumerate(rows):
         try:
             if not isinstance(row, Mapping):
@@ -460,7 +461,7 @@ def _document_problems(doc: _files.TomlDocument) -> list[HierarchyError]:
             problems.append(_locate(exc, doc, _path_of(exc.field, ("units", n))))
             continue
         units.append(unit)
-        rows_of.setdefault(unit.code, n)
+        rows_of["units"].append(n)
     segments: list[Segment] = []
     for n, row in enumerate(seg_rows):
         try:
@@ -469,19 +470,33 @@ def _document_problems(doc: _files.TomlDocument) -> list[HierarchyError]:
             segments.append(_segment_from_mapping(row, f"segments[{n}]"))
         except UrbangovError as exc:
             problems.append(_locate(exc, doc, _path_of(exc.field, ("segments", n))))
-    for p in _problems(units, segments):
-        code = (p.field or "").removeprefix("segment ")
-        row = rows_of.get(code)
-        path: tuple[str | int, ...] = ("units", row) if row is not None else ()
+            continue
+        rows_of["segments"].append(n)
+    if not units and problems:
+        return problems  # every unit was bad: "needs at least one unit" says nothing new
+    for section, position, key, p in _problems(units, segments):
+        rows_in = rows_of[section]
+        path: tuple[str | int, ...] = (section, rows_in[position], key) if rows_in else (section,)
         problems.append(_locate(p, doc, path))
     return problems
 
 
+_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
 def _path_of(field: str | None, fallback: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    if not field:
+    """The document path of a row's problem: ``units[3].parent``, ``320100.area_m2`` or
+    ``segment S1.attributes.x[0]`` under the row's own ``fallback`` path."""
+    if not field or "." not in field:
         return fallback
-    key = field.rsplit(".", 1)[-1]
-    return (*fallback, key) if "." in field else fallback
+    parts: list[str | int] = [
+        int(m.group(1)) if m.group(1) is not None else m.group(2) for m in _PART.finditer(field)
+    ]
+    if len(parts) > 1 and parts[0] in ("units", "segments") and isinstance(parts[1], int):
+        parts = parts[2:]
+    else:
+        parts = parts[1:]  # the unit's code, or "segment CODE"
+    return (*fallback, *parts)
 
 
 def _locate(
@@ -500,7 +515,7 @@ def check_file(path: str | Path) -> tuple[UrbangovError, ...]:
     ...     _ = open(p, "w").write('kind = "city"\\nformat_version = 1\\n[[units]]\\n'
     ...                            'code = "320101"\\nname = "x"\\nlevel = "city"\\n')
     ...     print(check_file(p)[0])
-    320101: a city code ends in 00 (GB/T 2260), e.g. 320100 (...city.toml, line 3)
+    320101: a city code ends in 00 (GB/T 2260), e.g. 320100 (...city.toml, line 4)
     """
     try:
         doc = _files.read_document(path, "city", HierarchyError)

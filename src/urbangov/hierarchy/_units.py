@@ -6,7 +6,10 @@ module stays small; see that module's docstring for the code rules.
 
 from __future__ import annotations
 
+import datetime as _dt
+import math
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -42,6 +45,75 @@ def _check_area(instance: Any, attribute: attrs.Attribute[Any], value: float | N
         raise HierarchyError(
             f"area_m2 must be ≥ 0, not {value!r}", field=f"{instance.code}.area_m2"
         )
+    if not math.isfinite(value):
+        raise HierarchyError(
+            f"area_m2 must be a finite number of square metres, not {value!r}",
+            field=f"{instance.code}.area_m2",
+            hint="1e400 reads as infinity; give the area in square metres",
+        )
+
+
+_INT64 = 2**63
+
+
+def _check_data(value: object, field: str) -> None:
+    """Raise unless ``value`` is data both city-file formats (TOML and JSON) hold and
+    read back equal: text, whole numbers of 64 bits, finite floats, booleans, and
+    arrays and tables of them."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        _check_text(value, field)
+        return
+    if isinstance(value, int):
+        if not -_INT64 <= value < _INT64:
+            raise HierarchyError(
+                f"{value} does not fit in 64 bits", field=field, hint="store it as text"
+            )
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise HierarchyError(
+                f"{value!r} is not a finite number", field=field, hint="give a finite number"
+            )
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise HierarchyError(f"the key {key!r} is not text", field=field)
+            _check_data(item, f"{field}.{key}")
+        return
+    if isinstance(value, tuple | list):
+        for i, item in enumerate(value):
+            _check_data(item, f"{field}[{i}]")
+        return
+    if isinstance(value, _dt.date | _dt.time):
+        hint = f"write it as text, e.g. {value.isoformat()!r} (a JSON city file has no dates)"
+    elif isinstance(value, Decimal):
+        hint = "give a float or an int (a JSON city file has no exact decimals)"
+    else:
+        hint = "give text, a number, a boolean, or an array or table of them"
+    raise HierarchyError(
+        f"{value!r} ({type(value).__name__}) cannot be stored in a city file",
+        field=field,
+        hint=hint,
+    )
+
+
+def _check_text(value: str, field: str) -> None:
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise HierarchyError(
+                f"{value!r} holds a lone surrogate, which no file can store",
+                field=field,
+                hint="give text of whole characters",
+            ) from None
+
+
+def _check_attributes(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    _check_data(value, f"{instance.code}.attributes")
 
 
 @attrs.frozen(cache_hash=True)
@@ -80,7 +152,7 @@ class Unit:
     zone: ZoneTier | None = None
     area_m2: float | None = attrs.field(default=None, validator=_check_area)
     attributes: FrozenMap[str, Any] = attrs.field(
-        default=_EMPTY, converter=_freeze_attributes, repr=False
+        default=_EMPTY, converter=_freeze_attributes, validator=_check_attributes, repr=False
     )
 
     def __attrs_post_init__(self) -> None:
@@ -88,6 +160,7 @@ class Unit:
             raise HierarchyError(f"a unit code must be a non-empty string, not {self.code!r}")
         if not isinstance(self.name, str):
             raise HierarchyError(f"name must be a string, not {self.name!r}", field=self.code)
+        _check_text(self.name, f"{self.code}.name")
         if not isinstance(self.level, Level):
             raise HierarchyError(
                 f"level must be a Level, not {self.level!r}",
@@ -130,6 +203,8 @@ class Segment:
                     f"segment {name} must be a non-empty string, not {value!r}",
                     field=f"segment {self.code!r}.{name}",
                 )
+            _check_text(value, f"segment {self.code}.{name}")
+        _check_data(self.attributes, f"segment {self.code}.attributes")
         if self.zone is not None and not isinstance(self.zone, ZoneTier):
             raise HierarchyError(
                 f"zone must be a ZoneTier, not {self.zone!r}", field=f"segment {self.code}"
@@ -163,51 +238,80 @@ def check_code(code: str, level: Level, parent: Unit | None) -> str | None:
     return None
 
 
-def _problems(units: Sequence[Unit], segments: Sequence[Segment]) -> list[HierarchyError]:
-    """Every code-rule violation of ``units`` and ``segments`` (empty when valid)."""
-    problems: list[HierarchyError] = []
+Problem = tuple[str, int, str, HierarchyError]  # (units | segments, position, key, error)
+
+
+def _problems(units: Sequence[Unit], segments: Sequence[Segment]) -> list[Problem]:
+    """Every code-rule violation of ``units`` and ``segments`` (empty when valid), each
+    with the position of the offending unit or segment (a repeated code: the repeat)."""
+    problems: list[Problem] = []
+    if not units:
+        problems.append(
+            ("units", 0, "", HierarchyError("a hierarchy needs at least one unit", field="units"))
+        )
     by_code: dict[str, Unit] = {}
-    for u in units:
+    for n, u in enumerate(units):
         if u.code in by_code:
-            problems.append(HierarchyError("duplicate unit code", field=u.code))
+            problems.append(
+                ("units", n, "code", HierarchyError("duplicate unit code", field=u.code))
+            )
         else:
             by_code[u.code] = u
-    for u in units:
+    for n, u in enumerate(units):
         parent = None
         if u.parent is not None:
             parent = by_code.get(u.parent)
             if parent is None:
                 problems.append(
-                    HierarchyError(
-                        f"parent {u.parent} is not in the hierarchy",
-                        field=u.code,
-                        hint="add the parent unit or set parent to None for a root",
+                    (
+                        "units",
+                        n,
+                        "parent",
+                        HierarchyError(
+                            f"parent {u.parent} is not in the hierarchy",
+                            field=u.code,
+                            hint="add the parent unit or set parent to None for a root",
+                        ),
                     )
                 )
                 continue
             if u.level is Level.CITY or parent.level != u.level - 1:
                 problems.append(
-                    HierarchyError(
-                        f"a {u.level.slug}'s parent must be one level up, but {parent.code} "
-                        f"is a {parent.level.slug}",
-                        field=u.code,
-                        hint="levels run city → district → street → community → grid",
+                    (
+                        "units",
+                        n,
+                        "parent",
+                        HierarchyError(
+                            f"a {u.level.slug}'s parent must be one level up, but "
+                            f"{parent.code} is a {parent.level.slug}",
+                            field=u.code,
+                            hint="levels run city → district → street → community → grid",
+                        ),
                     )
                 )
                 continue
         why = check_code(u.code, u.level, parent)
         if why is not None:
-            problems.append(HierarchyError(why, field=u.code))
+            problems.append(("units", n, "code", HierarchyError(why, field=u.code)))
     seen: set[str] = set()
-    for s in segments:
+    for n, s in enumerate(segments):
+        where = f"segment {s.code}"
         if s.code in seen:
-            problems.append(HierarchyError("duplicate segment code", field=f"segment {s.code}"))
+            problems.append(
+                ("segments", n, "code", HierarchyError("duplicate segment code", field=where))
+            )
         seen.add(s.code)
         if s.unit not in by_code:
             problems.append(
-                HierarchyError(
-                    f"segment lies in unit {s.unit}, which is not in the hierarchy",
-                    field=f"segment {s.code}",
+                (
+                    "segments",
+                    n,
+                    "unit",
+                    HierarchyError(
+                        f"segment lies in unit {s.unit}, which is not in the hierarchy",
+                        field=where,
+                        hint="give the code of one of the file's units",
+                    ),
                 )
             )
     return problems

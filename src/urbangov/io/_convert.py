@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from urbangov._internal.instants import MAX_YEAR, MIN_YEAR
 from urbangov.calendar import TimeLimit, TimeUnit
 from urbangov.cases import (
     Case,
@@ -26,6 +27,7 @@ from urbangov.cases import (
     Outcome,
     Status,
     WorkflowRules,
+    check_grid,
     transitions,
 )
 from urbangov.errors import CaseLogError, UrbangovError
@@ -98,9 +100,27 @@ def _required(name: str) -> Callable[[str], str]:
     def check(text: str) -> str:
         if not text:
             raise CaseLogError("the field is required", field=name, hint=f"give the {name}")
+        _not_blank(text, name)
         return text
 
     return check
+
+
+def _not_blank(text: str, name: str) -> None:
+    """Refuse a cell of only spaces (``" "``, ``"\u3000"``, a line break): the same
+    rule :class:`~urbangov.cases.Case` keeps for codes, so both readers agree."""
+    if text and not text.strip():
+        raise CaseLogError(
+            f"{text!r} is blank", field=name, hint=f"give the {name}, or leave the cell empty"
+        )
+
+
+def _grid(text: str) -> str:
+    _required("grid")(text)
+    try:
+        return check_grid(text)
+    except UrbangovError as exc:
+        raise CaseLogError(exc.message, field="grid", hint=exc.hint) from None
 
 
 def _event_kind(text: str) -> EventKind | None:
@@ -154,9 +174,19 @@ def _enum(parse: Callable[..., Any], name: str) -> Callable[[str], Any]:
     return resolve
 
 
-def _lookup_codes(column: Column) -> tuple[tuple[str, ...], NDArray[np.int64]]:
-    """Sorted distinct non-empty cells and each row's code in them (-1: empty)."""
+def _lookup_codes(
+    table: Table, name: str, column: Column, row_of: Callable[[int], int] = int
+) -> tuple[tuple[str, ...], NDArray[np.int64]]:
+    """Sorted distinct non-empty cells and each row's code in them (-1: empty); a blank
+    cell (only spaces) raises for its first row."""
     distinct, inverse = column.codes()
+    blank = [k for k, v in enumerate(distinct) if v and not v.strip()]
+    if blank:
+        rows = [(row_of(int(np.argmax(inverse == k))), distinct[k]) for k in blank]
+        row, text = min(rows)
+        raise table.error(
+            row, name, f"{text!r} is blank", f"give the {name}, or leave the cell empty"
+        )
     lookup = sorted(set(distinct) - {""})
     rank = {v: i for i, v in enumerate(lookup)}
     code = np.array([rank.get(v, -1) for v in distinct] + [-1], dtype=np.int64)
@@ -278,9 +308,9 @@ def _report_values(
     slugs, cat_inverse = _codes(table, "category", on_reports("category"), category, report_row)
     categories = sorted(set(slugs))
     cat_code = np.array([categories.index(c) for c in slugs] + [0], dtype=np.int64)
-    _codes(table, "grid", on_reports("grid"), _required("grid"), report_row)
-    grids, grid_codes = _lookup_codes(on_reports("grid"))
-    segments, segment_codes = _lookup_codes(on_reports("segment"))
+    _codes(table, "grid", on_reports("grid"), _grid, report_row)
+    grids, grid_codes = _lookup_codes(table, "grid", on_reports("grid"), report_row)
+    segments, segment_codes = _lookup_codes(table, "segment", on_reports("segment"), report_row)
     return {
         "category": cat_code[cat_inverse],
         "categories": categories,
@@ -306,9 +336,12 @@ def _event_values(
     outcome = _enum_codes(table, "outcome", Outcome.parse, CaseColumns.OUTCOMES, False, report_rows)
     extensions, ext_inverse = _codes(table, "extension", column("extension"), _extension)
     ext = np.array([*extensions, (0, -1)], dtype=np.int64).reshape(-1, 2)[ext_inverse]
-    departments, dep_codes = _lookup_codes(column("department"))
-    actors, actor_codes = _lookup_codes(column("actor"))
-    notes, note_codes = _lookup_codes(column("note"))
+    departments, dep_codes = _lookup_codes(table, "department", column("department"))
+    actors, actor_codes = _lookup_codes(table, "actor", column("actor"))
+    distinct_notes, note_inverse = column("note").codes()
+    notes = tuple(sorted(set(distinct_notes) - {""}))
+    rank = {v: i for i, v in enumerate(notes)}
+    note_codes = np.array([rank.get(v, -1) for v in distinct_notes] + [-1], np.int64)[note_inverse]
     return {
         "extension_min": ext[rows, 0],
         "extension_unit": ext[rows, 1],
@@ -421,17 +454,20 @@ def cases_from_table(table: Table, columns: CaseColumns, layout: Layout) -> tupl
                 int(columns.outcome[j]),
                 int(columns.note[j]),
             )
-            history.append(
-                CaseEvent(
+            event_row = int(layout.event_rows[j])
+            try:
+                event = CaseEvent(
                     _KINDS[int(columns.kind[j])],
-                    parse(at_text(int(layout.event_rows[j]))),
+                    parse(at_text(event_row)),
                     actor=None if act < 0 else columns.actors[act],
                     department=None if dep < 0 else columns.departments[dep],
                     extension=extension,
                     outcome=None if outc < 0 else CaseColumns.OUTCOMES[outc],
                     note="" if note < 0 else columns.notes[note],
                 )
-            )
+            except UrbangovError as exc:  # pragma: no cover - the column checks come first
+                raise table.error(event_row, exc.field or "event", exc.message, exc.hint) from None
+            history.append(event)
         seg, zone = int(columns.segment[c]), int(columns.zone[c])
         try:
             case = Case(
@@ -499,11 +535,22 @@ def table_from_columns(columns: CaseColumns, zone: _dt.tzinfo) -> list[list[str]
                 hint="use -1 codes for none instead of an empty string",
             )
     for name in ("at", "reported_at"):
-        if (getattr(columns, name).view(np.int64) % 1000).any():
+        ns = getattr(columns, name).view(np.int64)
+        if (ns % 1000).any():
             raise CaseLogError(
                 "an instant is not a whole microsecond; the log would lose it",
                 field=name,
                 hint="round the times to microseconds before writing",
+            )
+        years = getattr(columns, name).astype("datetime64[Y]").astype(np.int64) + 1970
+        outside = (years < MIN_YEAR) | (years > MAX_YEAR)
+        if outside.any():
+            i = int(np.argmax(outside))
+            raise CaseLogError(
+                f"{getattr(columns, name)[i]} (UTC) is outside the years {MIN_YEAR}..{MAX_YEAR} "
+                "a case log stores",
+                field=name,
+                hint="a log read back would refuse it; check the times",
             )
     n, m = columns.n_cases, columns.n_events
     starts = np.searchsorted(columns.case, np.arange(n))

@@ -10,6 +10,7 @@ import csv
 import importlib
 import io as _stdio
 import json
+import re
 from collections.abc import Callable, Sequence
 from itertools import repeat
 from pathlib import Path
@@ -127,10 +128,15 @@ def _decode(path: str | Path) -> tuple[bytes, str]:
 def _field_at(raw: bytes, before: str) -> str | None:
     """The column a bad byte falls in, from the header and the text before it."""
     if before.lstrip().startswith("{"):  # JSON Lines: the last key before the byte
-        return before.rsplit('":', 1)[0].rsplit('"', 1)[-1] if '":' in before else None
-    header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
-    names = next(csv.reader([header]), [])
+        return _key_before(before, len(before))
+    header_bytes = raw.split(b"\n", 1)[0]
     try:
+        header_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # the header itself is not text: no column to name
+    header = header_bytes.decode("utf-8").rstrip("\r")
+    try:
+        names = next(csv.reader([header]), [])
         index = len(next(csv.reader([before + "x"]))) - 1
     except csv.Error:
         return None
@@ -150,7 +156,11 @@ def read_table(path: str | Path, format: str, allow_unknown: bool) -> Table:
     return _read_csv(raw, text, str(path), allow_unknown)
 
 
-def _check_header(names: Sequence[str], file: str, allow_unknown: bool) -> None:
+def _check_header(
+    names: Sequence[str], file: str, allow_unknown: bool, *, line: int | None = 1
+) -> None:
+    """Check the column names (a header line, or a Parquet file's columns: ``line``
+    ``None``)."""
     seen: set[str] = set()
     for name in names:
         if name in seen:
@@ -158,7 +168,7 @@ def _check_header(names: Sequence[str], file: str, allow_unknown: bool) -> None:
                 f"the column {name!r} appears twice",
                 field=name,
                 file=file,
-                line=1,
+                line=line,
                 hint="keep one column of each name",
             )
         seen.add(name)
@@ -167,7 +177,7 @@ def _check_header(names: Sequence[str], file: str, allow_unknown: bool) -> None:
                 f"unknown column {name!r}",
                 field=name,
                 file=file,
-                line=1,
+                line=line,
                 hint="the columns are " + ", ".join(COLUMNS) + " (pass allow_unknown_columns="
                 "True to ignore others)",
             )
@@ -177,7 +187,7 @@ def _check_header(names: Sequence[str], file: str, allow_unknown: bool) -> None:
                 f"the required column {name!r} is missing",
                 field=name,
                 file=file,
-                line=1,
+                line=line,
                 hint="the header needs " + ", ".join(REQUIRED),
             )
 
@@ -254,7 +264,7 @@ def _read_jsonl(text: str, file: str, allow_unknown: bool) -> Table:
     if lines and lines[-1] == "":
         lines.pop()
     n = len(lines)
-    fast = _jsonl_fast(lines, allow_unknown)
+    fast = None if "\\u" in text else _jsonl_fast(lines, allow_unknown)
     seen = fast if fast is not None else _jsonl_checked(lines, file, allow_unknown)
     columns: dict[str, Column] = {name: TextColumn(col) for name, col in seen.items()}
     return Table(file, columns, n, lambda row: row + 1)
@@ -264,8 +274,8 @@ def _jsonl_fast(lines: list[str], allow_unknown: bool) -> dict[str, list[str]] |
     """The columns of a well-formed JSON Lines log, parsed in one call (``None``: let
     :func:`_jsonl_checked` find the problem)."""
     try:
-        records = json.loads("[" + ",".join(lines) + "]")
-    except json.JSONDecodeError:
+        records = json.loads("[" + ",".join(lines) + "]", object_pairs_hook=_pairs)
+    except (ValueError, RecursionError):  # syntax, a 5,000-digit number, deep nesting
         return None
     if len(records) != len(lines) or not all(type(r) is dict for r in records):
         return None
@@ -284,21 +294,57 @@ def _jsonl_fast(lines: list[str], allow_unknown: bool) -> dict[str, list[str]] |
     return seen
 
 
+_KEY_BEFORE = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
+
+
+def _key_before(line: str, at: int) -> str | None:
+    """The last key of a JSON object line that begins before offset ``at``."""
+    keys = [m.group(1) for m in _KEY_BEFORE.finditer(line[:at])]
+    return keys[-1] if keys else None
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        key = next(k for i, (k, _) in enumerate(pairs) if k in dict(pairs[:i]))
+        raise _RepeatedKeyError(key)
+    return out
+
+
+class _RepeatedKeyError(ValueError):
+    """A key given twice in one JSON object (raised inside ``json.loads``)."""
+
+
 def _jsonl_checked(lines: list[str], file: str, allow_unknown: bool) -> dict[str, list[str]]:
     """The columns of a JSON Lines log, line by line, raising for the first bad line."""
     seen: dict[str, list[str]] = {}
+    hint = "write one JSON object per line (no blank lines), every value a string"
     for i, line in enumerate(lines):
         try:
-            record = json.loads(line)
+            record = json.loads(line, object_pairs_hook=_pairs)
+        except _RepeatedKeyError as exc:
+            raise CaseLogError(
+                f"the key {exc.args[0]!r} appears twice", field=str(exc.args[0]), file=file,
+                line=i + 1, hint="keep one of them",
+            ) from None  # fmt: skip
         except json.JSONDecodeError as exc:
             raise CaseLogError(
                 f"not a JSON object: {exc.msg}",
+                field=_key_before(line, exc.pos),
                 file=file,
                 line=i + 1,
-                hint="write one JSON object per line (no blank lines)",
+                hint=hint,
+            ) from None
+        except (ValueError, RecursionError):
+            raise CaseLogError(
+                "the line holds a number too long or values nested too deep to read",
+                field=_key_before(line, len(line)),
+                file=file,
+                line=i + 1,
+                hint=hint,
             ) from None
         if not isinstance(record, dict):
-            raise CaseLogError("not a JSON object", file=file, line=i + 1)
+            raise CaseLogError("not a JSON object", file=file, line=i + 1, hint=hint)
         for key, value in record.items():
             if key not in COLUMNS:
                 if allow_unknown:
@@ -315,17 +361,38 @@ def _jsonl_checked(lines: list[str], file: str, allow_unknown: bool) -> dict[str
                 continue
             if not isinstance(value, str):
                 raise CaseLogError(
-                    f"{value!r} is not a string",
+                    f"{_shown(value)} is not a string",
                     field=key,
                     file=file,
                     line=i + 1,
                     hint="write every value as a JSON string (or null)",
                 )
+            _check_text(value, key, file, i + 1)
             column = seen.get(key)
             if column is None:
                 column = seen[key] = [""] * len(lines)
             column[i] = value
     return seen
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:30] + "…" + text[-5:]
+
+
+def _check_text(value: str, key: str, file: str, line: int) -> None:
+    """Refuse a string no file can store: a lone surrogate (``"\\ud800"``)."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise CaseLogError(
+                f"{_shown(value)} holds a lone surrogate, which is not a character",
+                field=key,
+                file=file,
+                line=line,
+                hint="write the character itself, or a surrogate pair",
+            ) from None
 
 
 def _pyarrow() -> tuple[Any, Any]:
@@ -347,10 +414,22 @@ def _read_parquet(path: str | Path, allow_unknown: bool) -> Table:
     try:
         table = pq.read_table(path)
     except (OSError, pa.ArrowException) as exc:
-        raise CaseLogError(f"cannot read the Parquet file: {exc}", file=file) from None
-    _check_header(table.column_names, file, allow_unknown)
+        raise CaseLogError(
+            f"cannot read the Parquet file: {exc}",
+            file=file,
+            hint="check that it is a whole Parquet file, of string columns",
+        ) from None
+    try:
+        names = table.column_names
+    except UnicodeDecodeError:
+        raise CaseLogError(
+            "a column name is not valid UTF-8 text",
+            file=file,
+            hint="check that it is a whole Parquet file, of string columns",
+        ) from None
+    _check_header(names, file, allow_unknown, line=None)
     columns: dict[str, Column] = {}
-    for name in table.column_names:
+    for name in names:
         if name not in COLUMNS:
             continue
         column = table.column(name)
@@ -364,17 +443,22 @@ def _read_parquet(path: str | Path, allow_unknown: bool) -> Table:
                 file=file,
                 hint="store every column of a case log as strings",
             )
-        columns[name] = _arrow_cells(pa, column)
+        columns[name] = _arrow_cells(pa, column, name, file)
     return Table(file, columns, table.num_rows, lambda row: row + 1)
 
 
-def _arrow_cells(pa: Any, column: Any) -> Column:
+def _arrow_cells(pa: Any, column: Any, name: str, file: str) -> Column:
     """A string column of an Arrow table as a :class:`ByteColumn` over its own buffers
-    (no Python string per cell); nulls read as empty."""
+    (no Python string per cell); nulls read as empty. A cell that is not UTF-8 raises,
+    naming the column and the row (rows count from 1)."""
     n = len(column)
     if pa.types.is_null(column.type):
         return TextColumn([""] * n)
     array = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    try:
+        array.validate(full=True)
+    except pa.ArrowException:
+        raise _bad_cell(pa, array, name, file) from None
     _, offsets_buf, data_buf = array.buffers()
     wide = pa.types.is_large_string(array.type)
     raw_offsets = np.frombuffer(offsets_buf, dtype=np.int64 if wide else np.int32)
@@ -386,6 +470,28 @@ def _arrow_cells(pa: Any, column: Any) -> Column:
     if array.null_count:
         length[~array.is_valid().to_numpy(zero_copy_only=False)] = 0
     return ByteColumn(data, offsets[:-1].copy(), length)
+
+
+def _bad_cell(pa: Any, array: Any, name: str, file: str) -> CaseLogError:
+    """The error for the first cell of ``array`` that is not valid UTF-8."""
+    row = None
+    binary = array.view(pa.large_binary() if pa.types.is_large_string(array.type) else pa.binary())
+    for i in range(len(binary)):
+        value = binary[i].as_py()
+        if value is None:
+            continue
+        try:
+            value.decode("utf-8")
+        except UnicodeDecodeError:
+            row = i + 1
+            break
+    return CaseLogError(
+        "the cell is not valid UTF-8 text",
+        field=name,
+        file=file,
+        line=row,
+        hint="write the log's strings as UTF-8 (the row number counts from 1)",
+    )
 
 
 # --------------------------------------------------------------------------- writing

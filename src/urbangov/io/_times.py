@@ -9,6 +9,7 @@ time (which accepts ``Z``, a space for ``T``, and so on, and rejects what is not
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -23,10 +24,20 @@ _US = _dt.timedelta(microseconds=1)
 _DAY_NS = 86_400 * 10**9
 _MIN_YEAR, _MAX_YEAR = MIN_YEAR, MAX_YEAR
 _DIM = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+_FINE = re.compile(r"[.,][0-9]{7,}")  # a fraction of a second finer than microseconds
 
 
 def _parse_one(text: str) -> int | tuple[str, str]:
-    """One instant in ns, or (message, hint) if the text is not an aware ISO 8601 time."""
+    """One instant in ns, or (message, hint) if the text is not an aware ISO 8601 time.
+
+    A fraction finer than a microsecond is refused, not cut: ``Case`` times are
+    ``datetime`` values, which hold microseconds.
+    """
+    if _FINE.search(text):
+        return (
+            f"{text!r} has more than 6 fractional digits of a second",
+            "urbangov keeps times to the microsecond; round the time to 6 digits",
+        )
     try:
         value = _dt.datetime.fromisoformat(text)
     except ValueError:

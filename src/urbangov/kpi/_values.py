@@ -253,21 +253,38 @@ def extension_rate(counts: KpiCounts) -> Fraction | None:
     return _rate(counts.extended, counts.due)
 
 
+MAX_PLACES = 20
+"""The most decimal places :func:`percent` rounds to."""
+
+
 def percent(rate: Fraction | None, places: int = 2) -> Decimal | None:
     """A rate as a percentage rounded half-up (四舍五入) to ``places`` decimals.
 
-    Exact: the rounding is done on the fraction, never on a float. ``None`` (no
-    denominator) passes through.
+    Exact at every ``places`` from 0 to :data:`MAX_PLACES` (20): the rounding is done
+    on the fraction with integers, never on a float or in a 28-digit ``Decimal``
+    context. ``None`` (no denominator) passes through.
 
     >>> percent(Fraction(10225, 18086))  # 56.5354…%
     Decimal('56.54')
     >>> percent(Fraction(1, 8), places=1), percent(Fraction(1, 1)), percent(None)
     (Decimal('12.5'), Decimal('100.00'), None)
+    >>> percent(Fraction(1, 3), places=20)
+    Decimal('33.33333333333333333333')
+
+    Raises
+    ------
+    KpiError
+        Naming ``places`` when it is not a whole number from 0 to 20, or ``rate`` when
+        it is not exact.
     """
     if rate is None:
         return None
-    if isinstance(places, bool) or not isinstance(places, int) or places < 0:
-        raise KpiError(f"{places!r} is not a number of places", field="places", hint="give 0–28")
+    if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_PLACES:
+        raise KpiError(
+            f"{places!r} is not a number of places from 0 to {MAX_PLACES}",
+            field="places",
+            hint=f"give a whole number from 0 to {MAX_PLACES}",
+        )
     if not isinstance(rate, Fraction | int):
         raise KpiError(
             f"{rate!r} is not an exact rate",
@@ -279,7 +296,10 @@ def percent(rate: Fraction | None, places: int = 2) -> Decimal | None:
     whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
     if 2 * rest >= scaled.denominator:
         whole += 1
-    return Decimal(-whole if scaled < 0 else whole).scaleb(-places)
+    # built from its digits: exact however many there are (no context rounding)
+    _, digits, exponent = Decimal(whole).as_tuple()
+    assert isinstance(exponent, int)
+    return Decimal((1 if scaled < 0 and whole else 0, digits, exponent - places))
 
 
 # --------------------------------------------------------------------------- rules

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -165,7 +166,10 @@ def _value(tag: str, value: Any, path: str) -> Any:
         return tuple(value)
     if tag == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _problem(path, f"expected a whole number, not {value!r}")
+            what = (
+                "is not a whole number" if isinstance(value, float | Decimal) else "is not a number"
+            )
+            raise _problem(path, f"{value!r} {what}", "write a whole number, without quotes")
         return value
     if tag == "table":
         if not isinstance(value, Mapping):
@@ -210,7 +214,8 @@ def _structure(part: str, n: int, row: Any, cls: type, spec: _Spec) -> Any:
     try:
         return cls(**kwargs)
     except OrganisationError as exc:
-        raise _problem(where, exc.message, exc.hint) from exc
+        key = (exc.field or "").rsplit(".", 1)[-1]
+        raise _problem(f"{where}.{key}" if key in keys else where, exc.message, exc.hint) from exc
 
 
 def organisation_from_data(
@@ -417,8 +422,9 @@ def _hierarchy_of(data: Mapping[str, Any]) -> Hierarchy:
 def load_city(
     city_cls: Callable[[Hierarchy, OrgT], CityT], org_cls: Callable[..., OrgT], path: str | Path
 ) -> CityT:
-    """Read a city file from ``path``."""
-    text = _files.read_text(path, OrganisationError)
+    """Read a city file from ``path`` (a file that cannot be read as text is a
+    ``HierarchyError``, as ``Hierarchy.load`` says)."""
+    text = _files.read_text(path, HierarchyError)
     return loads_city(city_cls, org_cls, text, str(path))
 
 

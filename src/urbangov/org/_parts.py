@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from urbangov._internal.instants import MAX_YEAR
 from urbangov.errors import OrganisationError
 from urbangov.frozen import FrozenMap, freeze
 from urbangov.vocabulary import Term
@@ -374,6 +375,12 @@ class Committee:
             raise OrganisationError("a group cannot score itself", field=f"{where}.scores")
 
 
+MAX_VISITS_PER_WEEK = 168
+"""The most visits a week a pairing may ask for (one an hour)."""
+FIRST_YEAR = 1949
+"""The earliest year of a contract (the People's Republic's first)."""
+
+
 @attrs.frozen(cache_hash=True)
 class Pairing:
     """A leader pairing (包抓/挂点): ``leader`` answers for ``target``.
@@ -399,9 +406,12 @@ class Pairing:
         _need_member(where, "kind", self.kind, PairingKind)
         _need_text(where, "source", self.source, empty=True)
         v = self.visits_per_week
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
+        if v is not None and (
+            isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_VISITS_PER_WEEK
+        ):
             raise OrganisationError(
-                f"visits_per_week must be a whole number ≥ 0, not {v!r}",
+                f"visits_per_week must be a whole number from 0 to {MAX_VISITS_PER_WEEK} "
+                f"(one an hour), not {v!r}",
                 field=f"{where}.visits_per_week",
             )
 
@@ -428,9 +438,11 @@ class Contract:
         where = f"contract {self.code!r}"
         for name in ("code", "signer", "signee", "subject"):
             _need_text(where, name, getattr(self, name))
-        if isinstance(self.year, bool) or not isinstance(self.year, int) or self.year < 1949:
+        y = self.year
+        if isinstance(y, bool) or not isinstance(y, int) or not FIRST_YEAR <= y <= MAX_YEAR:
             raise OrganisationError(
-                f"year must be a year like 2014, not {self.year!r}", field=f"{where}.year"
+                f"year must be a year from {FIRST_YEAR} to {MAX_YEAR}, like 2014, not {y!r}",
+                field=f"{where}.year",
             )
         if self.signer == self.signee:
             raise OrganisationError(

@@ -12,57 +12,13 @@ from typing import Any, TypeVar
 
 import tomli_w
 
-from urbangov._internal.documents import (
-    PathKey,
-    _line_index,
-    check_header,
-    dotted,
-    header,
-    parse_toml,
-)
+from urbangov._internal.documents import check_header, decode, header, parse_toml
 from urbangov.errors import PolicyError, UrbangovError
 from urbangov.params._structure import structure, unstructure
 
 __all__ = ["check_file", "dumps", "load", "loads"]
 
 C = TypeVar("C")
-
-
-def _key_at(text: str, line: int) -> str | None:
-    """The dotted key assigned on (or last before) ``line`` of TOML ``text``."""
-    best: tuple[int, PathKey] | None = None
-    for path, number in _line_index(text).items():
-        if number <= line and (best is None or number >= best[0]):
-            best = (number, path)
-    return dotted(best[1]) if best else None
-
-
-def _not_empty(text: str, file: str) -> str:
-    if not text.strip():
-        raise PolicyError(
-            "the file is empty",
-            field="kind",
-            file=file,
-            line=1,
-            hint='start it with kind = "policy" and format_version = 1',
-        )
-    return text
-
-
-def _decode(raw: bytes, file: str) -> str:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        bad = raw[exc.start : exc.start + 1].hex()
-        raise PolicyError(
-            f"the file is not valid UTF-8 (byte 0x{bad})",
-            field=_key_at(raw.decode("utf-8", "replace"), line),
-            file=file,
-            line=line,
-            hint="save it as UTF-8 (urbangov files are always UTF-8)",
-        ) from exc
-    return _not_empty(text, file)
 
 
 def loads(text: str, cls: type[C], *, kind: str = "policy", file: str = "<string>") -> C:
@@ -83,14 +39,7 @@ def loads(text: str, cls: type[C], *, kind: str = "policy", file: str = "<string
     >>> loads('kind = "policy"\\nformat_version = 1\\nhours = 2\\n', Rules)
     Rules(hours=2)
     """
-    _not_empty(text, file)
-    try:
-        doc = parse_toml(text, file, PolicyError, decimal=True)
-    except PolicyError as exc:
-        field = exc.field or (_key_at(text, exc.line) if exc.line else None)
-        raise PolicyError(
-            exc.message, field=field, file=file, line=exc.line, hint=exc.hint
-        ) from exc
+    doc = parse_toml(text, file, PolicyError, decimal=True, kind=kind)
     check_header(doc, kind, PolicyError)
     return structure(doc.data, cls, doc=doc)
 
@@ -102,7 +51,7 @@ def load(path: str | Path | Traversable, cls: type[C], *, kind: str = "policy") 
         raw = (Path(path) if isinstance(path, str) else path).read_bytes()
     except OSError as exc:
         raise PolicyError(f"cannot read the file: {exc.strerror or exc}", file=file) from exc
-    return loads(_decode(raw, file), cls, kind=kind, file=file)
+    return loads(decode(raw, file, PolicyError), cls, kind=kind, file=file)
 
 
 def check_file(path: str | Path, cls: type, *, kind: str = "policy") -> tuple[UrbangovError, ...]:

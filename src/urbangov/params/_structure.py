@@ -251,6 +251,8 @@ class _Structurer:
         if tp is int:
             if isinstance(value, int) and not isinstance(value, bool):
                 return value
+            if isinstance(value, float | Decimal):
+                return self.problem(path, f"{value} is not a whole number", "give an integer")
             hint = "write it without quotes" if isinstance(value, str) else None
             return self.wrong(path, "an integer", value, hint)
         if tp is Decimal or tp is float:
@@ -267,10 +269,14 @@ class _Structurer:
 
     def number(self, value: Any, tp: type, path: PathKey) -> Any:
         number = isinstance(value, int | Decimal | float) and not isinstance(value, bool)
-        if not number or (tp is Decimal and isinstance(value, float)):
+        if tp is Decimal and isinstance(value, float):
+            return self.problem(
+                path,
+                f"{value!r} is a binary float, not an exact number",
+                "pass a Decimal (Decimal('0.1')) so the value stays exact",
+            )
+        if not number:
             hint = "write it without quotes" if isinstance(value, str) else None
-            if isinstance(value, float):
-                hint = "pass a Decimal (Decimal('0.1')) so the value stays exact"
             return self.wrong(path, "a number", value, hint)
         try:
             result = Decimal(value) if tp is Decimal else float(value)
@@ -388,11 +394,38 @@ class _Structurer:
                     )
                     bad = True
         if bad:
+            self.field_checks(fields, kwargs, path)
             return _NOTHING
         try:
             return tp(**kwargs)
         except (UrbangovError, ValueError, TypeError) as exc:
             return self.wrapped(_culprit(path, names, exc), exc)
+
+    def field_checks(
+        self, fields: tuple[attrs.Attribute[Any], ...], kwargs: dict[str, Any], path: PathKey
+    ) -> None:
+        """Run the converter and validator of each field that structured, one at a time:
+        a class cannot be built while a sibling field is wrong, and its own checks of
+        the other fields (a time zone, a schedule) must still be reported. A check that
+        needs a sibling (it reads one from the instance) is left for the class."""
+        given = {f.name: kwargs[f.alias or f.name] for f in fields if (f.alias or f.name) in kwargs}
+        partial = types.SimpleNamespace(**given)
+        for f in fields:
+            if f.name not in given or (f.converter is None and f.validator is None):
+                continue
+            value = given[f.name]
+            try:
+                if f.converter is not None:
+                    if isinstance(f.converter, attrs.Converter):
+                        continue
+                    value = f.converter(value)
+                if f.validator is not None:
+                    f.validator(partial, f, value)
+            except AttributeError:
+                continue
+            except (UrbangovError, ValueError, TypeError) as exc:
+                named = isinstance(exc, UrbangovError) and bool(exc.field)
+                self.wrapped(path if named else (*path, f.name), exc)
 
     def dated(self, value: Any, inner: Any, path: PathKey) -> Any:
         before = len(self.problems)

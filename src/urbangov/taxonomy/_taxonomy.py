@@ -379,6 +379,7 @@ class Taxonomy:
     ) -> Self:
         majors: tuple[MajorClass, ...] = tuple(built["majors"])
         cats: tuple[Category, ...] = tuple(built["categories"])
+        _no_repeats(doc, majors, cats)
         if base is not None:
             try:
                 merged = base.extend(cats, majors)
@@ -427,6 +428,39 @@ class Taxonomy:
     def dump(self, path: str | Path) -> None:
         """Write :meth:`dumps` to ``path`` (UTF-8, ``\\n`` line ends)."""
         write_text(path, self.dumps())
+
+
+def _no_repeats(
+    doc: TomlDocument, majors: tuple[MajorClass, ...], cats: tuple[Category, ...]
+) -> None:
+    """Raise for a class the file lists twice (with a base taxonomy the second would
+    silently replace the first, as a class of the base is replaced)."""
+    seen_majors: dict[tuple[str, str], int] = {}
+    for i, major in enumerate(majors):
+        key = (major.kind.value, major.code)
+        if key in seen_majors:
+            path: tuple[str | int, ...] = ("majors", i, "code")
+            raise TaxonomyError(
+                f"the {major.kind.value} major class {major.code} is listed twice "
+                f"(first as majors[{seen_majors[key]}])",
+                field=dotted(path),
+                file=doc.file,
+                line=doc.line_of(path),
+                hint="list each major class once",
+            )
+        seen_majors[key] = i
+    seen: dict[str, int] = {}
+    for i, cat in enumerate(cats):
+        if cat.slug in seen:
+            path = ("categories", i, "slug")
+            raise TaxonomyError(
+                f"slug {cat.slug!r} is already used by categories[{seen[cat.slug]}]",
+                field=dotted(path),
+                file=doc.file,
+                line=doc.line_of(path),
+                hint="list each category once (a file replaces a base class by listing it once)",
+            )
+        seen[cat.slug] = i
 
 
 _REQUIRED = frozenset({"slug", "name", "kind", "code", "domain"})
