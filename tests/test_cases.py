@@ -19,6 +19,7 @@ from urbangov.cases import (
     EventKind,
     FirstAskedUntil,
     Outcome,
+    QueueDiscipline,
     Status,
     WorkflowRules,
     allowed_events,
@@ -30,6 +31,7 @@ from urbangov.cases import (
     transitions,
 )
 from urbangov.errors import NaiveDatetimeError, PolicyError, TaxonomyError, TransitionError
+from urbangov.policy import Policy
 from urbangov.testing import strategies as us
 from urbangov.vocabulary import Domain, Source, Urgency, ZoneTier
 
@@ -341,6 +343,9 @@ def test_workflow_rules_parse_strictly() -> None:
     assert info.value.field == "workflow.first_asked_until"
     with pytest.raises(PolicyError):
         WorkflowRules(close_without_verification="yes")  # type: ignore[arg-type]
+    with pytest.raises(PolicyError) as info:
+        WorkflowRules(queue_discipline="random")  # type: ignore[arg-type]
+    assert info.value.field == "workflow.queue_discipline"
     rules = WorkflowRules(close_without_verification=True)
     assert rules.at(dt.date(2030, 1, 1)) is rules
     assert pickle.loads(pickle.dumps(rules)) == rules
@@ -461,3 +466,11 @@ def test_apply_keeps_every_field_of_the_case() -> None:
         if field.name not in ("history", "status"):
             assert getattr(after, field.name) == getattr(case, field.name), field.name
     assert after == attrs.evolve(case, history=(CaseEvent("accept", T0),))
+
+
+def test_queue_discipline_defaults_to_first_dispatched_first() -> None:
+    # urbangov choice, the sources are silent: fifo unless the policy says earliest_due
+    assert WorkflowRules().queue_discipline is QueueDiscipline.FIFO
+    assert Policy.default().workflow.queue_discipline is QueueDiscipline.FIFO
+    reformed = Policy.default().reform({"workflow.queue_discipline": "先到期先办"})
+    assert reformed.workflow.queue_discipline is QueueDiscipline.EARLIEST_DUE
