@@ -37,6 +37,7 @@ __all__ = [
     "OrganisationError",
     "PolicyError",
     "ProvisionalCalendarWarning",
+    "SimulationError",
     "TaxonomyError",
     "TransitionError",
     "UnknownTermError",
@@ -215,6 +216,12 @@ class KpiError(UrbangovError, ValueError):
 
 class MissingExtraError(UrbangovError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
+
+
+class SimulationError(UrbangovError, ValueError):
+    """An invalid simulation model, run or saved result (``urbangov.sim``): a bad city
+    size, rate or staffing, a run outside its span, or a result directory that is not
+    one."""
 
 
 class ProvisionalCalendarWarning(UserWarning):
