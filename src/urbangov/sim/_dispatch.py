@@ -39,10 +39,17 @@ class Dispatcher:
         reps: dict[str, int] = {}
         rep_of = np.empty(len(grids), dtype=np.int64)
         listed = np.zeros(len(grids), dtype=np.bool_)
+        # codes extend their parent's by 3 digits below the district (6 digits), so the
+        # ancestor at ``depth`` is usually a prefix; checked, else asked of the hierarchy
+        width = 6 + 3 * (depth - int(Level.DISTRICT)) if depth >= int(Level.DISTRICT) else 0
         for i, code in enumerate(grids):
             unit = h.unit(code)
-            rep = unit if int(unit.level) <= depth else h.territory_of(unit, Level(depth))
-            rep_of[i] = reps.setdefault(rep.code, len(reps))
+            rep_code = code[:width] if width else ""
+            if int(unit.level) <= depth:
+                rep_code = code
+            elif not (rep_code in h and int(h.unit(rep_code).level) == depth):
+                rep_code = h.territory_of(unit, Level(depth)).code
+            rep_of[i] = reps.setdefault(rep_code, len(reps))
             listed[i] = unit.attributes.get("road_class") in CITY_ROADS
         self.rep_codes = tuple(reps)
         self.rep_of = rep_of

@@ -400,7 +400,10 @@ class _Run:
         verify = np.zeros((attempts, rows.size), dtype=np.int64)
         fail = np.zeros((attempts, rows.size), dtype=np.bool_)
         for r in range(attempts):
-            drawn = lognormal(fold(key, _tag("service", r)), mean, b.service_cv)
+            if b.service == "exponential":
+                drawn = exponential(fold(key, _tag("service", r)), mean)
+            else:
+                drawn = lognormal(fold(key, _tag("service", r)), mean, b.service_cv)
             service[r] = np.maximum(1, np.ceil(drawn)).astype(np.int64)
             if verify_step:
                 verify[r] = np.ceil(
@@ -426,39 +429,47 @@ class _Run:
             for d in group:
                 clocks[d] = clock
                 end_pos[d] = w_end
-        jobs = []
-        for d in range(len(self.dept_names)):
-            sel = np.flatnonzero(dept == d)
-            if not sel.size:
-                continue
-            order = sel[np.argsort(arrive[sel], kind="stable")]
-            jobs.append((d, order))
+        # each department's cases in arrival order (ties: canonical order)
+        grouped = np.lexsort((np.arange(rows.size), arrive, dept))
+        bounds = np.searchsorted(dept[grouped], np.arange(len(self.dept_names) + 1))
+        jobs = [
+            (d, grouped[bounds[d] : bounds[d + 1]])
+            for d in range(len(self.dept_names))
+            if bounds[d + 1] > bounds[d]
+        ]
         served = self._serve(jobs, arrive, due_key, service, verify, fail, models, edf)
-        # back to instants; positions after the run's end are events after it: dropped
+        start = np.full((attempts, rows.size), -1, dtype=np.int64)
+        finish = np.full((attempts, rows.size), -1, dtype=np.int64)
+        for (_, order), got in zip(jobs, served, strict=True):
+            start[:, order] = got.start
+            finish[:, order] = got.finish
+        del served
+        # back to instants, one batch per working-time line; positions after the run's
+        # end are events after it: dropped
         self.t_handle = np.full((attempts, n), NAT, dtype=np.int64)
         self.t_verify = np.full((attempts, n), NAT, dtype=np.int64)
         self.failed = np.zeros((attempts, n), dtype=np.bool_)
         self.t_extend = np.full(n, NAT, dtype=np.int64)
         ext_u = _draw(key, "extend")
-        for (d, order), got in zip(jobs, served, strict=True):
-            clock, last = clocks[d], end_pos[d]
-            case = rows[order]
-            start0 = got.start[0]
-            late = got.finish[0] * MIN > due_key[order]
-            ext = late & (ext_u[order] < b.extend) & (start0 <= last)
-            if ext.any():
-                self.t_extend[case[ext]] = self._instant(clock, start0[ext])
+        late = finish[0] * MIN > due_key
+        wants = late & (ext_u < b.extend)
+        if verify_step:
+            self.failed[:, rows] = fail & (finish >= 0)
+        for group in kinds.values():
+            clock, last = clocks[group[0]], end_pos[group[0]]
+            sel = np.flatnonzero(np.isin(dept, group))
+            ext = sel[wants[sel] & (start[0, sel] <= last)]
+            self.t_extend[rows[ext]] = self._instant(clock, start[0, ext])
             for r in range(attempts):
-                fin = got.finish[r]
-                ok = (fin >= 0) & (fin <= last)
-                if ok.any():
-                    self.t_handle[r, case[ok]] = self._instant(clock, fin[ok])
+                fin = finish[r, sel]
+                ok = sel[(fin >= 0) & (fin <= last)]
+                self.t_handle[r, rows[ok]] = self._instant(clock, finish[r, ok])
                 if verify_step:
-                    ver = fin + verify[r, order]
-                    okv = (fin >= 0) & (ver <= last)
-                    if okv.any():
-                        self.t_verify[r, case[okv]] = self._instant(clock, ver[okv])
-                    self.failed[r, case] = fail[r, order] & (fin >= 0)
+                    ver = finish[r, sel] + verify[r, sel]
+                    okv = sel[(finish[r, sel] >= 0) & (ver <= last)]
+                    self.t_verify[r, rows[okv]] = self._instant(
+                        clock, finish[r, okv] + verify[r, okv]
+                    )
 
     def _position(self, clock: WorkCalendar | None, t: I64) -> I64:
         if clock is None:
@@ -469,6 +480,8 @@ class _Run:
         return found
 
     def _instant(self, clock: WorkCalendar | None, minutes: I64) -> I64:
+        if not minutes.size:
+            return np.zeros(0, dtype=np.int64)
         if clock is None:
             out: I64 = self.start_ns + minutes * MIN
             return out

@@ -31,7 +31,7 @@ __all__ = [
 #: The reporting channels the model draws (``Source`` values).
 SOURCES = ("supervisor", "hotline", "video", "public")
 #: Activity profiles: how a category's problems spread over hours, days and seasons.
-PROFILES = ("garbage", "stall", "flood", "traffic", "construction", "facility")
+PROFILES = ("garbage", "stall", "flood", "traffic", "construction", "facility", "flat")
 Hours = Literal["office", "shifts", "always"]
 
 
@@ -64,7 +64,8 @@ class CategoryModel:
         Mean handling time in the handling department's working minutes.
     profile
         The activity profile (one of ``garbage``, ``stall``, ``flood``, ``traffic``,
-        ``construction``, ``facility``): hour-of-day, rest-day and seasonal factors.
+        ``construction``, ``facility``): hour-of-day, rest-day and seasonal factors;
+        ``flat`` has none (a homogeneous Poisson process, for checks against theory).
 
     >>> CategoryModel(0.05, 60, "garbage").profile
     'garbage'
@@ -147,7 +148,9 @@ class Behaviour:
     would finish after its due time asks for an extension (延期 of ``extension_days``
     working days), granted with probability ``extend``; verification (核查) after
     ``verify_minutes`` of the department's working time fails with probability
-    ``rework`` (返工), at most ``max_attempts`` handlings.
+    ``rework`` (返工), at most ``max_attempts`` handlings. Handling times are
+    ``service`` distributed: log-normal with coefficient of variation ``service_cv``
+    (default), or exponential.
 
     >>> Behaviour().rework, Behaviour(rework=0.1).rework
     (0.05, 0.1)
@@ -174,6 +177,7 @@ class Behaviour:
     suspend_hours: float = attrs.field(default=72.0, validator=_positive)
     extend: float = attrs.field(default=0.3, validator=_probability)
     extension_days: int = attrs.field(default=1)
+    service: Literal["lognormal", "exponential"] = attrs.field(default="lognormal")
     service_cv: float = attrs.field(default=1.0, validator=_non_negative)
     verify_minutes: float = attrs.field(default=30.0, validator=_non_negative)
     rework: float = attrs.field(default=0.05, validator=_probability)
@@ -185,6 +189,12 @@ class Behaviour:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise SimulationError(f"{value!r} is not a whole number >= 1", field=name)
+        if self.service not in ("lognormal", "exponential"):
+            raise SimulationError(
+                f"{self.service!r} is not a service distribution",
+                field="service",
+                hint="use 'lognormal' or 'exponential'",
+            )
         if sum(self.public_report.values()) > 1:
             raise SimulationError(
                 "the public channels add up to more than 1", field="public_report"

@@ -16,8 +16,8 @@ import numpy.typing as npt
 
 from urbangov.calendar import DayKind, WorkCalendar
 from urbangov.hierarchy import Hierarchy
-from urbangov.zones import PatrolKind, PatrolPlan, patrol_plan
 from urbangov.sim._model import PROFILES, SOURCES
+from urbangov.zones import PatrolKind, PatrolPlan, patrol_plan
 
 __all__ = [
     "FLOOD_PEAK",
@@ -47,6 +47,7 @@ HOURLY: dict[str, F64] = {
     "traffic": _profile([1, 1, 1, 1, 1, 2, 4, 9, 10, 7, 5, 5, 5, 5, 5, 5, 7, 9, 9, 6, 4, 3, 2, 1]),
     "construction": _profile([2, 1, 1, 1, 1, 2, 4, 8, 9, 9, 9, 9, 7, 9, 9, 9, 9, 8, 5, 4, 4, 3, 3, 2]),
     "facility": _profile([1, 1, 1, 1, 1, 1, 2, 5, 8, 8, 8, 8, 7, 8, 8, 8, 8, 7, 6, 5, 4, 3, 2, 1]),
+    "flat": np.ones(24, dtype=np.float64),
 }  # fmt: skip
 #: Factor on rest days (weekends and holidays of the policy's calendar); official
 #: holidays (法定节假日) multiply again by the second figure.
@@ -57,6 +58,7 @@ REST_DAY: dict[str, tuple[float, float]] = {
     "traffic": (0.8, 1.0),
     "construction": (0.5, 0.6),
     "facility": (0.9, 1.0),
+    "flat": (1.0, 1.0),
 }
 #: Summer (05-01 to 09-30): stalls ×1.3 all day and their evening (17:00–23:00) ×1.5
 #: more — night markets and street stalls (the 公主岭 night markets run 05-06 to 09-30).
@@ -170,5 +172,6 @@ def intensities(start: _dt.datetime, days: int, calendar: WorkCalendar, patrol_h
         if p == "stall":
             shape = shape * np.where(summer & (hour >= 17) & (hour < 23), evening, 1.0)
         for j, s in enumerate(SOURCES):
-            out[i, j] = base * (patrol_hourly[hour] if s == "supervisor" else shape)
+            by_hour = patrol_hourly[hour] if s == "supervisor" and p != "flat" else shape
+            out[i, j] = base * by_hour
     return out

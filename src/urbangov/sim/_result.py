@@ -34,7 +34,8 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _eq_arrays(a: object, b: object) -> bool:
-    return bool(np.array_equal(a, b))  # type: ignore[arg-type]
+    x, y = np.asarray(a), np.asarray(b)
+    return x.dtype == y.dtype and bool(np.array_equal(x.view(np.int64), y.view(np.int64)))
 
 
 class EscalationHook(Protocol):
@@ -231,6 +232,8 @@ def _table_arrays(name: str, table: KpiTable) -> dict[str, npt.NDArray[Any]]:
     parts = [k if isinstance(k, tuple) else (k,) for k in keys]
     for i, by in enumerate(table.by):
         column = [p[i] for p in parts]
+        out[f"kpi.{name}.none{i}"] = np.array([v is None for v in column], dtype=np.bool_)
+        column = ["" if v is None else v for v in column]
         if by == "period":
             out[f"kpi.{name}.key{i}"] = np.array([d.isoformat() for d in column], dtype=np.str_)
         else:
@@ -246,7 +249,9 @@ def _table_of(name: str, data: dict[str, npt.NDArray[Any]]) -> KpiTable:
     columns: list[list[Any]] = []
     for i, part in enumerate(by):
         raw = data[f"kpi.{name}.key{i}"].tolist()
-        columns.append([_dt.date.fromisoformat(v) for v in raw] if part == "period" else raw)
+        none = data[f"kpi.{name}.none{i}"].tolist()
+        values = [_dt.date.fromisoformat(v) for v in raw] if part == "period" else raw
+        columns.append([None if n else v for v, n in zip(values, none, strict=True)])
     keys = list(zip(*columns, strict=True)) if columns else []
     shaped = [k[0] if len(by) == 1 else k for k in keys]
     total = KpiCounts(**dict(zip(FIELDS, data[f"kpi.{name}.total"].tolist(), strict=True)))

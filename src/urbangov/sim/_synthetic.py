@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping
+
 import attrs
 import numpy as np
 import numpy.typing as npt
