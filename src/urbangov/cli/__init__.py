@@ -17,6 +17,7 @@ from urbangov.cli.deadline import deadline
 from urbangov.cli.demo import demo
 from urbangov.cli.diff import diff_command
 from urbangov.cli.kpi import kpi
+from urbangov.cli.simulate import simulate
 from urbangov.cli.validate import validate
 from urbangov.cli.zones import permits_command, zones_command
 
@@ -44,5 +45,6 @@ main.add_command(diff_command)
 main.add_command(validate)
 main.add_command(deadline)
 main.add_command(kpi)
+main.add_command(simulate)
 main.add_command(zones_command)
 main.add_command(permits_command)
