@@ -18,7 +18,7 @@ import pytest
 
 from urbangov import kpi
 from urbangov.cases import CaseColumns, Status
-from urbangov.errors import SimulationError
+from urbangov.errors import ProvisionalCalendarWarning, SimulationError
 from urbangov.frozen import FrozenMap
 from urbangov.hierarchy import Hierarchy
 from urbangov.org import City
@@ -76,7 +76,8 @@ def test_the_same_seed_gives_identical_results_in_another_process(week: SimResul
         "from urbangov.sim import SyntheticCity, run\n"
         "from tests.test_sim import digest\n"
         "r = run(SyntheticCity.sample(), Policy.default(),\n"
-        "        start=dt.datetime(2024, 5, 6, tzinfo=ZoneInfo('Asia/Shanghai')), days=7, seed=11)\n"
+        "        start=dt.datetime(2024, 5, 6, tzinfo=ZoneInfo('Asia/Shanghai')),\n"
+        "        days=7, seed=11)\n"
         "print(digest(r))\n"
     )
     root = Path(__file__).resolve().parent.parent
@@ -154,7 +155,8 @@ def test_filing_rate_is_below_one(week: SimResult) -> None:
     # 不予立案 and 作废: some reports are not cases
     total = week.kpi("month").total()
     rate = kpi.filing_rate(total)
-    assert rate is not None and 0.9 < rate < 1
+    assert rate is not None
+    assert 0.9 < rate < 1
 
 
 def test_cases_are_dispatched_to_the_duty_matrix_lead(week: SimResult) -> None:
@@ -218,7 +220,8 @@ def test_a_city_with_no_arrivals_counts_zero_and_has_no_rates(sample: SyntheticC
     assert result.cases.n_cases == 0
     total = result.kpi("month").total()
     assert total == kpi.KpiCounts()
-    assert kpi.on_time_rate(total) is None and kpi.filing_rate(total) is None
+    assert kpi.on_time_rate(total) is None
+    assert kpi.filing_rate(total) is None
 
 
 # ------------------------------------------------------------------ policy and city variants
@@ -248,7 +251,9 @@ def test_more_handlers_close_more_on_time(sample: SyntheticCity) -> None:
     b = run(fast, Policy.default(), start=START, days=14, seed=4).kpi("department")
     key = (office, dt.date(2024, 5, 1))
     rate_a, rate_b = kpi.on_time_rate(a.get(key)), kpi.on_time_rate(b.get(key))
-    assert rate_a is not None and rate_b is not None and rate_b > rate_a
+    assert rate_a is not None
+    assert rate_b is not None
+    assert rate_b > rate_a
 
 
 def test_close_without_verification_has_no_verification_events(sample: SyntheticCity) -> None:
@@ -269,7 +274,7 @@ def test_an_org_city_gets_the_default_model() -> None:
 def test_a_provisional_year_is_flagged() -> None:
     city = SyntheticCity.generate(grids=40, streets=2, seed=1)
     policy = Policy.default().reform({"calendar.provisional": True})
-    with pytest.warns(UserWarning):
+    with pytest.warns(ProvisionalCalendarWarning):
         result = run(city, policy, start=dt.datetime(2026, 12, 28, tzinfo=SH), days=3, seed=1)
     assert result.provisional
     assert not run(city, Policy.default(), start=START, days=3, seed=1).provisional
@@ -293,7 +298,8 @@ def test_hooks_fill_escalations_then_scores(sample: SyntheticCity) -> None:
     result = run(sample, Policy.default(), start=START, days=2, seed=1,
                  hooks=Hooks(escalation=escalation, scoring=scoring))  # fmt: skip
     assert seen == ["escalation", "scoring"]
-    assert result.escalations is not None and result.scores is not None
+    assert result.escalations is not None
+    assert result.scores is not None
     assert run(sample, Policy.default(), start=START, days=2, seed=1).escalations is None
 
 
@@ -335,7 +341,8 @@ def test_generated_cities_have_plausible_geography() -> None:
     assert h.counts()[Level.GRID] == 3_000
     assert h.counts()[Level.STREET] == 20
     sizes = [len(h.descendants(s, level=Level.GRID)) for s in h.at_level(Level.STREET)]
-    assert min(sizes) >= 10 and max(sizes) <= 1_000  # tens to a few hundred
+    assert min(sizes) >= 10
+    assert max(sizes) <= 1_000
     areas = [g.area_m2 for g in h.grids()]
     assert 8_000 < float(np.mean(areas)) < 12_500  # a 万米单元网格 is ~10,000 m²
     # every street has its office, and each lead is a department of the organisation

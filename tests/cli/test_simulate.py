@@ -21,7 +21,8 @@ def test_simulate_the_sample_district_and_save(tmp_path: Path) -> None:
     assert "南湖街道" in result.output
     assert f"saved to {out}" in result.output
     saved = SimResult.load(out)
-    assert saved.days == 3 and saved.seed == 5
+    assert saved.days == 3
+    assert saved.seed == 5
     assert saved.policy == Policy.default()
 
 

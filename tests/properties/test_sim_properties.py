@@ -34,7 +34,8 @@ def test_draws_depend_on_keys_not_on_order(keys: list[int], rnd: object) -> None
 @given(st.text(max_size=30))
 def test_stable_hash_is_a_64_bit_integer(text: str) -> None:
     h = stable_hash(text)
-    assert 0 <= h < 2**64 and stable_hash(text) == h
+    assert 0 <= h < 2**64
+    assert stable_hash(text) == h
 
 
 @settings(max_examples=20)
@@ -63,7 +64,8 @@ def test_the_queue_serves_each_case_once_with_at_most_c_at_a_time(
     zero = np.zeros_like(service)
     got = serve(arrival, due, service, zero, zero.astype(bool), servers, edf)
     start, finish = got.start[0], got.finish[0]
-    assert (start >= arrival).all() and (finish - start == service[0]).all()
+    assert (start >= arrival).all()
+    assert (finish - start == service[0]).all()
     # at no instant are more than ``servers`` cases in service
     events = sorted([(t, 1) for t in start.tolist()] + [(t, -1) for t in finish.tolist()],
                     key=lambda e: (e[0], e[1]))  # fmt: skip
@@ -90,4 +92,5 @@ def test_every_run_conserves_reports_and_passes_the_workflow_check(
     closed = np.isin(status, terminal)
     assert int(closed.sum() + (~closed).sum()) == cases.n_cases
     total = result.kpi("month").total()
-    assert total.received <= cases.n_cases and total.closed <= total.due
+    assert total.received <= cases.n_cases
+    assert total.closed <= total.due

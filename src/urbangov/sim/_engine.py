@@ -287,7 +287,9 @@ class _Run:
         self.dept = np.full(arr.n, -1, dtype=np.int32)
         self.dept[rows] = lead
 
-    def _columns(self, arr: Arrivals, rows: I64, kinds: list[tuple[int, I64, I64]]) -> CaseColumns:
+    def _columns(
+        self, arr: Arrivals, rows: I64, kinds: list[tuple[int, I64, npt.NDArray[np.bool_]]]
+    ) -> CaseColumns:
         """A case table of ``rows`` with events ``(kind, times, present)``, in order."""
         m = rows.size
         times = np.stack([t[rows] for _, t, _ in kinds], axis=1)
@@ -616,4 +618,5 @@ class _Run:
 
 
 def _evolve(result: SimResult, **changes: object) -> SimResult:
-    return attrs.evolve(result, **changes)  # type: ignore[misc]
+    out: SimResult = attrs.evolve(result, **changes)  # type: ignore[arg-type]
+    return out

@@ -42,7 +42,8 @@ def _allocate(total: int, weights: npt.NDArray[np.float64]) -> npt.NDArray[np.in
     if left:
         order = np.lexsort((np.arange(share.size), -(share - base)))
         base[order[:left]] += 1
-    return base
+    out: npt.NDArray[np.int64] = base
+    return out
 
 
 def _check(grids: int, streets: int, districts: int) -> None:

@@ -41,8 +41,9 @@ def _positive(_: object, attribute: attrs.Attribute[Any], value: object) -> None
 
 
 def _non_negative(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    bad = isinstance(value, bool) or not isinstance(value, int | float)
-    if bad or not (value >= 0 and math.isfinite(value)):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SimulationError(f"{value!r} is not a number >= 0", field=attribute.name)
+    if not (value >= 0 and math.isfinite(value)):
         raise SimulationError(f"{value!r} is not a number >= 0", field=attribute.name)
 
 

@@ -120,7 +120,7 @@ def _edf(
 ) -> None:
     n = len(arr)
     free = [0] * servers
-    waiting: list[tuple[int, int, int, int]] = []  # (due, order, case, attempt)
+    waiting: list[tuple[int, int, int, int, int]] = []  # (due, order, case, attempt, pos)
     again: list[tuple[int, int, int, int]] = []  # (position, order, case, attempt)
     push, pop, replace = heapq.heappush, heapq.heappop, heapq.heapreplace
     i = 0
@@ -128,11 +128,11 @@ def _edf(
     while True:
         f = free[0]
         while i < n and arr[i] <= f:
-            push(waiting, (due[i], i, i, 0))
+            push(waiting, (due[i], i, i, 0, arr[i]))
             i += 1
         while again and again[0][0] <= f:
-            _, o, c, r = pop(again)
-            push(waiting, (due[c], o, c, r))
+            p, o, c, r = pop(again)
+            push(waiting, (due[c], o, c, r, p))
         t = f
         if not waiting:
             if i >= n and not again:
@@ -144,13 +144,15 @@ def _edf(
             else:
                 nxt = arr[i]
             while i < n and arr[i] <= nxt:
-                push(waiting, (due[i], i, i, 0))
+                push(waiting, (due[i], i, i, 0, arr[i]))
                 i += 1
             while again and again[0][0] <= nxt:
-                _, o, c, r = pop(again)
-                push(waiting, (due[c], o, c, r))
+                p, o, c, r = pop(again)
+                push(waiting, (due[c], o, c, r, p))
             t = nxt
-        _, _, c, r = pop(waiting)
+        _, _, c, r, pos = pop(waiting)
+        if pos > t:  # another handler is free earlier than this case arrived
+            t = pos
         end = t + svc[r][c]
         replace(free, end)
         st[r][c] = t

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 import numpy as np
@@ -50,6 +50,18 @@ def _weights(value: object) -> npt.NDArray[np.float64]:
     return arr
 
 
+def _codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _categories(value: Mapping[str, CategoryModel]) -> FrozenMap[str, CategoryModel]:
+    return value if isinstance(value, FrozenMap) else FrozenMap(value)
+
+
+def _departments(value: Mapping[str, DepartmentModel]) -> FrozenMap[str, DepartmentModel]:
+    return value if isinstance(value, FrozenMap) else FrozenMap(value)
+
+
 @attrs.frozen
 class SyntheticCity:
     """A city to simulate: its territory and organisation (an :class:`~urbangov.org.City`)
@@ -85,12 +97,12 @@ class SyntheticCity:
     """
 
     city: City
-    grids: tuple[str, ...] = attrs.field(converter=tuple)
+    grids: tuple[str, ...] = attrs.field(converter=_codes)
     weights: npt.NDArray[np.float64] = attrs.field(
         converter=_weights, eq=attrs.cmp_using(eq=_eq_arrays)
     )
-    categories: FrozenMap[str, CategoryModel] = attrs.field(converter=FrozenMap)
-    departments: FrozenMap[str, DepartmentModel] = attrs.field(converter=FrozenMap)
+    categories: FrozenMap[str, CategoryModel] = attrs.field(converter=_categories)
+    departments: FrozenMap[str, DepartmentModel] = attrs.field(converter=_departments)
     behaviour: Behaviour = attrs.field(factory=Behaviour)
     name: str = ""
 
@@ -195,7 +207,8 @@ class SyntheticCity:
 
         >>> city = SyntheticCity.sample()
         >>> n = city.departments["street_office_001"].servers
-        >>> city.with_servers({"street_office_001": 2 * n}).departments["street_office_001"].servers == 2 * n
+        >>> more = city.with_servers({"street_office_001": 2 * n})
+        >>> more.departments["street_office_001"].servers == 2 * n
         True
         """
         merged = dict(self.departments)
@@ -234,17 +247,17 @@ def _staff(
     load: dict[str, float] = {}
     per_grid = weights * found * kept * 365.0
     for c, slug in enumerate(slugs):
-        model = categories[slug]
-        if model.rate == 0:
+        category = categories[slug]
+        if category.rate == 0:
             continue
         names, lead = dispatcher.leads(slugs, np.full(len(grids), c), grid_index)
-        minutes = np.bincount(lead, weights=per_grid * model.rate, minlength=len(names))
-        work = minutes * model.service_minutes * (1 + behaviour.rework)
+        minutes = np.bincount(lead, weights=per_grid * category.rate, minlength=len(names))
+        work = minutes * category.service_minutes * (1 + behaviour.rework)
         for name, value in zip(names, work.tolist(), strict=True):
             load[name] = load.get(name, 0.0) + value
     out: dict[str, DepartmentModel] = {}
     minutes_per_day = policy.work_calendar().schedule.minutes_per_day(_STAFF_DAY)
-    for code, work in sorted(load.items()):
+    for code, needed in sorted(load.items()):
         party = city.party(code)
         kind = party.kind if isinstance(party, Department) else None
         model = default_department(kind, 1)
@@ -254,6 +267,6 @@ def _staff(
             per_year = 365.0 * model.shift.minutes_per_day(_STAFF_DAY)
         else:
             per_year = 250.0 * minutes_per_day
-        servers = max(1, math.ceil(work / (utilisation * per_year)))
+        servers = max(1, math.ceil(needed / (utilisation * per_year)))
         out[code] = attrs.evolve(model, servers=servers)
     return FrozenMap(out)
