@@ -19,6 +19,7 @@ from urbangov.cases import (
     EventKind,
     FirstAskedUntil,
     Outcome,
+    QueueDiscipline,
     Status,
     WorkflowRules,
     allowed_events,
@@ -29,7 +30,13 @@ from urbangov.cases import (
     replay,
     transitions,
 )
-from urbangov.errors import CaseError, NaiveDatetimeError, PolicyError, TransitionError
+from urbangov.errors import (
+    CaseError,
+    NaiveDatetimeError,
+    PolicyError,
+    TransitionError,
+)
+from urbangov.policy import Policy
 from urbangov.testing import strategies as us
 from urbangov.vocabulary import Domain, Source, Urgency, ZoneTier
 
@@ -342,6 +349,9 @@ def test_workflow_rules_parse_strictly() -> None:
     assert info.value.field == "workflow.first_asked_until"
     with pytest.raises(PolicyError):
         WorkflowRules(close_without_verification="yes")  # type: ignore[arg-type]
+    with pytest.raises(PolicyError) as info:
+        WorkflowRules(queue_discipline="random")  # type: ignore[arg-type]
+    assert info.value.field == "workflow.queue_discipline"
     rules = WorkflowRules(close_without_verification=True)
     assert rules.at(dt.date(2030, 1, 1)) is rules
     assert pickle.loads(pickle.dumps(rules)) == rules
@@ -592,3 +602,11 @@ def test_bad_values_of_a_case_are_case_errors_not_transition_errors() -> None:
         with pytest.raises(CaseError) as info:
             make()
         assert not isinstance(info.value, TransitionError)
+
+
+def test_queue_discipline_defaults_to_first_dispatched_first() -> None:
+    # urbangov choice, the sources are silent: fifo unless the policy says earliest_due
+    assert WorkflowRules().queue_discipline is QueueDiscipline.FIFO
+    assert Policy.default().workflow.queue_discipline is QueueDiscipline.FIFO
+    reformed = Policy.default().reform({"workflow.queue_discipline": "先到期先办"})
+    assert reformed.workflow.queue_discipline is QueueDiscipline.EARLIEST_DUE

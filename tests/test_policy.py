@@ -105,6 +105,7 @@ real_policies = st.builds(
         WorkflowRules,
         close_without_verification=st.booleans(),
         first_asked_until=st.sampled_from(["dispatch", "handle", "close"]),
+        queue_discipline=st.sampled_from(["fifo", "earliest_due"]),
     ),
 )
 

@@ -40,6 +40,7 @@ __all__ = [
     "PolicyError",
     "ProvisionalCalendarWarning",
     "RuleCaseError",
+    "SimulationError",
     "StandardError",
     "TaxonomyError",
     "TransitionError",
@@ -238,6 +239,12 @@ class RuleCaseError(UrbangovError, ValueError):
 
 class MissingExtraError(UrbangovError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
+
+
+class SimulationError(UrbangovError, ValueError):
+    """An invalid simulation model, run or saved result (``urbangov.sim``): a bad city
+    size, rate or staffing, a run outside its span, or a result directory that is not
+    one."""
 
 
 class ProvisionalCalendarWarning(UserWarning):

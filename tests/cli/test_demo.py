@@ -36,7 +36,10 @@ def test_demo_shows_the_sample_district_and_a_worked_case() -> None:
     assert "区环卫所" in out
     # 暴露垃圾 dispatched Fri 2024-09-27 16:20, 4 working hours → make-up Sunday 11:20
     assert "due Sun 2024-09-29 11:20" in out
-    assert "KPIs of synthetic data" in out
+    # a simulated month of the sample district, and the limit comparison on one seed
+    assert "A simulated month: May 2024 in the sample district" in out
+    assert "Exposed garbage (暴露垃圾): 4 or 2 working hours, same seed" in out
+    assert "earliest due first" in out
     # tiered zones: the 公主岭 market hours (04:30–07:30) on a sample community
     assert "Grids per tier by street" in out
     assert "zones.areas.shuangzha_market" in out
@@ -49,5 +52,23 @@ def test_demo_in_chinese_uses_chinese_labels() -> None:
     assert "示例区：各级单位数" in out
     assert "处置时限至 2024-09-29 11:20" in out
     assert "按期结案率" in out
+    assert "模拟一个月" in out
+    assert "先到期先办" in out
     assert "各街道各级别网格数" in out
     assert "南湖街道巡查安排" in out
+
+
+def test_the_simulation_section_fits_80_columns_without_cropping() -> None:
+    from rich.console import Console
+
+    from urbangov.cli.demo_sim import demo_section
+
+    console = Console(width=80, record=True, file=__import__("io").StringIO())
+    demo_section(console)
+    text = console.export_text()
+    from rich.cells import cell_len
+
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+    # every cell whole: the street names, the rates, the variant names
+    for word in ("江心洲街道", "first dispatched first", "earliest due first", "on-time %"):
+        assert word in text

@@ -22,6 +22,7 @@ __all__ = [
     "FirstAskedUntil",
     "HasWorkflow",
     "Outcome",
+    "QueueDiscipline",
     "Status",
     "WorkflowRules",
     "allowed_events",
@@ -140,6 +141,18 @@ class FirstAskedUntil(Term):
     """At closure (结案)."""
 
 
+class QueueDiscipline(Term):
+    """The order in which a department takes up its waiting cases (办理顺序): a policy
+    choice, since the sources set limits but not the order of work. The simulation's
+    department queues serve in this order (``docs/simulation.md``)."""
+
+    FIFO = "fifo", "先派先办"
+    """First dispatched, first handled (先派先办): arrival order."""
+    EARLIEST_DUE = "earliest_due", "先到期先办"
+    """The waiting case whose deadline comes first (先到期先办), so a shorter limit moves
+    a case up the queue."""
+
+
 # ---------------------------------------------------------------- transition table
 
 _S, _E = Status, EventKind
@@ -188,6 +201,13 @@ def _to_first_asked(value: object) -> FirstAskedUntil:
         raise PolicyError(exc.message, field=exc.field, hint=exc.hint) from None
 
 
+def _to_discipline(value: object) -> QueueDiscipline:
+    try:
+        return QueueDiscipline.parse(value, field="workflow.queue_discipline")
+    except UnknownTermError as exc:
+        raise PolicyError(exc.message, field=exc.field, hint=exc.hint) from None
+
+
 @attrs.frozen
 class WorkflowRules(RuleSection):
     """The Policy's ``workflow`` section: the choices a city makes about the workflow.
@@ -200,11 +220,17 @@ class WorkflowRules(RuleSection):
     first_asked_until
         When first-asked responsibility (首问负责制) ends: ``"dispatch"`` (default),
         ``"handle"`` or ``"close"`` — a policy choice, 《城市管理协管员考核办法》篇6 does not say.
+    queue_discipline
+        The order in which a department takes up waiting cases: ``"fifo"`` (default,
+        first dispatched first) or ``"earliest_due"`` (the earliest deadline first) — a
+        policy choice, the sources are silent; the simulation's queues follow it.
 
     Examples
     --------
     >>> WorkflowRules(first_asked_until="close").first_asked_until
     <FirstAskedUntil.CLOSE: 'close'>
+    >>> WorkflowRules(queue_discipline="先到期先办").queue_discipline
+    <QueueDiscipline.EARLIEST_DUE: 'earliest_due'>
     >>> WorkflowRules(close_without_verification=1)
     Traceback (most recent call last):
     ...
@@ -215,6 +241,9 @@ class WorkflowRules(RuleSection):
     close_without_verification: bool = attrs.field(default=False, validator=_is_bool)
     first_asked_until: FirstAskedUntil = attrs.field(
         default=FirstAskedUntil.DISPATCH, converter=_to_first_asked
+    )
+    queue_discipline: QueueDiscipline = attrs.field(
+        default=QueueDiscipline.FIFO, converter=_to_discipline
     )
 
     section: ClassVar[str] = "workflow"

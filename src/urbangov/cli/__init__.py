@@ -20,6 +20,7 @@ from urbangov.cli.impact import impact_command
 from urbangov.cli.kpi import kpi
 from urbangov.cli.rule_cases import rule_test_command
 from urbangov.cli.score import score_command
+from urbangov.cli.simulate import simulate
 from urbangov.cli.validate import validate
 from urbangov.cli.zones import permits_command, zones_command
 
@@ -47,6 +48,7 @@ main.add_command(diff_command)
 main.add_command(validate)
 main.add_command(deadline)
 main.add_command(kpi)
+main.add_command(simulate)
 main.add_command(zones_command)
 main.add_command(permits_command)
 main.add_command(score_command)

@@ -14,6 +14,7 @@ from urbangov.cli._common import console, label
 from urbangov.cli.demo_cases import demo_section as cases_section
 from urbangov.cli.demo_org import demo_section as organisation_section
 from urbangov.cli.demo_scoring import demo_section as scoring_section
+from urbangov.cli.demo_sim import demo_section as simulation_section
 from urbangov.cli.demo_zones import demo_section as zones_section
 from urbangov.hierarchy import Hierarchy
 from urbangov.org import load_city
@@ -97,8 +98,9 @@ def _coordinator_table(ctx: click.Context, h: Hierarchy) -> Table:
 def demo(ctx: click.Context) -> None:
     """Show the bundled sample district: its hierarchy, who leads on what, who is
     accountable up the chain, who coordinates a problem spanning several grids, one case
-    through the workflow with its working-time deadline, the KPIs of synthetic data, its
-    tiered zones (the zone map, what may take place where and when, a patrol plan), and a
+    through the workflow with its working-time deadline, a simulated month's KPIs by
+    street and what 2 working hours instead of 4 for exposed garbage change, its tiered
+    zones (the zone map, what may take place where and when, a patrol plan), and a
     synthetic year of assessment: a monthly ranking of streets and departments, grades,
     red flags and the bond ledger."""
     out = console()
@@ -110,5 +112,6 @@ def demo(ctx: click.Context) -> None:
     out.print(_coordinator_table(ctx, h))
     organisation_section(out, city, lang=lang)
     cases_section(out, city, lang=lang)
+    simulation_section(out, lang=lang)
     zones_section(out, city, lang=lang)
     scoring_section(out, city, lang=lang)

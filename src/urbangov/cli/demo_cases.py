@@ -1,5 +1,6 @@
-"""The case and KPI sections of ``urbangov demo``: one case through the digital
-city-management workflow with its working-time deadline, and a month's rates."""
+"""The case section of ``urbangov demo``: one case through the digital city-management
+workflow with its working-time deadline (the month's rates come from the simulation
+section, ``demo_sim``)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,13 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
-from urbangov import deadlines, sim
+from urbangov import deadlines
 from urbangov.cases import Case, CaseEvent, apply, dispatch_to_lead
-from urbangov.cli.kpi import WIDE, kpi_table, render_kpi
 from urbangov.org import City
 from urbangov.policy import Policy
 from urbangov.vocabulary import Level
 
-__all__ = ["case_table", "demo_section", "kpi_section"]
+__all__ = ["case_table", "demo_section"]
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -83,31 +83,7 @@ def case_table(city: City, policy: Policy, *, lang: str = "en") -> Table:
     return table
 
 
-def kpi_section(console: Console, city: City, policy: Policy, *, lang: str = "en") -> None:
-    """The rates (结案率, 按期结案率…) of a seeded synthetic log of 3,000 reports, by street."""
-    log = sim.example_log(3_000, seed=7, grids=[g.code for g in city.hierarchy.grids()])
-    table = kpi_table(log, by="street", period="year", policy=policy, hierarchy=city.hierarchy)
-    names = {u.code: u.name for u in city.hierarchy.at_level(Level.STREET)}
-    title = _label(
-        lang,
-        "KPIs of synthetic data: 3,000 seeded reports over 90 days from 2024-01-01, by street",
-        "合成数据的考核指标：2024-01-01 起 90 天、3000 条固定种子的上报，按街道",
-    )
-    console.print(
-        render_kpi(
-            table,
-            by="street",
-            period="year",
-            lang=lang,
-            names=names,
-            title=title,
-            wide=console.width >= WIDE,
-        )
-    )
-
-
 def demo_section(console: Console, city: City, *, lang: str = "en") -> None:
-    """Print the case walk-through and the KPI table."""
+    """Print the case walk-through (the KPIs come from the simulation section)."""
     policy = Policy.default()
     console.print(case_table(city, policy, lang=lang))
-    kpi_section(console, city, policy, lang=lang)

@@ -1,7 +1,12 @@
-"""Simulation (模拟): the sample city, synthetic case logs, and later the engine and sweeps.
+"""Simulation (模拟): synthetic cities and a fast, seeded run that uses the library's
+own rules.
 
-:func:`sample_city` is the bundled sample district (seven streets, 45 communities, 362
-grids, with an organisation); :func:`example_log` a deterministic synthetic case log.
+:func:`run` simulates a city under a Policy — reports arriving per grid and category,
+intake, dispatch to the duty matrix's lead, per-department queues that serve only in
+working time in the order the policy names, verification and rework — and returns a
+:class:`SimResult` (the case table, due times, KPI tables). :class:`SyntheticCity`
+builds cities from the bundled sample district (:func:`sample_city`) up to national
+scale; :func:`stable_hash` keys seeds by name. ``docs/simulation.md`` states the model.
 
 >>> city = sample_city()
 >>> len(city.hierarchy.grids())
@@ -12,8 +17,28 @@ True
 
 from urbangov._internal.public import publish
 from urbangov.sim._cities import sample_city, sample_city_path
+from urbangov.sim._engine import Progress, run
 from urbangov.sim._example_log import example_log
+from urbangov.sim._model import Behaviour, CategoryModel, DepartmentModel
+from urbangov.sim._random import stable_hash
+from urbangov.sim._result import EscalationHook, Hooks, ScoringHook, SimResult
+from urbangov.sim._synthetic import SyntheticCity
 
-__all__ = ["example_log", "sample_city", "sample_city_path"]
+__all__ = [
+    "Behaviour",
+    "CategoryModel",
+    "DepartmentModel",
+    "EscalationHook",
+    "Hooks",
+    "Progress",
+    "ScoringHook",
+    "SimResult",
+    "SyntheticCity",
+    "example_log",
+    "run",
+    "sample_city",
+    "sample_city_path",
+    "stable_hash",
+]
 
 publish(__name__, __all__)

@@ -1,0 +1,89 @@
+"""Dispatch through the duty matrix, once per distinct rule territory (private).
+
+The lead of a case depends on its grid only through the grid's ancestors that duty
+rules name (their territories) and the ancestor a level party means. So the lead of
+(category, grid) is ``city.lead_for(domain, rep, asset_kind)`` for ``rep`` the grid's
+ancestor at the deepest level any rule uses: computed once per (category,
+representative unit, asset kind), not per case.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from urbangov.org import City
+from urbangov.taxonomy import Taxonomy
+from urbangov.vocabulary import Level
+
+__all__ = ["CITY_ROADS", "Dispatcher"]
+
+CITY_ROADS = ("main", "expressway")
+"""Road classes whose roads are taken to be on the city's maintained list
+(``road.city_list``): a road-site problem in such a grid has that asset kind."""
+
+
+class Dispatcher:
+    """Lead departments of (category, grid) pairs for one city and taxonomy."""
+
+    def __init__(self, city: City, taxonomy: Taxonomy, grids: tuple[str, ...]) -> None:
+        self.city = city
+        self.taxonomy = taxonomy
+        h = city.hierarchy
+        rules = city.organisation.duties.rules
+        depth = max(
+            [int(h.unit(r.territory).level) for r in rules if r.territory in h]
+            + [int(r.lead) for r in rules if isinstance(r.lead, Level)]
+            + [int(Level.DISTRICT)]
+        )
+        reps: dict[str, int] = {}
+        rep_of = np.empty(len(grids), dtype=np.int64)
+        listed = np.zeros(len(grids), dtype=np.bool_)
+        # codes extend their parent's by 3 digits below the district (6 digits), so the
+        # ancestor at ``depth`` is usually a prefix; checked, else asked of the hierarchy
+        width = 6 + 3 * (depth - int(Level.DISTRICT)) if depth >= int(Level.DISTRICT) else 0
+        for i, code in enumerate(grids):
+            unit = h.unit(code)
+            rep_code = code[:width] if width else ""
+            if int(unit.level) <= depth:
+                rep_code = code
+            elif not (rep_code in h and int(h.unit(rep_code).level) == depth):
+                rep_code = h.territory_of(unit, Level(depth)).code
+            rep_of[i] = reps.setdefault(rep_code, len(reps))
+            listed[i] = unit.attributes.get("road_class") in CITY_ROADS
+        self.rep_codes = tuple(reps)
+        self.rep_of = rep_of
+        self.listed = listed
+        self.knows_city_list = "road.city_list" in city.organisation.duties.asset_kinds()
+        self._cache: dict[tuple[str, int, bool], str] = {}
+
+    def lead(self, slug: str, rep: int, listed: bool) -> str:
+        """The lead department's code for category ``slug`` at representative ``rep``."""
+        key = (slug, rep, listed)
+        found = self._cache.get(key)
+        if found is None:
+            category = self.taxonomy.resolve(slug, field="category")
+            kind = category.asset_kind
+            if listed and kind is not None and kind.startswith("road.") and self.knows_city_list:
+                kind = "road.city_list"
+            found = self.city.lead_for(category.domain, self.rep_codes[rep], kind)
+            self._cache[key] = found
+        return found
+
+    def leads(
+        self, slugs: tuple[str, ...], category: npt.NDArray[np.int64], grid: npt.NDArray[np.int64]
+    ) -> tuple[tuple[str, ...], npt.NDArray[np.int32]]:
+        """Per case (codes into ``slugs`` and the dispatcher's grids): the lead, as codes
+        into the returned sorted tuple of department codes."""
+        flag = self.listed[grid].astype(np.int64)
+        key = (category.astype(np.int64) * len(self.rep_codes) + self.rep_of[grid]) * 2 + flag
+        unique, inverse = np.unique(key, return_inverse=True)
+        codes = []
+        for k in unique.tolist():
+            cat, rest = divmod(k, len(self.rep_codes) * 2)
+            rep, listed = divmod(rest, 2)
+            codes.append(self.lead(slugs[cat], rep, bool(listed)))
+        names = tuple(sorted(set(codes)))
+        position = {c: i for i, c in enumerate(names)}
+        per_key = np.array([position[c] for c in codes], dtype=np.int32)
+        return names, per_key[inverse.reshape(-1)]

@@ -1,0 +1,622 @@
+"""The simulation engine: :func:`run` (private; see :mod:`urbangov.sim` and
+``docs/simulation.md``, which states the model exactly).
+
+Stages, all vectorised but the queue: reports (``_arrivals``), intake (accept, reject,
+file, void), dispatch to the lead (``_dispatch``), suspension, due times
+(``deadlines.due_at_batch``), the department queues on their working-time lines
+(``_queue``), verification and rework, closing; then the case table, its due times, its
+KPI tables (``kpi.counts_from_columns``) and the hooks.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as _dt
+import multiprocessing
+import os
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from urbangov import deadlines, kpi, zones
+from urbangov._internal.instants import aware, to_ns
+from urbangov.calendar import TimeUnit, WorkCalendar
+from urbangov.cases import CaseColumns, EventKind, QueueDiscipline
+from urbangov.errors import SimulationError
+from urbangov.frozen import FrozenMap
+from urbangov.org import City
+from urbangov.policy import Policy
+from urbangov.sim._arrivals import Arrivals, arrivals
+from urbangov.sim._dispatch import Dispatcher
+from urbangov.sim._model import PROFILES, SOURCES, DepartmentModel
+from urbangov.sim._patterns import intensities, patrol_rounds, plan_of
+from urbangov.sim._queue import Served, serve
+from urbangov.sim._random import exponential, fold, lognormal, stable_hash, uniform
+from urbangov.sim._result import Hooks, SimResult
+from urbangov.sim._synthetic import SyntheticCity
+from urbangov.vocabulary import Level, Urgency
+
+__all__ = ["Progress", "run"]
+
+I64 = npt.NDArray[np.int64]
+NAT = np.iinfo(np.int64).min
+SEC = 10**9
+MIN = 60 * SEC
+Progress = Callable[[str, float], None]
+"""``progress(stage, fraction_done)``: told as the run goes (for a progress bar)."""
+_E = EventKind
+_PARALLEL_FROM = 200_000  # queued cases from which the queues run in worker processes
+
+
+def _tag(name: str, r: int = 0) -> np.uint64:
+    return np.uint64((stable_hash(name) + r) % 2**64)
+
+
+def _draw(key: npt.NDArray[np.uint64], name: str, r: int = 0) -> npt.NDArray[np.float64]:
+    return uniform(fold(key, _tag(name, r)))
+
+
+def _seconds(minutes: npt.NDArray[np.float64]) -> I64:
+    """Elapsed minutes to whole nanoseconds of whole seconds (rounded up)."""
+    return np.ceil(minutes * 60.0).astype(np.int64) * SEC
+
+
+def _check_args(city: object, policy: object, start: object, days: object, seed: object) -> None:
+    if not isinstance(city, SyntheticCity | City):
+        raise SimulationError(
+            f"{type(city).__name__} is not a city", field="city",
+            hint="give a SyntheticCity (sim.SyntheticCity.sample(), .generate(…)) or an org.City",
+        )  # fmt: skip
+    if not isinstance(policy, Policy):
+        raise SimulationError(f"{type(policy).__name__} is not a Policy", field="policy")
+    aware(start, "start")
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise SimulationError(f"{days!r} is not a whole number of days >= 1", field="days")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise SimulationError(f"{seed!r} is not a seed (an int in 0..2**63-1)", field="seed")
+
+
+def run(
+    city: SyntheticCity | City,
+    policy: Policy,
+    *,
+    start: _dt.datetime,
+    days: int,
+    seed: int,
+    hooks: Hooks | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> SimResult:
+    """Simulate ``days`` days of ``city`` under ``policy`` from ``start``.
+
+    Parameters
+    ----------
+    city
+        A :class:`SyntheticCity` (an ``org.City`` gets the default model,
+        :meth:`SyntheticCity.from_city`).
+    policy
+        The rules: calendar, limit table, workflow (its ``queue_discipline``), zones,
+        KPI rules, taxonomy.
+    start
+        An aware instant (the run covers ``[start, start + days)``).
+    days, seed
+        The span and the seed: the same seed gives the same result, bit for bit, in
+        any process and whatever the order of the city's units.
+    hooks
+        Escalation and scoring to run on the result (:class:`Hooks`).
+    progress
+        Called with the stage and the share done.
+    workers
+        Processes for the department queues (default: 1 for small runs, else up to 2);
+        the result does not depend on it.
+
+    Returns
+    -------
+    SimResult
+
+    Raises
+    ------
+    SimulationError
+        For bad arguments, or a model category the policy's taxonomy lacks.
+    CalendarCoverageError
+        If a due time falls in a year the policy's calendar does not cover (run
+        earlier, add the year, or make the calendar provisional).
+
+    Examples
+    --------
+    >>> import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> city = SyntheticCity.generate(grids=60, streets=2, seed=3)
+    >>> start = datetime.datetime(2024, 5, 6, tzinfo=ZoneInfo("Asia/Shanghai"))
+    >>> result = run(city, Policy.default(), start=start, days=7, seed=1)
+    >>> result.cases.n_cases > 0, result == run(city, Policy.default(), start=start, days=7, seed=1)
+    (True, True)
+    """
+    _check_args(city, policy, start, days, seed)
+    model = city if isinstance(city, SyntheticCity) else SyntheticCity.from_city(city)
+    tell: Progress = progress if progress is not None else (lambda stage, done: None)
+    engine = _Run(model, policy, aware(start, "start"), days, seed, tell, workers)
+    return engine.result(hooks if hooks is not None else Hooks())
+
+
+class _Run:
+    """One run's state: arrays per case, in canonical order."""
+
+    def __init__(
+        self,
+        model: SyntheticCity,
+        policy: Policy,
+        start: _dt.datetime,
+        days: int,
+        seed: int,
+        tell: Progress,
+        workers: int | None,
+    ) -> None:
+        self.model, self.policy, self.start, self.days, self.seed = model, policy, start, days, seed
+        self.tell, self.workers = tell, workers
+        self.cal = policy.work_calendar()
+        self.start_ns = to_ns(start, "start")
+        self.end_ns = self.start_ns + days * 86_400 * SEC
+        self.behaviour = model.behaviour
+        taxonomy = policy.taxonomy()
+        self.slugs = tuple(sorted(model.categories))
+        for slug in self.slugs:
+            try:
+                taxonomy.resolve(slug, field="categories")
+            except Exception:
+                raise SimulationError(
+                    f"the policy's taxonomy has no category {slug!r}",
+                    field="categories",
+                    hint="add it to the policy's local_classes or drop it from the model",
+                ) from None
+        self.taxonomy = taxonomy
+
+    # ----------------------------------------------------------------- stages
+    def result(self, hooks: Hooks) -> SimResult:
+        self.tell("reports", 0.0)
+        arr = self._arrivals()
+        self.tell("intake", 0.15)
+        self._intake(arr)
+        self.tell("dispatch", 0.2)
+        self._dispatch(arr)
+        self.tell("due times", 0.25)
+        self._due_before_queue(arr)
+        self.tell("queues", 0.3)
+        self._queues(arr)
+        self.tell("case table", 0.7)
+        cases = self._case_table(arr)
+        self.tell("checks", 0.8)
+        cases.check(self.policy)
+        due = deadlines.due_at_batch(cases, self.policy)
+        provisional = bool(
+            self.cal.provisional_years and deadlines.provisional_batch(cases, self.policy).any()
+        )
+        self.tell("KPIs", 0.85)
+        tables = self._kpis(cases, due)
+        servers = FrozenMap(
+            (d, self.model.department(d).servers) for d in sorted(set(self.dept_names))
+        )
+        result = SimResult(
+            cases=cases,
+            due=due,
+            kpis=tables,
+            policy=self.policy,
+            start=self.start,
+            days=self.days,
+            seed=self.seed,
+            city=self.model.name,
+            servers=servers,
+            provisional=provisional,
+        )
+        if hooks.escalation is not None:
+            self.tell("escalation", 0.95)
+            result = _evolve(result, escalations=hooks.escalation(result, self.model))
+        if hooks.scoring is not None:
+            self.tell("scoring", 0.97)
+            result = _evolve(result, scores=hooks.scoring(result, self.model))
+        self.tell("done", 1.0)
+        return result
+
+    def _arrivals(self) -> Arrivals:
+        model, b = self.model, self.behaviour
+        h = model.city.hierarchy
+        first_day = (
+            _dt.datetime.fromtimestamp(self.start_ns / SEC, _dt.UTC)
+            .astimezone(self.start.tzinfo)
+            .date()
+        )
+        self.first_day = first_day
+        zone_map = zones.classify(h, self.policy, on=first_day)
+        zone_code = {t: i for i, t in enumerate(CaseColumns.ZONES)}
+        self.grid_zone = np.array(
+            [zone_code[zone_map.tier_of(g)] for g in model.grids], dtype=np.int8
+        )
+        plan = plan_of(h, self.policy, first_day)
+        rounds, hourly = patrol_rounds(plan, model.grids)
+        detect = 1.0 - np.exp(-b.patrol_detection * rounds)
+        factors = intensities(self.start, self.days, self.cal, hourly)
+        cats = [model.categories[s] for s in self.slugs]
+        return arrivals(
+            seed=self.seed,
+            start_ns=self.start_ns,
+            grids=model.grids,
+            weight=np.asarray(model.weights),
+            detect=detect,
+            public=tuple(b.public_report.get(s, 0.0) for s in SOURCES[1:]),  # type: ignore[arg-type]
+            slugs=self.slugs,
+            rates=np.array([c.rate for c in cats], dtype=np.float64),
+            profile=np.array([PROFILES.index(c.profile) for c in cats], dtype=np.int64),
+            intensity=factors,
+        )
+
+    def _intake(self, arr: Arrivals) -> None:
+        b, key, n = self.behaviour, arr.key, arr.n
+        reject_p = np.array([b.reject_report.get(s, 0.0) for s in SOURCES])[arr.source]
+        self.rejected = _draw(key, "reject_report") < reject_p
+        u = _draw(key, "filing")
+        self.not_filed = ~self.rejected & (u < b.reject_filing)
+        self.voided = ~self.rejected & ~self.not_filed & (u < b.reject_filing + b.void)
+        self.filed = ~self.rejected & ~self.not_filed & ~self.voided
+        rep = arr.reported
+        self.t_accept = rep + _seconds(exponential(fold(key, _tag("accept")), b.accept_minutes))
+        self.t_file = self.t_accept + _seconds(exponential(fold(key, _tag("file")), b.file_minutes))
+        self.t_dispatch = self.t_file + _seconds(
+            exponential(fold(key, _tag("dispatch")), b.dispatch_minutes)
+        )
+        self.urgent = _draw(key, "urgent") < b.urgent
+        self.suspended = self.filed & (_draw(key, "suspend") < b.suspend)
+        self.t_suspend = self.t_dispatch + _seconds(_draw(key, "suspend_at") * 60.0)
+        self.t_resume = self.t_suspend + _seconds(
+            exponential(fold(key, _tag("suspend_for")), b.suspend_hours * 60.0)
+        )
+        self.t_queue = np.where(self.suspended, self.t_resume, self.t_dispatch)
+        self.dispatched = self.filed & (self.t_dispatch < self.end_ns)
+        self.queued = self.dispatched & (self.t_queue < self.end_ns)
+        width = max(8, len(str(max(n - 1, 0))))
+        self.ids = [f"C{i:0{width}d}" for i in range(n)]
+        del u
+
+    def _dispatch(self, arr: Arrivals) -> None:
+        dispatcher = Dispatcher(self.model.city, self.taxonomy, self.model.grids)
+        rows = np.flatnonzero(self.dispatched)
+        names, lead = dispatcher.leads(self.slugs, arr.category[rows], arr.grid[rows])
+        self.dept_names = names
+        self.dept = np.full(arr.n, -1, dtype=np.int32)
+        self.dept[rows] = lead
+
+    def _columns(
+        self, arr: Arrivals, rows: I64, kinds: list[tuple[int, I64, npt.NDArray[np.bool_]]]
+    ) -> CaseColumns:
+        """A case table of ``rows`` with events ``(kind, times, present)``, in order."""
+        m = rows.size
+        times = np.stack([t[rows] for _, t, _ in kinds], axis=1)
+        present = np.stack([p[rows] for _, _, p in kinds], axis=1)
+        kind = np.broadcast_to(np.array([k for k, _, _ in kinds], dtype=np.int8), times.shape)
+        case = np.repeat(np.arange(m, dtype=np.int64), present.sum(axis=1))
+        ev_kind = kind[present]
+        dep = np.where(
+            ev_kind == _E.DISPATCH.code, np.repeat(self.dept[rows], present.sum(axis=1)), -1
+        )
+        return self._table(
+            arr, rows, case, ev_kind, times[present], dep, np.zeros(case.size, np.int64)
+        )
+
+    def _table(
+        self,
+        arr: Arrivals,
+        rows: I64,
+        case: I64,
+        kind: npt.NDArray[np.int8],
+        at: I64,
+        dep: npt.NDArray[Any],
+        ext: I64,
+    ) -> CaseColumns:
+        m, events = rows.size, case.size
+        urg = np.where(
+            self.urgent[rows],
+            CaseColumns.URGENCIES.index(Urgency.URGENT),
+            CaseColumns.URGENCIES.index(Urgency.NORMAL),
+        )
+        source_code = np.array([CaseColumns.SOURCES.index(s) for s in SOURCES], dtype=np.int8)
+        ids = self.ids if m == len(self.ids) else [self.ids[i] for i in rows.tolist()]
+        return CaseColumns(
+            ids=ids,
+            category=arr.category[rows].astype(np.int32),
+            categories=self.slugs,
+            grid=arr.grid[rows].astype(np.int32),
+            grids=self.model.grids,
+            urgency=urg.astype(np.int8),
+            source=source_code[arr.source[rows]],
+            zone=self.grid_zone[arr.grid[rows]],
+            reported_at=arr.reported[rows].view("datetime64[ns]"),
+            case=case,
+            kind=kind,
+            at=at.view("datetime64[ns]"),
+            extension_min=ext,
+            extension_unit=np.where(
+                kind == _E.EXTEND.code, CaseColumns.UNITS.index(TimeUnit.WORKING_DAYS), -1
+            ).astype(np.int8),
+            event_department=dep.astype(np.int32),
+            departments=self.dept_names,
+            actor=np.full(events, -1, dtype=np.int32),
+            actors=(),
+            outcome=np.full(events, -1, dtype=np.int8),
+            note=np.full(events, -1, dtype=np.int32),
+            notes=(),
+            segment=np.full(m, -1, dtype=np.int32),
+            segments=(),
+        )
+
+    def _due_before_queue(self, arr: Arrivals) -> None:
+        """Due times of the queued cases through ``deadlines.due_at_batch``."""
+        rows = np.flatnonzero(self.queued)
+        yes = np.ones(arr.n, dtype=np.bool_)
+        table = self._columns(
+            arr,
+            rows,
+            [
+                (_E.ACCEPT.code, self.t_accept, yes),
+                (_E.FILE.code, self.t_file, yes),
+                (_E.DISPATCH.code, self.t_dispatch, yes),
+                (_E.SUSPEND.code, self.t_suspend, self.suspended),
+                (_E.RESUME.code, self.t_resume, self.suspended),
+            ],
+        )
+        due = deadlines.due_at_batch(table, self.policy).view(np.int64)
+        self.due_ns = np.full(arr.n, NAT, dtype=np.int64)
+        self.due_ns[rows] = due
+
+    # ----------------------------------------------------------------- queues
+    def _clock(self, model: DepartmentModel) -> WorkCalendar | None:
+        if model.hours == "office":
+            return self.cal
+        if model.hours == "always":
+            return None
+        years = self.cal.coverage
+        weekends = [
+            d
+            for y in years
+            for d in (_dt.date(y, 1, 1) + _dt.timedelta(days=i) for i in range(366))
+            if d.year == y and d.weekday() >= 5
+        ]
+        return WorkCalendar(
+            model.shift, self.cal.tz, (), weekends, frozenset(years), self.cal.provisional
+        )
+
+    def _queues(self, arr: Arrivals) -> None:
+        b = self.behaviour
+        n, attempts = arr.n, b.max_attempts
+        rows = np.flatnonzero(self.queued)
+        dept = self.dept[rows]
+        models = [self.model.department(d) for d in self.dept_names]
+        verify_step = not self.policy.workflow.close_without_verification
+        edf = self.policy.workflow.queue_discipline is QueueDiscipline.EARLIEST_DUE
+        key = arr.key[rows]
+        mean = np.array([self.model.categories[s].service_minutes for s in self.slugs])[
+            arr.category[rows]
+        ]
+        service = np.empty((attempts, rows.size), dtype=np.int64)
+        verify = np.zeros((attempts, rows.size), dtype=np.int64)
+        fail = np.zeros((attempts, rows.size), dtype=np.bool_)
+        for r in range(attempts):
+            if b.service == "exponential":
+                drawn = exponential(fold(key, _tag("service", r)), mean)
+            else:
+                drawn = lognormal(fold(key, _tag("service", r)), mean, b.service_cv)
+            service[r] = np.maximum(1, np.ceil(drawn)).astype(np.int64)
+            if verify_step:
+                verify[r] = np.ceil(
+                    exponential(fold(key, _tag("verify", r)), b.verify_minutes)
+                ).astype(np.int64)
+                if r < attempts - 1:
+                    fail[r] = _draw(key, "rework", r) < b.rework
+        # positions on each department's working-time line (whole minutes)
+        arrive = np.empty(rows.size, dtype=np.int64)
+        due_key = np.empty(rows.size, dtype=np.int64)
+        kinds: dict[tuple[str, str], list[int]] = {}
+        for i, m in enumerate(models):
+            kinds.setdefault((m.hours, str(m.shift) if m.hours == "shifts" else ""), []).append(i)
+        clocks: dict[int, WorkCalendar | None] = {}
+        end_pos: dict[int, int] = {}
+        for group in kinds.values():
+            clock = self._clock(models[group[0]])
+            sel = np.flatnonzero(np.isin(dept, group))
+            w_arr = self._position(clock, self.t_queue[rows[sel]])
+            arrive[sel] = -(-w_arr // MIN)
+            due_key[sel] = self._position(clock, self.due_ns[rows[sel]])
+            w_end = int(self._position(clock, np.array([self.end_ns]))[0]) // MIN
+            for d in group:
+                clocks[d] = clock
+                end_pos[d] = w_end
+        # each department's cases in arrival order (ties: canonical order)
+        grouped = np.lexsort((np.arange(rows.size), arrive, dept))
+        bounds = np.searchsorted(dept[grouped], np.arange(len(self.dept_names) + 1))
+        jobs = [
+            (d, grouped[bounds[d] : bounds[d + 1]])
+            for d in range(len(self.dept_names))
+            if bounds[d + 1] > bounds[d]
+        ]
+        served = self._serve(jobs, arrive, due_key, service, verify, fail, models, edf)
+        start = np.full((attempts, rows.size), -1, dtype=np.int64)
+        finish = np.full((attempts, rows.size), -1, dtype=np.int64)
+        for (_, order), got in zip(jobs, served, strict=True):
+            start[:, order] = got.start
+            finish[:, order] = got.finish
+        del served
+        # back to instants, one batch per working-time line; positions after the run's
+        # end are events after it: dropped
+        self.t_handle = np.full((attempts, n), NAT, dtype=np.int64)
+        self.t_verify = np.full((attempts, n), NAT, dtype=np.int64)
+        self.failed = np.zeros((attempts, n), dtype=np.bool_)
+        self.t_extend = np.full(n, NAT, dtype=np.int64)
+        ext_u = _draw(key, "extend")
+        late = finish[0] * MIN > due_key
+        wants = late & (ext_u < b.extend)
+        if verify_step:
+            self.failed[:, rows] = fail & (finish >= 0)
+        for group in kinds.values():
+            clock, last = clocks[group[0]], end_pos[group[0]]
+            sel = np.flatnonzero(np.isin(dept, group))
+            ext = sel[wants[sel] & (start[0, sel] <= last)]
+            self.t_extend[rows[ext]] = self._instant(clock, start[0, ext])
+            for r in range(attempts):
+                fin = finish[r, sel]
+                ok = sel[(fin >= 0) & (fin <= last)]
+                self.t_handle[r, rows[ok]] = self._instant(clock, finish[r, ok])
+                if verify_step:
+                    ver = finish[r, sel] + verify[r, sel]
+                    okv = sel[(finish[r, sel] >= 0) & (ver <= last)]
+                    self.t_verify[r, rows[okv]] = self._instant(
+                        clock, finish[r, okv] + verify[r, okv]
+                    )
+
+    def _position(self, clock: WorkCalendar | None, t: I64) -> I64:
+        if clock is None:
+            out: I64 = t - self.start_ns
+            return out
+        epoch = np.full(t.size, self.start_ns, dtype=np.int64).view("datetime64[ns]")
+        found: I64 = clock.between_batch(epoch, t.view("datetime64[ns]")).view(np.int64)
+        return found
+
+    def _instant(self, clock: WorkCalendar | None, minutes: I64) -> I64:
+        if not minutes.size:
+            return np.zeros(0, dtype=np.int64)
+        if clock is None:
+            out: I64 = self.start_ns + minutes * MIN
+            return out
+        epoch = np.full(minutes.size, self.start_ns, dtype=np.int64).view("datetime64[ns]")
+        found: I64 = clock.add_batch(epoch, minutes, "working_minutes").view(np.int64)
+        return found
+
+    def _serve(
+        self,
+        jobs: list[tuple[int, I64]],
+        arrive: I64,
+        due_key: I64,
+        service: I64,
+        verify: I64,
+        fail: npt.NDArray[np.bool_],
+        models: list[DepartmentModel],
+        edf: bool,
+    ) -> list[Served]:
+        tasks = [
+            (arrive[o], due_key[o], service[:, o], verify[:, o], fail[:, o], models[d].servers, edf)
+            for d, o in jobs
+        ]
+        total = sum(o.size for _, o in jobs)
+        workers = self.workers
+        if workers is None:
+            workers = 1 if total < _PARALLEL_FROM else min(2, os.cpu_count() or 1)
+        if workers <= 1 or len(tasks) < 2:
+            out = []
+            for i, t in enumerate(tasks):
+                out.append(serve(*t))
+                self.tell("queues", 0.3 + 0.4 * (i + 1) / len(tasks))
+            return out
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(serve, *t) for t in tasks]
+            results = []
+            for i, f in enumerate(futures):
+                results.append(f.result())
+                self.tell("queues", 0.3 + 0.4 * (i + 1) / len(tasks))
+        return results
+
+    # ----------------------------------------------------------------- the table
+    def _case_table(self, arr: Arrivals) -> CaseColumns:
+        b, n = self.behaviour, arr.n
+        attempts = b.max_attempts
+        verify_step = not self.policy.workflow.close_without_verification
+        nat = np.full(n, NAT, dtype=np.int64)
+        yes = np.ones(n, dtype=np.bool_)
+        # the last handling, and the close after its passed verification
+        done = nat.copy()
+        for r in range(attempts):
+            passed = self.t_verify[r] if verify_step else self.t_handle[r]
+            final = (passed != NAT) & ~self.failed[r]
+            done = np.where(final, passed, done)
+        close = np.where(
+            done != NAT,
+            done + _seconds(exponential(fold(arr.key, _tag("close")), b.close_minutes)),
+            NAT,
+        )
+        slots: list[tuple[I64, I64, npt.NDArray[np.bool_]]] = [
+            (np.where(self.rejected, _E.REJECT.code, _E.ACCEPT.code), self.t_accept, yes),
+            (
+                np.where(
+                    self.not_filed,
+                    _E.REJECT.code,
+                    np.where(self.voided, _E.VOID.code, _E.FILE.code),
+                ),
+                self.t_file,
+                ~self.rejected,
+            ),
+            (np.full(n, _E.DISPATCH.code), self.t_dispatch, self.filed),
+            (np.full(n, _E.SUSPEND.code), self.t_suspend, self.suspended),
+            (np.full(n, _E.RESUME.code), self.t_resume, self.suspended),
+            (np.full(n, _E.EXTEND.code), self.t_extend, self.t_extend != NAT),
+        ]
+        for r in range(attempts):
+            slots.append((np.full(n, _E.HANDLE.code), self.t_handle[r], self.t_handle[r] != NAT))
+            if verify_step:
+                kind = np.where(self.failed[r], _E.VERIFY_FAIL.code, _E.VERIFY_PASS.code)
+                slots.append((kind, self.t_verify[r], self.t_verify[r] != NAT))
+        slots.append((np.full(n, _E.CLOSE.code), close, close != NAT))
+        cases, kinds, times, deps, exts = [], [], [], [], []
+        chunk = 1 << 20
+        for lo in range(0, n, chunk):
+            hi = min(n, lo + chunk)
+            t = np.stack([np.where(p[lo:hi], s[lo:hi], NAT) for _, s, p in slots], axis=1)
+            k = np.stack([k[lo:hi] for k, _, _ in slots], axis=1).astype(np.int8)
+            present = t != NAT
+            t = np.maximum.accumulate(t, axis=1)  # events never go back in time
+            keep = present & (t < self.end_ns)
+            per = keep.sum(axis=1)
+            c = np.repeat(np.arange(lo, hi, dtype=np.int64), per)
+            kk = k[keep]
+            cases.append(c)
+            kinds.append(kk)
+            times.append(t[keep])
+            deps.append(np.where(kk == _E.DISPATCH.code, self.dept[c], -1).astype(np.int32))
+            exts.append(np.where(kk == _E.EXTEND.code, b.extension_days, 0).astype(np.int64))
+        rows = np.arange(n, dtype=np.int64)
+        return self._table(
+            arr,
+            rows,
+            np.concatenate(cases) if cases else np.zeros(0, np.int64),
+            np.concatenate(kinds) if kinds else np.zeros(0, np.int8),
+            np.concatenate(times) if times else np.zeros(0, np.int64),
+            np.concatenate(deps) if deps else np.zeros(0, np.int32),
+            np.concatenate(exts) if exts else np.zeros(0, np.int64),
+        )
+
+    def _kpis(
+        self, cases: CaseColumns, due: npt.NDArray[np.datetime64]
+    ) -> FrozenMap[str, kpi.KpiTable]:
+        h = self.model.city.hierarchy
+        times = kpi.CaseTimes.from_columns(cases)
+        end = self.start + _dt.timedelta(days=self.days)
+        common: dict[str, Any] = {
+            "period": "month",
+            "start": self.start,
+            "end": end,
+            "due": due,
+            "rules": self.policy,
+            "hierarchy": h,
+            "tz": self.cal.tz,
+        }
+        groups: list[tuple[str, Any]] = []
+        if h.at_level(Level.STREET):
+            groups.append(("street", Level.STREET))
+        groups += [("department", "department"), ("category", "category"), ("month", ())]
+        return FrozenMap(
+            (name, kpi.counts_from_columns(times, by=by, **common)) for name, by in groups
+        )
+
+
+def _evolve(result: SimResult, **changes: object) -> SimResult:
+    out: SimResult = attrs.evolve(result, **changes)  # type: ignore[arg-type]
+    return out

@@ -1,0 +1,96 @@
+"""Laws of the simulation: counter-based draws are order-free and uniform, Poisson by
+inversion has the right mean, the queue conserves work and respects its discipline,
+and every run conserves reports and passes the workflow check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from urbangov.cases import Status
+from urbangov.policy import Policy
+from urbangov.sim import SyntheticCity, run, stable_hash
+from urbangov.sim._queue import serve
+from urbangov.sim._random import fold, poisson, stream, uniform
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+@given(st.lists(st.integers(0, 2**63), min_size=1, max_size=50, unique=True), st.randoms())
+def test_draws_depend_on_keys_not_on_order(keys: list[int], rnd: object) -> None:
+    root = stream(7, "test")
+    a = uniform(fold(root, np.array(keys, dtype=np.uint64)))
+    shuffled = list(keys)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    b = uniform(fold(root, np.array(shuffled, dtype=np.uint64)))
+    assert dict(zip(keys, a.tolist(), strict=True)) == dict(zip(shuffled, b.tolist(), strict=True))
+    assert ((a > 0) & (a < 1)).all()
+
+
+@given(st.text(max_size=30))
+def test_stable_hash_is_a_64_bit_integer(text: str) -> None:
+    h = stable_hash(text)
+    assert 0 <= h < 2**64
+    assert stable_hash(text) == h
+
+
+@settings(max_examples=20)
+@given(st.floats(0.01, 400.0))
+def test_poisson_by_inversion_has_the_right_mean(mean: float) -> None:
+    n = 4000
+    counts = poisson(fold(stream(1, "p"), np.arange(n, dtype=np.uint64)), np.full(n, mean))
+    # 6 standard errors of the sample mean
+    assert abs(counts.mean() - mean) <= 6 * np.sqrt(mean / n)
+
+
+@settings(max_examples=40)
+@given(
+    st.lists(st.tuples(st.integers(0, 500), st.integers(1, 60), st.integers(0, 800)),
+             min_size=1, max_size=60),
+    st.integers(1, 4),
+    st.booleans(),
+)  # fmt: skip
+def test_the_queue_serves_each_case_once_with_at_most_c_at_a_time(
+    jobs: list[tuple[int, int, int]], servers: int, edf: bool
+) -> None:
+    jobs.sort()
+    arrival = np.array([a for a, _, _ in jobs], dtype=np.int64)
+    service = np.array([[s for _, s, _ in jobs]], dtype=np.int64)
+    due = np.array([d for _, _, d in jobs], dtype=np.int64)
+    zero = np.zeros_like(service)
+    got = serve(arrival, due, service, zero, zero.astype(bool), servers, edf)
+    start, finish = got.start[0], got.finish[0]
+    assert (start >= arrival).all()
+    assert (finish - start == service[0]).all()
+    # at no instant are more than ``servers`` cases in service
+    events = sorted([(t, 1) for t in start.tolist()] + [(t, -1) for t in finish.tolist()],
+                    key=lambda e: (e[0], e[1]))  # fmt: skip
+    busy = 0
+    for _, step in events:
+        busy += step
+        assert busy <= servers
+    if not edf:  # FIFO: cases start in arrival order
+        assert (np.diff(start) >= 0).all()
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 2**32), st.integers(1, 10), st.sampled_from(["fifo", "earliest_due"]))
+def test_every_run_conserves_reports_and_passes_the_workflow_check(
+    seed: int, days: int, discipline: str
+) -> None:
+    city = SyntheticCity.generate(grids=80, streets=3, seed=seed % 97)
+    policy = Policy.default().reform({"workflow.queue_discipline": discipline})
+    result = run(city, policy, start=dt.datetime(2024, 6, 28, tzinfo=SH), days=days, seed=seed)
+    cases = result.cases
+    cases.check(policy)
+    status = cases.derived().status
+    terminal = [Status.REJECTED.code, Status.CLOSED.code, Status.VOIDED.code]
+    closed = np.isin(status, terminal)
+    assert int(closed.sum() + (~closed).sum()) == cases.n_cases
+    total = result.kpi("month").total()
+    assert total.received <= cases.n_cases
+    assert total.closed <= total.due
