@@ -38,11 +38,14 @@ def demo_section(console: Console, *, lang: str = "en") -> None:
     base = Policy.default()
     result = sim.run(city, base, start=START, days=DAYS, seed=SEED)
     names = {u.code: u.name for u in city.city.hierarchy.at_level(Level.STREET)}
+    reports = result.cases.n_cases
+    received = result.kpi("street").total().received
     title = _label(
         lang,
         f"A simulated month: May 2024 in the sample district, seed {SEED} "
-        f"({result.cases.n_cases:,} reports)",
-        f"模拟一个月：示例区 2024 年 5 月，种子 {SEED}（上报 {result.cases.n_cases:,} 件）",
+        f"({reports:,} reports, {received:,} received, i.e. accepted)",
+        f"模拟一个月：示例区 2024 年 5 月，种子 {SEED}"
+        f"（上报 {reports:,} 件，受理 {received:,} 件）",
     )
     console.print(
         render_kpi(
