@@ -1,0 +1,619 @@
+"""The Policy's ``escalation`` section, :class:`EscalationPolicy`, and its defaults (private).
+
+Imported by :mod:`urbangov.escalation`, which re-exports everything public here. Every
+default repeats a value of ``data/default_policy.toml``, which cites its source (or says
+"urbangov default, not in the sources").
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+import functools
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
+
+import attrs
+
+from urbangov.calendar import TimeLimit
+from urbangov.errors import PolicyError, combine
+from urbangov.escalation._values import (
+    DUE,
+    SINCE_DISPATCH,
+    Chain,
+    Link,
+    Magnitude,
+    Severity,
+    Step,
+    TriggerRule,
+    WhistleSituation,
+    check_slug,
+)
+from urbangov.frozen import FrozenMap
+from urbangov.params import Dated, RuleSection, did_you_mean, structure
+from urbangov.vocabulary import Level
+
+__all__ = [
+    "EscalationPolicy",
+    "HasEscalation",
+    "HearingRules",
+    "LevelRules",
+    "ResponseRules",
+    "WhistleRules",
+]
+
+
+def _structured(value: object, tp: Any, name: str) -> Any:
+    """``value`` structured into ``tp`` as a file's would be (strict), so the constructor
+    takes what a policy file says; values already structured pass through."""
+    try:
+        return structure(value, tp)
+    except PolicyError as exc:
+        field = f"{name}.{exc.field}" if exc.field else name
+        raise PolicyError(exc.message, field=field, hint=exc.hint) from None
+
+
+def _to_minor(value: object) -> Dated[Level]:
+    return _structured(value, Dated[Level], "minor")  # type: ignore[no-any-return]
+
+
+def _to_major(value: object) -> Dated[Level]:
+    return _structured(value, Dated[Level], "major")  # type: ignore[no-any-return]
+
+
+def _to_default(value: object) -> Dated[Severity]:
+    return _structured(value, Dated[Severity], "default")  # type: ignore[no-any-return]
+
+
+def _to_categories(value: object) -> FrozenMap[str, Dated[Severity]]:
+    return _structured(value, FrozenMap[str, Dated[Severity]], "categories")  # type: ignore[no-any-return]
+
+
+def _to_major_classes(value: object) -> FrozenMap[str, Dated[Severity]]:
+    return _structured(value, FrozenMap[str, Dated[Severity]], "major_classes")  # type: ignore[no-any-return]
+
+
+def _to_departments(value: object) -> Dated[Level]:
+    return _structured(value, Dated[Level], "departments")  # type: ignore[no-any-return]
+
+
+def _to_difficult(value: object) -> Dated[Level]:
+    return _structured(value, Dated[Level], "difficult")  # type: ignore[no-any-return]
+
+
+def _to_unresolved_after(value: object) -> Dated[TimeLimit]:
+    return _structured(value, Dated[TimeLimit], "unresolved_after")  # type: ignore[no-any-return]
+
+
+def _to_brigade_fine(value: object) -> Dated[Decimal]:
+    return _structured(value, Dated[Decimal], "brigade_fine")  # type: ignore[no-any-return]
+
+
+def _to_bureau_fine(value: object) -> Dated[Decimal]:
+    return _structured(value, Dated[Decimal], "bureau_fine")  # type: ignore[no-any-return]
+
+
+def _to_brigade_size(value: object) -> Dated[Magnitude]:
+    return _structured(value, Dated[Magnitude], "brigade_size")  # type: ignore[no-any-return]
+
+
+def _to_bureau_size(value: object) -> Dated[Magnitude]:
+    return _structured(value, Dated[Magnitude], "bureau_size")  # type: ignore[no-any-return]
+
+
+def _to_brigade_impact(value: object) -> Dated[Magnitude]:
+    return _structured(value, Dated[Magnitude], "brigade_impact")  # type: ignore[no-any-return]
+
+
+def _to_bureau_impact(value: object) -> Dated[Magnitude]:
+    return _structured(value, Dated[Magnitude], "bureau_impact")  # type: ignore[no-any-return]
+
+
+def _to_difficulty(value: object) -> Dated[Magnitude]:
+    return _structured(value, Dated[Magnitude], "difficulty")  # type: ignore[no-any-return]
+
+
+def _to_impact(value: object) -> Dated[Magnitude]:
+    return _structured(value, Dated[Magnitude], "impact")  # type: ignore[no-any-return]
+
+
+def _to_needs(value: object) -> Dated[Literal["either", "both"]]:
+    return _structured(value, Dated[Literal["either", "both"]], "needs")  # type: ignore[no-any-return]
+
+
+def _to_level(value: object) -> Dated[Level]:
+    return _structured(value, Dated[Level], "level")  # type: ignore[no-any-return]
+
+
+def _to_situations(value: object) -> Dated[tuple[WhistleSituation, ...]]:
+    return _structured(value, Dated[tuple[WhistleSituation, ...]], "situations")  # type: ignore[no-any-return]
+
+
+def _to_levels(value: object) -> LevelRules:
+    return _structured(value, LevelRules, "levels")  # type: ignore[no-any-return]
+
+
+def _to_hearing(value: object) -> HearingRules:
+    return _structured(value, HearingRules, "hearing")  # type: ignore[no-any-return]
+
+
+def _to_response(value: object) -> ResponseRules:
+    return _structured(value, ResponseRules, "response")  # type: ignore[no-any-return]
+
+
+def _to_steps(value: object) -> Dated[tuple[Step, ...]]:
+    return _structured(value, Dated[tuple[Step, ...]], "steps")  # type: ignore[no-any-return]
+
+
+def _to_triggers(value: object) -> FrozenMap[str, Dated[TriggerRule]]:
+    return _structured(value, FrozenMap[str, Dated[TriggerRule]], "triggers")  # type: ignore[no-any-return]
+
+
+def _to_chains(value: object) -> FrozenMap[str, Chain]:
+    return _structured(value, FrozenMap[str, Chain], "chains")  # type: ignore[no-any-return]
+
+
+def _to_whistle(value: object) -> WhistleRules:
+    return _structured(value, WhistleRules, "whistle")  # type: ignore[no-any-return]
+
+
+T = TypeVar("T")
+
+
+def _dated(value: T) -> Dated[T]:
+    return Dated.always(value)
+
+
+# ------------------------------------------------------------------ sub-sections
+
+
+@attrs.frozen
+class LevelRules:
+    """Which level handles a case (``escalation.levels``; 小事不出网格、大事不出镇办).
+
+    Parameters
+    ----------
+    minor, major
+        The levels that close minor and major problems: the grid and the street
+        (《中心城区网格化综合监管工作推进会讲话》§二(五)).
+    default
+        The severity of a category neither table names (default ``minor``: an urbangov
+        default, not in the sources, which do not classify problems).
+    categories, major_classes
+        Severity by category slug and by major class (``"E01"``); shipped: demolishing an
+        illegal building is major (the street has no enforcement power for it, 北京吹哨报到).
+    departments
+        The level of a problem involving several departments that is general: the
+        street committee (街道城市管理委员会, 《城市管理协管员考核办法》篇5 §四(一)).
+    difficult
+        The level of one that is difficult, or unresolved for ``unresolved_after``: the
+        district's city-management office (区城市管理办公室, 篇5 §四(一)).
+    unresolved_after
+        Working time after dispatch from which such a problem counts as long unresolved
+        (长期管理不落实; the source gives no figure: 20 working days is an urbangov default).
+    """
+
+    minor: Dated[Level] = attrs.field(factory=lambda: _dated(Level.GRID), converter=_to_minor)
+    major: Dated[Level] = attrs.field(factory=lambda: _dated(Level.STREET), converter=_to_major)
+    default: Dated[Severity] = attrs.field(
+        factory=lambda: _dated(Severity.MINOR), converter=_to_default
+    )
+    categories: FrozenMap[str, Dated[Severity]] = attrs.field(
+        factory=lambda: FrozenMap({"illegal_construction_demolition": _dated(Severity.MAJOR)}),
+        converter=_to_categories,
+    )
+    major_classes: FrozenMap[str, Dated[Severity]] = attrs.field(
+        factory=FrozenMap, converter=_to_major_classes
+    )
+    departments: Dated[Level] = attrs.field(
+        factory=lambda: _dated(Level.STREET), converter=_to_departments
+    )
+    difficult: Dated[Level] = attrs.field(
+        factory=lambda: _dated(Level.DISTRICT), converter=_to_difficult
+    )
+    unresolved_after: Dated[TimeLimit] = attrs.field(
+        factory=lambda: _dated(TimeLimit.working_days(20)),
+        converter=_to_unresolved_after,
+    )
+
+
+@attrs.frozen
+class HearingRules:
+    """Who hears an enforcement case (``escalation.hearing``; 案件分级审理): the bureau,
+    a brigade or a squadron, "按照处罚金额、案件大小、影响程度" (《城市管理协管员考核办法》篇9
+    §二.3). The source gives no thresholds; every default is an urbangov default.
+
+    A case goes to the bureau when its fine, size or impact reaches the bureau's
+    threshold, else to the brigade when one reaches the brigade's, else it stays with the
+    squadron. Fines are yuan.
+    """
+
+    brigade_fine: Dated[Decimal] = attrs.field(
+        factory=lambda: _dated(Decimal(10000)),
+        converter=_to_brigade_fine,
+    )
+    bureau_fine: Dated[Decimal] = attrs.field(
+        factory=lambda: _dated(Decimal(50000)),
+        converter=_to_bureau_fine,
+    )
+    brigade_size: Dated[Magnitude] = attrs.field(
+        factory=lambda: _dated(Magnitude.LARGE),
+        converter=_to_brigade_size,
+    )
+    bureau_size: Dated[Magnitude] = attrs.field(
+        factory=lambda: _dated(Magnitude.MAJOR),
+        converter=_to_bureau_size,
+    )
+    brigade_impact: Dated[Magnitude] = attrs.field(
+        factory=lambda: _dated(Magnitude.LARGE),
+        converter=_to_brigade_impact,
+    )
+    bureau_impact: Dated[Magnitude] = attrs.field(
+        factory=lambda: _dated(Magnitude.MAJOR),
+        converter=_to_bureau_impact,
+    )
+
+
+@attrs.frozen
+class ResponseRules:
+    """The two-level response to illegal construction (``escalation.response``; 两级响应,
+    《城市管理协管员考核办法》篇9 §一(二)1): level one (bureau leaders command) when the
+    demolition's difficulty reaches ``difficulty`` or its impact reaches ``impact``
+    (``needs = "either"``), or both (``"both"``); else level two (the special action team).
+    The source names the criteria, not the thresholds: urbangov defaults.
+    """
+
+    difficulty: Dated[Magnitude] = attrs.field(
+        factory=lambda: _dated(Magnitude.MAJOR),
+        converter=_to_difficulty,
+    )
+    impact: Dated[Magnitude] = attrs.field(
+        factory=lambda: _dated(Magnitude.MAJOR), converter=_to_impact
+    )
+    needs: Dated[Literal["either", "both"]] = attrs.field(
+        factory=lambda: _dated("either"),
+        converter=_to_needs,
+    )
+
+
+@attrs.frozen
+class WhistleRules:
+    """Summoning departments (``escalation.whistle``; 街乡吹哨、部门报到): the level that
+    may whistle (the street) and the situations in which it may (北京吹哨报到: three).
+    """
+
+    level: Dated[Level] = attrs.field(factory=lambda: _dated(Level.STREET), converter=_to_level)
+    situations: Dated[tuple[WhistleSituation, ...]] = attrs.field(
+        factory=lambda: _dated(tuple(WhistleSituation)),
+        converter=_to_situations,
+    )
+
+
+# ------------------------------------------------------------------ the defaults
+
+_PROCEDURE = "12345催办通报程序"
+
+
+def _default_steps() -> Dated[tuple[Step, ...]]:
+    return _dated(
+        (
+            Step(
+                "reminder_notice",
+                "remind",
+                TimeLimit.working_days(1),
+                title="《催办通知书》",
+                source=f"{_PROCEDURE}: 办理时限到期次日发出《催办通知书》",
+            ),
+            Step(
+                "copy_to_leader",
+                "notify_head",
+                TimeLimit.working_days(0),
+                since="reminder_notice",
+                title="抄报分管领导",
+                source=f"{_PROCEDURE}: 同时抄报该部门分管局领导",
+            ),
+            Step(
+                "written_criticism",
+                "circulate",
+                TimeLimit.working_days(5),
+                since="reminder_notice",
+                measure="written_criticism",
+                title="书面通报批评",
+                source=f"{_PROCEDURE}: 经一次催办仍超过办理时限5个工作日且不报告说明理由的, "
+                "书面通报批评",
+            ),
+        )
+    )
+
+
+def _default_triggers() -> FrozenMap[str, Dated[TriggerRule]]:
+    return FrozenMap(
+        {
+            "repeated_overdue": _dated(
+                TriggerRule(
+                    "overdue_count",
+                    3,
+                    "self_examination",
+                    source="urbangov default, not in the sources",
+                )
+            ),
+            "low_on_time_rate": _dated(
+                TriggerRule(
+                    "on_time_rate",
+                    Decimal("0.7"),
+                    "deduct_target_points",
+                    points=1,
+                    source="金华数字城管考核细则 (按期结案率 ≥ 70%); 过错责任追究办法 (1–5 分)",
+                )
+            ),
+        }
+    )
+
+
+_OWNERLESS = "《城市管理协管员考核办法》篇1 §五.3"
+
+
+def _default_chains() -> FrozenMap[str, Chain]:
+    return FrozenMap(
+        {
+            "ownerless_garbage": Chain(
+                "无主垃圾",
+                (
+                    Link(
+                        "report",
+                        "reports it to the squadron (及时报城管中队)",
+                        role="assistant",
+                        level="community",
+                        title="协管员",
+                    ),
+                    Link(
+                        "investigate",
+                        "investigates and serves the owner a stop notice (调查取证, 发停违单)",
+                        kind="squadron",
+                        covers=True,
+                        title="执法中队",
+                    ),
+                    Link(
+                        "trace",
+                        "traces the owner, asks the departments to correct it (查清原因)",
+                        kind="section",
+                        level="street",
+                        title="街道城管科",
+                    ),
+                    Link(
+                        "report_district",
+                        "no owner found: reported to the bureau's general section (汇报区局综合科)",
+                        kind="section",
+                        level="district",
+                        title="区局综合科",
+                    ),
+                    Link(
+                        "clear",
+                        "clears it (联系环卫部门清运)",
+                        domain="sanitation",
+                        asset_kind="road.city_list",
+                        title="环卫部门",
+                    ),
+                ),
+                source=_OWNERLESS,
+            )
+        }
+    )
+
+
+# ------------------------------------------------------------------ the section
+
+
+@attrs.frozen(eq=False, repr=False)
+class Compiled:
+    """The section's values on one date, as plain Python values (a cache entry)."""
+
+    minor: Level
+    major: Level
+    default: Severity
+    categories: dict[str, Severity]
+    major_classes: dict[str, Severity]
+    departments: Level
+    difficult: Level
+    unresolved_after: TimeLimit
+    steps: tuple[Step, ...]
+    anchors: tuple[int, ...]  # per step: -2 dispatch, -1 due, else an earlier step's index
+    whistle_level: Level
+    situations: tuple[WhistleSituation, ...]
+
+
+@attrs.frozen
+class EscalationPolicy(RuleSection):
+    """The Policy's ``escalation`` section: who handles a case, when it rises, who must
+    act next and who is answerable (升级与问责).
+
+    Parameters
+    ----------
+    levels
+        :class:`LevelRules`: the handling level by severity and scope.
+    hearing
+        :class:`HearingRules`: who hears an enforcement case (案件分级审理).
+    response
+        :class:`ResponseRules`: the two-level response to illegal construction.
+    steps
+        The ordered time-out steps (:class:`Step`); shipped: a published 12345
+        procedure — a 《催办通知书》 the working day after the due date, copied to the
+        responsible leader, and a written criticism (书面通报批评) 5 working days after the
+        reminder while still overdue.
+    triggers
+        Accountability triggers over KPI counts (:class:`TriggerRule`) by name.
+    chains
+        Handling chains (:class:`Chain`) by name; shipped: ownerless garbage (无主垃圾,
+        《城市管理协管员考核办法》篇1 §五.3).
+    whistle
+        :class:`WhistleRules`: when a street may summon departments (吹哨报到).
+
+    Every value may be dated; :meth:`at` resolves them at a date, and rule functions
+    use the rules of a case's filing date.
+
+    Examples
+    --------
+    >>> import datetime as _dt
+    >>> rules = EscalationPolicy()
+    >>> [s.name for s in rules.steps.at(_dt.date(2025, 1, 1))]
+    ['reminder_notice', 'copy_to_leader', 'written_criticism']
+    >>> EscalationPolicy(steps=[{"name": "late", "action": "circulate",
+    ...                          "after": "2 working days", "since": "reminder"}])
+    Traceback (most recent call last):
+    ...
+    urbangov.errors.PolicyError: steps[0].since: 'reminder' is neither 'due', 'dispatch' ...
+    """
+
+    section: ClassVar[str] = "escalation"
+
+    levels: LevelRules = attrs.field(factory=LevelRules, converter=_to_levels)
+    hearing: HearingRules = attrs.field(factory=HearingRules, converter=_to_hearing)
+    response: ResponseRules = attrs.field(factory=ResponseRules, converter=_to_response)
+    steps: Dated[tuple[Step, ...]] = attrs.field(factory=_default_steps, converter=_to_steps)
+    triggers: FrozenMap[str, Dated[TriggerRule]] = attrs.field(
+        factory=_default_triggers,
+        converter=_to_triggers,
+    )
+    chains: FrozenMap[str, Chain] = attrs.field(factory=_default_chains, converter=_to_chains)
+    whistle: WhistleRules = attrs.field(factory=WhistleRules, converter=_to_whistle)
+    _cache: dict[Any, Any] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False, hash=False, alias="_cache"
+    )
+
+    def __attrs_post_init__(self) -> None:
+        problems = list(_problems(self))
+        if problems:
+            raise combine(problems, sort=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The compiled rules are a cache: pickle only the value.
+        values = {f.name: getattr(self, f.name) for f in attrs.fields(type(self)) if f.init}
+        return (functools.partial(EscalationPolicy, **values), ())
+
+    def change_dates(self) -> tuple[_dt.date, ...]:
+        """Every date on which a dated value of the section changes (sorted); between two
+        consecutive dates the rules are constant (the batch path relies on it).
+
+        >>> EscalationPolicy().change_dates()
+        ()
+        """
+        found: tuple[_dt.date, ...] | None = self._cache.get("dates")
+        if found is None:
+            found = tuple(sorted(_change_dates(self)))
+            self._cache["dates"] = found
+        return found
+
+    def compiled(self, d: _dt.date) -> Compiled:
+        """The rules in force on ``d`` as plain values, computed once per span of dates
+        with the same rules."""
+        bounds = self.change_dates()
+        segment = bisect.bisect_right(bounds, d)
+        key = ("at", segment)
+        found: Compiled | None = self._cache.get(key)
+        if found is None:
+            found = _compile(self, d)
+            self._cache[key] = found
+        return found
+
+
+def _compile(rules: EscalationPolicy, d: _dt.date) -> Compiled:
+    lv = rules.levels
+    steps = rules.steps.at(d)
+    names = [s.name for s in steps]
+    anchors = tuple(
+        -2 if s.since == SINCE_DISPATCH else -1 if s.since == DUE else names.index(s.since)
+        for s in steps
+    )
+    return Compiled(
+        minor=lv.minor.at(d),
+        major=lv.major.at(d),
+        default=lv.default.at(d),
+        categories={k: v.at(d) for k, v in lv.categories.items()},
+        major_classes={k: v.at(d) for k, v in lv.major_classes.items()},
+        departments=lv.departments.at(d),
+        difficult=lv.difficult.at(d),
+        unresolved_after=lv.unresolved_after.at(d),
+        steps=steps,
+        anchors=anchors,
+        whistle_level=rules.whistle.level.at(d),
+        situations=rules.whistle.situations.at(d),
+    )
+
+
+def _change_dates(value: object) -> set[_dt.date]:
+    out: set[_dt.date] = set()
+    if isinstance(value, Dated):
+        for p in value.periods:
+            out.update(d for d in (p.start, p.until) if d is not None)
+    elif isinstance(value, FrozenMap):
+        for v in value.values():
+            out |= _change_dates(v)
+    elif attrs.has(type(value)) and not isinstance(value, Chain | Link | Step | TriggerRule):
+        for f in attrs.fields(type(value)):  # type: ignore[arg-type]
+            if f.init:
+                out |= _change_dates(getattr(value, f.name))
+    return out
+
+
+def _problems(rules: EscalationPolicy) -> Iterable[PolicyError]:
+    for period in rules.steps.periods:
+        seen: list[str] = []
+        for i, step in enumerate(period.value):
+            where = f"steps[{i}]"
+            if step.name in seen or step.name in (DUE, SINCE_DISPATCH):
+                yield PolicyError(
+                    f"the step name {step.name!r} is taken",
+                    field=f"{where}.name",
+                    hint="give each step its own name, neither 'due' nor 'dispatch' "
+                    "(later steps count from it by name)",
+                )
+            if step.since not in (DUE, SINCE_DISPATCH, *seen):
+                yield PolicyError(
+                    f"{step.since!r} is neither 'due', 'dispatch' nor an earlier step",
+                    field=f"{where}.since",
+                    hint=did_you_mean(step.since, [DUE, SINCE_DISPATCH, *seen])
+                    + " (a step counts from the due time, the dispatch or a step listed "
+                    "before it)",
+                )
+            seen.append(step.name)
+    for name in rules.triggers:
+        try:
+            check_slug(name, f"triggers.{name}")
+        except PolicyError as exc:
+            yield exc
+    for name in rules.chains:
+        try:
+            check_slug(name, f"chains.{name}")
+        except PolicyError as exc:
+            yield exc
+    yield from _order_problems(rules.levels)
+
+
+def _order_problems(lv: LevelRules) -> Iterable[PolicyError]:
+    """A major problem is never handled below a minor one, nor a difficult one below a
+    general one: the handling level is monotone in severity and difficulty."""
+    pairs = (("minor", "major"), ("departments", "difficult"))
+    dates = {_dt.date.min} | _change_dates(lv)
+    for low_name, high_name in pairs:
+        low, high = getattr(lv, low_name), getattr(lv, high_name)
+        for d in sorted(dates):
+            try:
+                a, b = low.at(d), high.at(d)
+            except PolicyError:
+                continue
+            if b > a:  # Level: CITY = 0 … GRID = 4, so a higher level is a smaller number
+                yield PolicyError(
+                    f"{high_name} ({b.slug}) is below {low_name} ({a.slug})"
+                    + ("" if d == _dt.date.min else f" on {d}"),
+                    field=f"levels.{high_name}",
+                    hint=f"give {high_name} a level at or above {low_name}'s",
+                )
+                break
+
+
+class HasEscalation(Protocol):
+    """Anything with an ``escalation`` section (a ``Policy``)."""
+
+    @property
+    def escalation(self) -> EscalationPolicy: ...
