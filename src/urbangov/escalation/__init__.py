@@ -18,6 +18,7 @@ explains the model and cites every default.
 
 from urbangov._internal.public import publish
 from urbangov.escalation._accountable import Answerable, accountable
+from urbangov.escalation._batch import StateColumns, state_batch
 from urbangov.escalation._context import PolicyLike
 from urbangov.escalation._level import (
     handling_level,
@@ -68,6 +69,7 @@ __all__ = [
     "ResponseLevel",
     "ResponseRules",
     "Severity",
+    "StateColumns",
     "Step",
     "StepAction",
     "TimedStep",
@@ -82,6 +84,7 @@ __all__ = [
     "response_level",
     "severity",
     "state",
+    "state_batch",
     "timeline",
 ]
 
