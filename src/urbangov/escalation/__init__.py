@@ -36,6 +36,7 @@ from urbangov.escalation._rules import (
     WhistleRules,
 )
 from urbangov.escalation._steps import EscalationState, TimedStep, state, timeline
+from urbangov.escalation._triggers import Trigger, triggers
 from urbangov.escalation._values import (
     DUE,
     SINCE_DISPATCH,
@@ -73,6 +74,7 @@ __all__ = [
     "Step",
     "StepAction",
     "TimedStep",
+    "Trigger",
     "TriggerKind",
     "TriggerRule",
     "WhistleRules",
@@ -86,6 +88,7 @@ __all__ = [
     "state",
     "state_batch",
     "timeline",
+    "triggers",
 ]
 
 publish(__name__, __all__)

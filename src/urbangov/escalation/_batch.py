@@ -188,6 +188,47 @@ def _schedule(
     return taken, nxt, nxt_at, escalations
 
 
+@attrs.frozen(eq=False)
+class StepsBatch:
+    """The time-out steps of many cases at an instant, before levels and units."""
+
+    due: I64
+    stop: I64
+    segment: I64
+    compiled: dict[int, Compiled]
+    taken: npt.NDArray[np.int8]
+    next: npt.NDArray[np.int16]
+    next_at: I64
+    escalations: npt.NDArray[np.int8]
+    names: tuple[str, ...]
+
+
+def steps_batch(
+    columns: CaseColumns, ctx: Context, policy: PolicyLike, when: _dt.datetime
+) -> StepsBatch:
+    """The steps taken by ``when``, the next one and when, of every case."""
+    n = columns.n_cases
+    at_ns = _ns(when)
+    dl = deadline_batch(columns, policy, at=when)
+    start, due, stop = (x.view(np.int64) for x in (dl.start, dl.due, dl.stopped))
+    seg, bounds = _segments(columns, ctx, at_ns)
+    segments = np.unique(seg).tolist() if n else []
+    compiled = {s: ctx.rules.compiled(_segment_date(bounds, s)) for s in segments}
+    names: dict[str, int] = {}
+    for rules in compiled.values():
+        for step in rules.steps:
+            names.setdefault(step.name, len(names))
+    taken = np.zeros(n, dtype=np.int8)
+    escalations = np.zeros(n, dtype=np.int8)
+    nxt = np.full(n, -1, dtype=np.int16)
+    nxt_at = np.full(n, NAT, dtype=np.int64)
+    for s, rules in compiled.items():
+        rows = np.flatnonzero(seg == s) if len(compiled) > 1 else np.arange(n)
+        got = _schedule(rules, ctx.calendar, start[rows], due[rows], stop[rows], at_ns, names)
+        taken[rows], nxt[rows], nxt_at[rows], escalations[rows] = got
+    return StepsBatch(due, stop, seg, compiled, taken, nxt, nxt_at, escalations, tuple(names))
+
+
 def state_batch(
     columns: CaseColumns,
     at: _dt.datetime,
@@ -223,16 +264,12 @@ def state_batch(
     need_policy(policy, "state_batch")
     ctx = context(policy)
     n = columns.n_cases
-    at_ns = _ns(when)
-    dl = deadline_batch(columns, policy, at=when)
-    start, due, stop = (x.view(np.int64) for x in (dl.start, dl.due, dl.stopped))
-    seg, bounds = _segments(columns, ctx, at_ns)
+    steps = steps_batch(columns, ctx, policy, when)
+    seg, compiled = steps.segment, steps.compiled
     own, root, table, units = _grid_tables(columns, hierarchy)
     grid = columns.grid.astype(np.int64)
-    segments = np.unique(seg).tolist() if n else []
-    compiled = {s: ctx.rules.compiled(_segment_date(bounds, s)) for s in segments}
     if levels is None:
-        need = np.zeros((len(columns.categories), len(bounds) + 1), dtype=np.int8)
+        need = np.zeros((len(columns.categories), int(seg.max()) + 1 if n else 1), dtype=np.int8)
         for s, rules in compiled.items():
             for c in np.unique(columns.category).tolist():
                 sev = severity_in(rules, ctx.taxonomy, columns.categories[c])
@@ -248,18 +285,9 @@ def state_batch(
                 hint="pass e.g. [int(handling_level(case, policy, h)) for case in cases]",
             )
     base = np.maximum(base, root[grid]).astype(np.int8)
-    names: dict[str, int] = {}
-    for rules in compiled.values():
-        for step in rules.steps:
-            names.setdefault(step.name, len(names))
-    taken = np.zeros(n, dtype=np.int8)
-    escalations = np.zeros(n, dtype=np.int8)
-    nxt = np.full(n, -1, dtype=np.int16)
-    nxt_at = np.full(n, NAT, dtype=np.int64)
-    for s, rules in compiled.items():
-        rows = np.flatnonzero(seg == s) if len(compiled) > 1 else np.arange(n)
-        got = _schedule(rules, ctx.calendar, start[rows], due[rows], stop[rows], at_ns, names)
-        taken[rows], nxt[rows], nxt_at[rows], escalations[rows] = got
+    taken, nxt, nxt_at, escalations = steps.taken, steps.next, steps.next_at, steps.escalations
+    due, stop = steps.due, steps.stop
+    at_ns = _ns(when)
     level = np.maximum(base.astype(np.int16) - escalations, root[grid]).astype(np.int8)
     overdue = (due != NAT) & (np.where(stop != NAT, stop, at_ns) > due)
     return StateColumns(
@@ -267,11 +295,11 @@ def state_batch(
         base_level=base,
         unit=table[grid, level],
         units=units,
-        due=dl.due,
+        due=due.view("datetime64[ns]"),
         overdue=overdue,
         taken=taken,
         next_step=nxt,
         next_at=nxt_at.view("datetime64[ns]"),
-        step_names=tuple(names),
+        step_names=steps.names,
         escalations=escalations,
     )
