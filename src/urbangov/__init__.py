@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from urbangov import calendar, deadlines, io, kpi, scoring, zones
+from urbangov import calendar, deadlines, escalation, io, kpi, scoring, zones
 from urbangov._version import __version__
 from urbangov.calendar import TimeLimit, WorkCalendar, WorkSchedule
 from urbangov.cases import Case, CaseEvent, EventKind, Status
@@ -22,6 +22,7 @@ from urbangov.errors import (
     CalendarCoverageError,
     CalendarError,
     CaseLogError,
+    EscalationError,
     FindingsError,
     HierarchyError,
     KpiError,
@@ -56,6 +57,7 @@ __all__ = [
     "Change",
     "Domain",
     "DutyMatrix",
+    "EscalationError",
     "EventKind",
     "FindingsError",
     "FrozenMap",
@@ -91,6 +93,7 @@ __all__ = [
     "calendar",
     "deadlines",
     "diff",
+    "escalation",
     "io",
     "kpi",
     "scoring",

@@ -30,6 +30,7 @@ __all__ = [
     "CalendarCoverageError",
     "CalendarError",
     "CaseLogError",
+    "EscalationError",
     "FindingsError",
     "HierarchyError",
     "KpiError",
@@ -209,6 +210,12 @@ class TransitionError(UrbangovError, ValueError):
 
 class CaseLogError(UrbangovError, ValueError):
     """A bad row or field in a case event log (CSV, JSON Lines, Parquet)."""
+
+
+class EscalationError(UrbangovError, ValueError):
+    """An escalation the rules do not allow or the city cannot carry out: summoning
+    departments outside the allowed situations, a handling chain the policy lacks, a
+    link of a chain the city's organisation has nobody for (``urbangov.escalation``)."""
 
 
 class KpiError(UrbangovError, ValueError):

@@ -19,6 +19,7 @@ explains the model and cites every default.
 from urbangov._internal.public import publish
 from urbangov.escalation._accountable import Answerable, accountable
 from urbangov.escalation._batch import StateColumns, state_batch
+from urbangov.escalation._chains import ChainStep, Summons, chain, whistle
 from urbangov.escalation._context import PolicyLike
 from urbangov.escalation._level import (
     handling_level,
@@ -58,6 +59,7 @@ __all__ = [
     "SINCE_DISPATCH",
     "Answerable",
     "Chain",
+    "ChainStep",
     "EscalationPolicy",
     "EscalationState",
     "HasEscalation",
@@ -73,6 +75,7 @@ __all__ = [
     "StateColumns",
     "Step",
     "StepAction",
+    "Summons",
     "TimedStep",
     "Trigger",
     "TriggerKind",
@@ -80,6 +83,7 @@ __all__ = [
     "WhistleRules",
     "WhistleSituation",
     "accountable",
+    "chain",
     "handling_level",
     "handling_unit",
     "hearing_level",
@@ -89,6 +93,7 @@ __all__ = [
     "state_batch",
     "timeline",
     "triggers",
+    "whistle",
 ]
 
 publish(__name__, __all__)
