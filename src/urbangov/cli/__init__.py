@@ -16,6 +16,7 @@ from urbangov.cli._common import LANGS
 from urbangov.cli.deadline import deadline
 from urbangov.cli.demo import demo
 from urbangov.cli.diff import diff_command
+from urbangov.cli.escalation import escalation_command
 from urbangov.cli.kpi import kpi
 from urbangov.cli.score import score_command
 from urbangov.cli.validate import validate
@@ -48,3 +49,4 @@ main.add_command(kpi)
 main.add_command(zones_command)
 main.add_command(permits_command)
 main.add_command(score_command)
+main.add_command(escalation_command)

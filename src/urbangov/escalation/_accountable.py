@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 
-from urbangov._internal.instants import aware
+from urbangov._internal.instants import aware, stdlib
 from urbangov.cases import Case
 from urbangov.escalation._context import PolicyLike, context, need_policy
 from urbangov.escalation._level import higher
 from urbangov.escalation._steps import EscalationState, _state
 from urbangov.graph import AccountabilityGraph
+from urbangov.hierarchy import Unit
 from urbangov.org import Department, Pairing, Person, Role
 from urbangov.vocabulary import Level
 
@@ -35,6 +36,7 @@ _LEADS = (
     "leads {domain} ({chinese}) at the place in the duty matrix "
     "(职责分工, 《城市管理协管员考核办法》篇5 §二)"
 )
+_NOBODY = "the {level} ({chinese}) names no first responsible person: the unit answers"
 _STAFF_ROLES = frozenset({Role.GRID_WORKER, Role.ASSISTANT, Role.SUPERVISOR})
 
 
@@ -76,7 +78,9 @@ class _Index:
     """Pairings by target (包抓/挂点), built once per graph, and the answers computed."""
 
     pairings: Mapping[str, tuple[Pairing, ...]]
-    answers: dict[tuple[str, Level, str, str], tuple[Answerable, ...]] = attrs.field(factory=dict)
+    answers: dict[tuple[tuple[str, ...], Level, str, str], tuple[Answerable, ...]] = attrs.field(
+        factory=dict
+    )
 
 
 _INDEXES: weakref.WeakKeyDictionary[AccountabilityGraph, _Index] = weakref.WeakKeyDictionary()
@@ -108,6 +112,7 @@ def accountable(
     graph: AccountabilityGraph,
     policy: PolicyLike,
     *,
+    territories: Iterable[str | Unit] = (),
     state: EscalationState | None = None,
 ) -> tuple[Answerable, ...]:
     """Who is held to account for a case at ``at`` (问责对象), nearest first, each with the
@@ -120,7 +125,8 @@ def accountable(
     before dispatch, the lead of the category's duty at the place. Then the leaders
     paired with any of those units or with that department (包抓/挂点), nearest target
     first. "层层追究" (《中心城区网格化综合监管工作推进会讲话》§三): the chain of responsible
-    leaders answers.
+    leaders answers. A problem spanning further ``territories`` (as given to
+    :func:`state`) brings in their chains too, merged nearest first.
 
     ``state`` is the case's :func:`state` at ``at`` when the caller has it already (a
     hotline's request path computes it once); otherwise it is computed with the
@@ -146,10 +152,11 @@ def accountable(
     2 first_responsible 孙某11
     3 lead_department 南湖街道办事处
     """
-    when = aware(at, "at")
+    when = stdlib(aware(at, "at"))
+    spans = tuple(t.code if isinstance(t, Unit) else t for t in territories)
     if state is None:
         need_policy(policy, "accountable")
-        state = _state(case, when, context(policy), graph.hierarchy)
+        state = _state(case, when, context(policy), graph.hierarchy, territories=spans)
     if state.department is not None:
         lead, rule = state.department, _HOLDS
     else:
@@ -157,10 +164,11 @@ def accountable(
         lead = graph.lead_for(category.domain, case.grid, category.asset_kind)
         rule = _LEADS.format(domain=category.domain.value, chinese=category.domain.chinese)
     index = _index(graph)
-    key = (case.grid, state.level, lead, rule)
+    places = (case.grid, *spans)
+    key = (places, state.level, lead, rule)
     found = index.answers.get(key)
     if found is None:
-        found = _answer(graph, index, case.grid, state.level, lead, rule)
+        found = _answer(graph, index, places, state.level, lead, rule)
         if len(index.answers) >= _MEMO:
             index.answers.clear()
         index.answers[key] = found
@@ -171,28 +179,29 @@ _MEMO = 100_000  # answers kept per graph (a pure function of the key: a memo, n
 
 
 def _answer(
-    graph: AccountabilityGraph, index: _Index, grid_code: str, level: Level, lead: str, rule: str
+    graph: AccountabilityGraph,
+    index: _Index,
+    places: tuple[str, ...],
+    level: Level,
+    lead: str,
+    rule: str,
 ) -> tuple[Answerable, ...]:
-    """The answer for a case in ``grid_code`` handled at ``level``, held by ``lead``."""
+    """The answer for a case at ``places`` handled at ``level``, held by ``lead``."""
     h, org = graph.hierarchy, graph.organisation
-    grid = h.unit(grid_code)
     handling = higher(level, Level.STREET)
-    chain = [grid, *(u for u in h.ancestors(grid) if u.level >= handling)]
+    found: list[Answerable] = []
+    chain: list[Unit] = []
+    for place in places:
+        start = h.unit(place)
+        line = [start, *(u for u in h.ancestors(start) if u.level >= handling)]
+        chain += [u for u in line if u not in chain]
+        found += _territorial(graph, line, level)
     out: list[Answerable] = []
-    for distance, unit in enumerate(chain):
-        if distance == 0:
-            for p in org.staff_of(unit):
-                if p.role in _STAFF_ROLES:
-                    out.append(_person(p, p.role.value, unit.code, _GRID_STAFF, 0))
-        head = org.head_of(unit)
-        if head is not None:
-            why = _head_rule(unit.level, level, distance, head.role is Role.GRID_CHIEF)
-            out.append(_person(head, head.role.value, unit.code, why, distance))
-        elif distance:
-            why = f"the {unit.level.slug} ({unit.level.chinese}) names no first responsible person"
-            out.append(Answerable(unit.code, unit.name, "unit", "unit", unit.code, why, distance))
-    far = len(chain)
-    targets = [u.code for u in chain]
+    for a in sorted(found, key=lambda a: a.distance):  # stable: the case's own grid first
+        if all(a.code != b.code for b in out):
+            out.append(a)
+    far = max(a.distance for a in out) + 1 if out else 0
+    targets = [u.code for u in sorted(chain, key=lambda u: -u.level)]
     party = org.get(lead)
     if isinstance(party, Department):
         serves = party.unit or lead
@@ -214,6 +223,25 @@ def _answer(
             why = f"{pr.kind.chinese} {target}" + (f": {pr.source}" if pr.source else "")
             out.append(Answerable(pr.leader, name, kind, "pairing", target, why, far + 1))
     return tuple(out)
+
+
+def _territorial(graph: AccountabilityGraph, line: list[Unit], level: Level) -> list[Answerable]:
+    """Who answers along one territorial line, from its first unit up."""
+    org = graph.organisation
+    out: list[Answerable] = []
+    for distance, unit in enumerate(line):
+        if distance == 0:
+            for p in org.staff_of(unit):
+                if p.role in _STAFF_ROLES:
+                    out.append(_person(p, p.role.value, unit.code, _GRID_STAFF, 0))
+        head = org.head_of(unit)
+        if head is not None:
+            why = _head_rule(unit.level, level, distance, head.role is Role.GRID_CHIEF)
+            out.append(_person(head, head.role.value, unit.code, why, distance))
+        elif distance:
+            why = _NOBODY.format(level=unit.level.slug, chinese=unit.level.chinese)
+            out.append(Answerable(unit.code, unit.name, "unit", "unit", unit.code, why, distance))
+    return out
 
 
 def _person(p: Person, role: str, unit: str, rule: str, distance: int) -> Answerable:

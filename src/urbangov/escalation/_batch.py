@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from urbangov._internal.instants import NAT, aware
+from urbangov._internal.instants import NAT, aware, stdlib, to_ns
 from urbangov.calendar import TimeLimit, TimeUnit, WorkCalendar
 from urbangov.cases import CaseColumns, EventKind
 from urbangov.deadlines import deadline_batch
@@ -24,12 +24,10 @@ from urbangov.vocabulary import Level
 __all__ = ["StateColumns", "state_batch"]
 
 I64 = npt.NDArray[np.int64]
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
-_US = _dt.timedelta(microseconds=1)
 
 
 def _ns(t: _dt.datetime) -> int:
-    return ((t - _EPOCH) // _US) * 1000
+    return to_ns(t, "at")
 
 
 @attrs.frozen(eq=False)
@@ -260,7 +258,7 @@ def state_batch(
     >>> s.row(0)["taken"], s.row(0)["next_step"], s.row(0)["overdue"]
     (2, 'written_criticism', True)
     """
-    when = aware(at, "at")
+    when = stdlib(aware(at, "at"))
     need_policy(policy, "state_batch")
     ctx = context(policy)
     n = columns.n_cases

@@ -7,7 +7,7 @@ import datetime as _dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from urbangov._internal.instants import aware
+from urbangov._internal.instants import aware, stdlib
 from urbangov.cases import Case, EventKind
 from urbangov.deadlines import stopped_at
 from urbangov.errors import PolicyError
@@ -167,7 +167,7 @@ def handling_level(
     <Level.STREET: 2>
     """
     if at is not None:
-        aware(at, "at")
+        at = stdlib(aware(at, "at"))
     ctx = context(policy)
     level, _ = _level(
         case,
@@ -206,7 +206,7 @@ def handling_unit(
     '南湖街道'
     """
     if at is not None:
-        aware(at, "at")
+        at = stdlib(aware(at, "at"))
     ctx = context(policy)
     level, cover = _level(
         case,

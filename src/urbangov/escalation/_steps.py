@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from urbangov._internal.instants import aware
+from urbangov._internal.instants import aware, stdlib
 from urbangov.calendar import WorkCalendar
 from urbangov.cases import Case, EventKind
 from urbangov.deadlines import Deadline, deadline
@@ -283,7 +283,7 @@ def state(
     >>> s.next.name, s.next.at.strftime("%a %m-%d %H:%M"), s.must_act
     ('written_criticism', 'Mon 05-13 18:00', ('street_office_001', '320105001001001'))
     """
-    when = aware(at, "at")
+    when = stdlib(aware(at, "at"))
     need_policy(policy, "state")
     return _state(
         case,

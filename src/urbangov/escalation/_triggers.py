@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from urbangov._internal.instants import aware
+from urbangov._internal.instants import aware, stdlib
 from urbangov.cases import Case, CaseColumns, EventKind
 from urbangov.errors import PolicyError
 from urbangov.escalation._batch import _ns, steps_batch
@@ -123,7 +123,7 @@ def triggers(
             )
         need_policy(policy, "triggers from cases")
         columns = cases if isinstance(cases, CaseColumns) else CaseColumns.from_cases(cases)
-        out += _case_triggers(columns, policy, aware(at, "at"))  # type: ignore[arg-type]
+        out += _case_triggers(columns, policy, stdlib(aware(at, "at")))  # type: ignore[arg-type]
     return out
 
 
