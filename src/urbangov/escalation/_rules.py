@@ -588,6 +588,28 @@ def _problems(rules: EscalationPolicy) -> Iterable[PolicyError]:
         except PolicyError as exc:
             yield exc
     yield from _order_problems(rules.levels)
+    yield from _hearing_problems(rules.hearing)
+
+
+def _hearing_problems(rules: HearingRules) -> Iterable[PolicyError]:
+    """The bureau hears what a brigade would not: its thresholds are at least the
+    brigade's, so the hearing level is monotone in the fine, the size and the impact."""
+    dates = {_dt.date.min} | _change_dates(rules)
+    for what in ("fine", "size", "impact"):
+        brigade, bureau = getattr(rules, f"brigade_{what}"), getattr(rules, f"bureau_{what}")
+        for d in sorted(dates):
+            try:
+                low, high = brigade.at(d), bureau.at(d)
+            except PolicyError:
+                continue
+            if high < low:
+                yield PolicyError(
+                    f"the bureau's {what} threshold ({high}) is below the brigade's ({low})"
+                    + ("" if d == _dt.date.min else f" on {d}"),
+                    field=f"hearing.bureau_{what}",
+                    hint=f"give bureau_{what} a value at least brigade_{what}'s",
+                )
+                break
 
 
 def _order_problems(lv: LevelRules) -> Iterable[PolicyError]:

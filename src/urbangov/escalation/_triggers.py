@@ -54,7 +54,8 @@ class Trigger:
         """
         word = self.measure.chinese if lang == "zh" else self.measure.value.replace("_", " ")
         if self.points is not None:
-            word += f" {self.points}" + (" 分" if lang == "zh" else " points")
+            unit = " 分" if lang == "zh" else (" point" if self.points == 1 else " points")
+            word += f" {self.points}{unit}"
         return f"{self.unit}: {word} ({self.rule})"
 
 
