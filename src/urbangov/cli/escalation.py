@@ -108,7 +108,8 @@ def _summary(ctx: click.Context, rows: list[dict[str, Any]]) -> Table:
     table = Table(title=label(ctx, "Open cases by level and next step", "未结案件：层级与下一步"))
     table.add_column(label(ctx, "level", "层级"))
     for step in steps:
-        table.add_column(step.replace("_", " "), justify="right", overflow="fold")
+        head = label(ctx, "no next step", "无下一步") if step == _NONE else step.replace("_", " ")
+        table.add_column(head, justify="right", overflow="fold")
     table.add_column(label(ctx, "total", "合计"), justify="right")
     for level in Level:
         row = [counts.get((level.slug, s), 0) for s in steps]
