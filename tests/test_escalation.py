@@ -229,7 +229,7 @@ def test_the_default_steps_are_the_published_procedure() -> None:
         ("copy_to_leader", "notify_head", "0 working days", "reminder_notice"),
         ("written_criticism", "circulate", "5 working days", "reminder_notice"),
     ]
-    assert steps[-1].measure is Measure.WRITTEN_CRITICISM
+    assert steps[-1].measure is Measure.NOTICE_OF_CRITICISM
 
 
 def test_the_section_round_trips_reforms_and_diffs() -> None:
@@ -276,7 +276,7 @@ def test_a_policy_file_names_the_bad_step_and_its_line(tmp_path: object) -> None
         (
             {
                 "triggers": {
-                    "Bad": {"kind": "overdue_count", "threshold": 2, "measure": "self_examination"}
+                    "Bad": {"kind": "overdue_count", "threshold": 2, "measure": "written_check"}
                 }
             },
             "triggers.Bad",
@@ -302,9 +302,9 @@ def test_points_belong_to_deductions_of_one_to_five() -> None:
     with pytest.raises(PolicyError, match="outside 1–5"):
         TriggerRule("on_time_rate", "0.7", "deduct_target_points", points=6)
     with pytest.raises(PolicyError, match="only the deduct_target_points"):
-        Step("x", "circulate", "1 working days", measure="written_criticism", points=1)
+        Step("x", "circulate", "1 working days", measure="notice_of_criticism", points=1)
     with pytest.raises(PolicyError, match=r"fraction in \(0, 1\]"):
-        TriggerRule("on_time_rate", "70", "self_examination")
+        TriggerRule("on_time_rate", "70", "written_check")
 
 
 def test_the_section_pickles_by_its_public_class_without_its_cache() -> None:
@@ -528,12 +528,12 @@ def test_kpi_thresholds_trigger_measures() -> None:
     )
     found = escalation.triggers(table, POLICY)
     assert [(t.unit, t.measure, t.rule) for t in found] == [
-        ("320105001", Measure.SELF_EXAMINATION, "escalation.triggers.repeated_overdue"),
+        ("320105001", Measure.WRITTEN_CHECK, "escalation.triggers.repeated_overdue"),
         ("320105002", Measure.DEDUCT_TARGET_POINTS, "escalation.triggers.low_on_time_rate"),
     ]
     assert found[1].points == 1
     assert found[1].figures["on_time_rate"] == Decimal("60.00")
-    assert str(found[0].measure) == "self_examination"  # what an assessment standard reads
+    assert str(found[0].measure) == "written_check"  # what an assessment standard reads
 
 
 def test_case_histories_trigger_the_step_measures_against_the_department() -> None:
@@ -541,7 +541,7 @@ def test_case_histories_trigger_the_step_measures_against_the_department() -> No
     on_time = attrs.evolve(dispatched(more=(CaseEvent("handle", at(5, 6, 11)),)), id="B")
     found = escalation.triggers(None, POLICY, cases=[late, on_time], at=at(6, 1))
     assert [(t.unit, t.measure.value, t.rule, t.figures["case"]) for t in found] == [
-        ("street_office_001", "written_criticism", "escalation.steps.written_criticism", "A1")
+        ("street_office_001", "notice_of_criticism", "escalation.steps.written_criticism", "A1")
     ]
     assert escalation.triggers(None, POLICY, cases=[late], at=at(5, 13, 17)) == []
     with pytest.raises(PolicyError, match="at="):

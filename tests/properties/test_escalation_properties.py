@@ -47,7 +47,7 @@ def step_lists(draw: st.DrawFn) -> list[dict[str, object]]:
             "since": since,
         }
         if draw(st.booleans()):
-            step["measure"] = draw(st.sampled_from(["written_criticism", "self_examination"]))
+            step["measure"] = draw(st.sampled_from(["notice_of_criticism", "written_check"]))
         out.append(step)
     return out
 

@@ -89,7 +89,7 @@ def test_the_reminder_is_the_platforms_notice_copied_to_the_leader() -> None:
     assert (copy.action, copy.title) == (StepAction.NOTIFY_HEAD, "抄报分管领导")
     assert (criticism.action, criticism.measure) == (
         StepAction.CIRCULATE,
-        Measure.WRITTEN_CRITICISM,
+        Measure.NOTICE_OF_CRITICISM,
     )
 
 
@@ -102,11 +102,11 @@ def test_still_overdue_five_working_days_after_the_reminder_is_a_written_critici
     assert found["written_criticism"].date() == dt.date(2024, 5, 13)
     assert CAL.workdays_between(dt.date(2024, 5, 8), dt.date(2024, 5, 14)) == 5
     late = escalation.state(c, at(2024, 5, 13, 18), p, H)
-    assert late.measures == (Measure.WRITTEN_CRITICISM,)
+    assert late.measures == (Measure.NOTICE_OF_CRITICISM,)
     triggers = escalation.triggers(None, p, cases=[c], at=at(2024, 5, 13, 18))
     # 催办和通报情况作为考核和追究问责的依据: the criticism is a trigger the assessment reads
     assert [(t.unit, str(t.measure)) for t in triggers] == [
-        ("street_office_001", "written_criticism")
+        ("street_office_001", "notice_of_criticism")
     ]
 
 
@@ -135,7 +135,7 @@ def test_reading_the_five_days_from_the_due_date_is_one_reform() -> None:
     p = policy("4 working hours").reform({"escalation.steps": [
         {"name": "reminder_notice", "action": "remind", "after": "1 working days"},
         {"name": "written_criticism", "action": "circulate", "after": "5 working days",
-         "since": "due", "measure": "written_criticism"},
+         "since": "due", "measure": "notice_of_criticism"},
     ]})  # fmt: skip
     found = steps(case(at(2024, 5, 6), "4 working hours"), p)
     assert found["written_criticism"].date() == dt.date(2024, 5, 11)  # Sat, 调休 worked

@@ -68,7 +68,7 @@ DEMO_STEPS = [
         "action": "circulate",
         "after": "5 working days",
         "since": "reminder_notice",
-        "measure": "written_criticism",
+        "measure": "notice_of_criticism",
         "title": "书面通报批评",
         "source": f"{_PROCEDURE}: 经一次催办仍超过办理时限5个工作日且不报告说明理由的, "
         "书面通报批评",

@@ -318,7 +318,7 @@ def _default_steps() -> Dated[tuple[Step, ...]]:
                 "circulate",
                 TimeLimit.working_days(5),
                 since="reminder_notice",
-                measure="written_criticism",
+                measure="notice_of_criticism",
                 title="书面通报批评",
                 source=f"{_PROCEDURE}: 经一次催办仍超过办理时限5个工作日且不报告说明理由的, "
                 "书面通报批评",
@@ -334,7 +334,7 @@ def _default_triggers() -> FrozenMap[str, Dated[TriggerRule]]:
                 TriggerRule(
                     "overdue_count",
                     3,
-                    "self_examination",
+                    "written_check",
                     source="urbangov default, not in the sources",
                 )
             ),

@@ -36,7 +36,7 @@ class Trigger:
     met the threshold, the ``points`` of a deduction and the rule's ``source``.
 
     An assessment standard reads triggers as deductions: ``unit``, ``measure`` (compared
-    by its string value, ``"written_criticism"``) and ``rule``.
+    by its string value, ``"notice_of_criticism"``) and ``rule``.
     """
 
     unit: str
@@ -49,7 +49,7 @@ class Trigger:
     def describe(self, lang: str = "en") -> str:
         """The trigger in a few words.
 
-        >>> Trigger("320105001", Measure.WRITTEN_CRITICISM, "escalation.steps.x").describe("zh")
+        >>> Trigger("320105001", Measure.NOTICE_OF_CRITICISM, "escalation.steps.x").describe("zh")
         '320105001: 通报批评 (escalation.steps.x)'
         """
         word = self.measure.chinese if lang == "zh" else self.measure.value.replace("_", " ")
@@ -107,7 +107,7 @@ def triggers(
     ...                  np.array([[r.as_dict()[f] for f in FIELDS] for r in rows]))
     >>> for t in triggers(table, EscalationPolicy()):
     ...     print(t.unit, t.measure.value, t.rule.split(".")[-1], t.points, dict(t.figures))
-    320105001 self_examination repeated_overdue None {'overdue': 4, 'threshold': 3}
+    320105001 written_check repeated_overdue None {'overdue': 4, 'threshold': 3}
     320105001 deduct_target_points low_on_time_rate 1 {'on_time_rate': Decimal('60.00'), 'due': 10,
     'closed_on_time': 6, 'threshold': Decimal('70.0')}
     """

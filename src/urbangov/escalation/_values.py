@@ -113,17 +113,17 @@ class Measure(Term):
     (:attr:`rank`); files and ``str()`` use the English value, which the assessment
     package reads.
 
-    >>> Measure.parse("通报批评"), str(Measure.WRITTEN_CRITICISM)
-    (<Measure.WRITTEN_CRITICISM: 'written_criticism'>, 'written_criticism')
-    >>> Measure.SELF_EXAMINATION < Measure.WRITTEN_CRITICISM < Measure.DISMISSAL
+    >>> Measure.parse("通报批评"), str(Measure.NOTICE_OF_CRITICISM)
+    (<Measure.NOTICE_OF_CRITICISM: 'notice_of_criticism'>, 'notice_of_criticism')
+    >>> Measure.WRITTEN_CHECK < Measure.NOTICE_OF_CRITICISM < Measure.DISMISSAL
     True
-    >>> max(Measure.ADMONITION, Measure.WRITTEN_CRITICISM).chinese
+    >>> max(Measure.ADMONITION, Measure.NOTICE_OF_CRITICISM).chinese
     '诫勉'
     """
 
-    SELF_EXAMINATION = "self_examination", "书面检查", "责令作出书面检查", "書面檢查"
+    WRITTEN_CHECK = "written_check", "书面检查", "责令作出书面检查", "書面檢查", "self_examination"
     """书面检查 — a written self-examination."""
-    WRITTEN_CRITICISM = "written_criticism", "通报批评", "书面通报批评", "notice_of_criticism"
+    NOTICE_OF_CRITICISM = "notice_of_criticism", "通报批评", "书面通报批评", "written_criticism"
     """通报批评 — a circulated (written) criticism."""
     ADMONITION = "admonition", "诫勉", "告诫", "诫勉谈话", "约谈"
     """告诫/诫勉 (约谈) — an admonition."""
@@ -353,7 +353,7 @@ class TriggerRule:
 
     >>> TriggerRule("on_time_rate", "0.7", "deduct_target_points", points=1).measure.chinese
     '扣减目标考核分'
-    >>> TriggerRule("overdue_count", "2.5", "self_examination")
+    >>> TriggerRule("overdue_count", "2.5", "written_check")
     Traceback (most recent call last):
     ...
     urbangov.errors.PolicyError: threshold: an overdue count must be a whole number ≥ 1, ...
