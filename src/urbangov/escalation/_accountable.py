@@ -152,11 +152,11 @@ def accountable(
     2 first_responsible 孙某11
     3 lead_department 南湖街道办事处
     """
-    when = stdlib(aware(at, "at"))
+    when = aware(at, "at")
     spans = tuple(t.code if isinstance(t, Unit) else t for t in territories)
     if state is None:
         need_policy(policy, "accountable")
-        state = _state(case, when, context(policy), graph.hierarchy, territories=spans)
+        state = _state(case, stdlib(when), context(policy), graph.hierarchy, territories=spans)
     if state.department is not None:
         lead, rule = state.department, _HOLDS
     else:

@@ -72,7 +72,7 @@ def _level(
     """The handling level and the unit covering every territory involved."""
     rules = ctx.rules.compiled(on)
     sev = (
-        _severity(case, ctx, on)
+        severity_in(rules, ctx.taxonomy, case.category)
         if severity is None
         else Severity.parse(severity, field="severity", error=PolicyError)
     )

@@ -421,6 +421,9 @@ class Compiled:
     anchors: tuple[int, ...]  # per step: -2 dispatch, -1 due, else an earlier step's index
     whistle_level: Level
     situations: tuple[WhistleSituation, ...]
+    added: dict[tuple[_dt.datetime, TimeLimit], tuple[object, _dt.datetime]] = attrs.field(
+        factory=dict
+    )  # step times: calendar.add(anchor, after), memoised (anchors repeat: a day's close)
 
 
 @attrs.frozen

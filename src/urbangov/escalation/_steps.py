@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import attrs
 
 from urbangov._internal.instants import aware, stdlib
-from urbangov.calendar import WorkCalendar
+from urbangov.calendar import TimeLimit, WorkCalendar
 from urbangov.cases import Case, EventKind
 from urbangov.deadlines import Deadline, deadline
 from urbangov.escalation._context import Context, PolicyLike, context, need_policy
@@ -99,27 +99,41 @@ class EscalationState:
         return tuple(t.step.measure for t in self.taken if t.step.measure is not None)
 
 
-def _known_filing(case: Case, at: _dt.datetime | None, tz: _dt.tzinfo) -> _dt.date:
-    """The filing date (立案日期) as known at ``at``, else the report date: the date whose
-    rules decide the case (deadlines decide its limit by the same date)."""
-    for e in case.history:
-        if at is not None and e.at > at:
-            break
-        if e.kind is EventKind.FILE:
-            return e.at.astimezone(tz).date()
-    return case.reported_at.astimezone(tz).date()
+_ENDS = frozenset({EventKind.CLOSE, EventKind.REJECT, EventKind.VOID})
 
 
-def _department(case: Case, at: _dt.datetime | None) -> str | None:
+@attrs.frozen
+class _Known:
+    """What a case's events up to an instant say: its filing date (or report date), the
+    department holding it, and whether it ended (closed, rejected, voided)."""
+
+    filed: _dt.date
+    department: str | None
+    ended: bool
+
+
+def _known(case: Case, at: _dt.datetime | None, tz: _dt.tzinfo) -> _Known:
+    """One pass over the events known at ``at``. The filing date (立案日期) decides the
+    rules, as deadlines decide a case's limit by it."""
+    filed: _dt.datetime | None = None
     holder: str | None = None
+    ended = False
     for e in case.history:
         if at is not None and e.at > at:
             break
-        if e.kind is EventKind.DISPATCH:
+        kind = e.kind
+        if kind is EventKind.DISPATCH:
             holder = e.department
-        elif e.kind is EventKind.SEND_BACK:
+        elif kind is EventKind.SEND_BACK:
             holder = None
-    return holder
+        elif kind is EventKind.FILE and filed is None:
+            filed = e.at
+        ended = kind in _ENDS
+    return _Known((filed or case.reported_at).astimezone(tz).date(), holder, ended)
+
+
+def _known_filing(case: Case, at: _dt.datetime | None, tz: _dt.tzinfo) -> _dt.date:
+    return _known(case, at, tz).filed
 
 
 def schedule(
@@ -135,7 +149,8 @@ def schedule(
     taken: list[TimedStep] = []
     if d is None:
         return taken, None
-    start, due, stop = d.start.astimezone(zone), d.due, d.stopped
+    due, stop = d.due, d.stopped
+    start = d.start.astimezone(zone) if -2 in rules.anchors else d.start
     times: list[_dt.datetime] = []
     level = base
     for i, step in enumerate(rules.steps):
@@ -143,7 +158,7 @@ def schedule(
         anchor = start if a == -2 else due if a == -1 else times[a]
         if anchor is None:
             return taken, None  # an open suspension stopped the clock before the due time
-        t = anchor if not step.after.amount else calendar.add(anchor, step.after)
+        t = anchor if not step.after.amount else _add(rules, calendar, anchor, step.after)
         if times and t < times[-1]:
             t = times[-1]  # never before the step listed before it
         times.append(t)
@@ -156,6 +171,26 @@ def schedule(
             return taken, timed
         taken.append(timed)
     return taken, None
+
+
+_MEMO = 100_000  # step times kept per span of rules
+
+
+def _add(
+    rules: Compiled, calendar: WorkCalendar, anchor: _dt.datetime, after: TimeLimit
+) -> _dt.datetime:
+    """``calendar.add(anchor, after)``, memoised on the rules: a pure function of its
+    arguments, checked against the calendar object it was computed with. Anchors repeat
+    (the close of a working day ends every working-day limit), so most steps hit."""
+    key = (anchor, after)
+    hit = rules.added.get(key)
+    if hit is not None and hit[0] is calendar:
+        return hit[1]
+    found = calendar.add(anchor, after)
+    if len(rules.added) >= _MEMO:
+        rules.added.clear()
+    rules.added[key] = (calendar, found)
+    return found
 
 
 def _root_level(hierarchy: Hierarchy, unit: Unit) -> Level:
@@ -174,7 +209,8 @@ def _state(
     departments: Iterable[str] = (),
     difficult: bool = False,
 ) -> EscalationState:
-    on = _known_filing(case, when, ctx.tz)
+    known = _known(case, when, ctx.tz)
+    on = known.filed
     rules = ctx.rules.compiled(on)
     d = deadline(case, ctx.policy, at=when)
     base, cover = _level(
@@ -192,10 +228,10 @@ def _state(
     taken, nxt = schedule(rules, ctx.calendar, ctx.tz, d, when, base, root)
     level = taken[-1].level if taken else base
     unit = cover if cover.level == level else hierarchy.territory_of(cover, level)
-    department = _department(case, when)
+    department = known.department
     stopped = None if d is None else d.stopped
     overdue = d is not None and d.due is not None and (stopped or when) > d.due
-    is_open = not case_terminal(case, when) and stopped is None
+    is_open = not known.ended and stopped is None
     must_act = tuple(p for p in (department, unit.code) if p is not None) if is_open else ()
     return EscalationState(
         case=case.id,
@@ -212,14 +248,6 @@ def _state(
         must_act=must_act,
         rules_date=on,
     )
-
-
-def case_terminal(case: Case, at: _dt.datetime) -> bool:
-    """Whether the case was closed, rejected or voided by ``at``."""
-    for e in reversed(case.history):
-        if e.at <= at:
-            return e.kind in (EventKind.CLOSE, EventKind.REJECT, EventKind.VOID)
-    return False
 
 
 def state(
