@@ -109,7 +109,7 @@ def _escalated_case() -> Case:
     return Case.new("E1", "暴露垃圾", "320105001001001", reported_at=t, history=history)
 
 
-def _escalated(city: object) -> object:
+def _escalated() -> object:
     policy = Policy()
     policy.escalation.compiled(dt.date(2024, 9, 27))  # its cache is not pickled
     return escalation.state(_escalated_case(), _LATE, policy, sim.sample_city().hierarchy)
@@ -130,7 +130,7 @@ def _values() -> list[object]:
         kpi.KpiCounts(received=10, due=5, closed=4, closed_on_time=3, overdue=2),
         city,
         AccountabilityGraph.build(city.hierarchy, city.organisation),
-        _escalated(city),
+        _escalated(),
         escalation.triggers(None, Policy(), cases=[_escalated_case()], at=_LATE)[0],
         combine([PolicyError("a", field="x", line=2), PolicyError("b", field="y", line=1)]),
     ]

@@ -28,14 +28,8 @@ from urbangov.escalation._level import (
     response_level,
     severity,
 )
-from urbangov.escalation._rules import (
-    EscalationPolicy,
-    HasEscalation,
-    HearingRules,
-    LevelRules,
-    ResponseRules,
-    WhistleRules,
-)
+from urbangov.escalation._parts import HearingRules, LevelRules, ResponseRules, WhistleRules
+from urbangov.escalation._rules import EscalationPolicy, HasEscalation
 from urbangov.escalation._steps import EscalationState, TimedStep, state, timeline
 from urbangov.escalation._triggers import Trigger, triggers
 from urbangov.escalation._values import (

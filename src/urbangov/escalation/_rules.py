@@ -12,18 +12,25 @@ import datetime as _dt
 import functools
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, ClassVar, Literal, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol
 
 import attrs
 
 from urbangov.calendar import TimeLimit
 from urbangov.errors import PolicyError, combine
+from urbangov.escalation._parts import (
+    HearingRules,
+    LevelRules,
+    ResponseRules,
+    WhistleRules,
+    dated,
+    structured,
+)
 from urbangov.escalation._values import (
     DUE,
     SINCE_DISPATCH,
     Chain,
     Link,
-    Magnitude,
     Severity,
     Step,
     TriggerRule,
@@ -31,263 +38,38 @@ from urbangov.escalation._values import (
     check_slug,
 )
 from urbangov.frozen import FrozenMap
-from urbangov.params import Dated, RuleSection, did_you_mean, structure
+from urbangov.params import Dated, RuleSection, did_you_mean
 from urbangov.vocabulary import Level
 
-__all__ = [
-    "EscalationPolicy",
-    "HasEscalation",
-    "HearingRules",
-    "LevelRules",
-    "ResponseRules",
-    "WhistleRules",
-]
-
-
-def _structured(value: object, tp: Any, name: str) -> Any:
-    """``value`` structured into ``tp`` as a file's would be (strict), so the constructor
-    takes what a policy file says; values already structured pass through."""
-    try:
-        return structure(value, tp)
-    except PolicyError as exc:
-        field = f"{name}.{exc.field}" if exc.field else name
-        raise PolicyError(exc.message, field=field, hint=exc.hint) from None
-
-
-def _to_minor(value: object) -> Dated[Level]:
-    return _structured(value, Dated[Level], "minor")  # type: ignore[no-any-return]
-
-
-def _to_major(value: object) -> Dated[Level]:
-    return _structured(value, Dated[Level], "major")  # type: ignore[no-any-return]
-
-
-def _to_default(value: object) -> Dated[Severity]:
-    return _structured(value, Dated[Severity], "default")  # type: ignore[no-any-return]
-
-
-def _to_categories(value: object) -> FrozenMap[str, Dated[Severity]]:
-    return _structured(value, FrozenMap[str, Dated[Severity]], "categories")  # type: ignore[no-any-return]
-
-
-def _to_major_classes(value: object) -> FrozenMap[str, Dated[Severity]]:
-    return _structured(value, FrozenMap[str, Dated[Severity]], "major_classes")  # type: ignore[no-any-return]
-
-
-def _to_departments(value: object) -> Dated[Level]:
-    return _structured(value, Dated[Level], "departments")  # type: ignore[no-any-return]
-
-
-def _to_difficult(value: object) -> Dated[Level]:
-    return _structured(value, Dated[Level], "difficult")  # type: ignore[no-any-return]
-
-
-def _to_unresolved_after(value: object) -> Dated[TimeLimit]:
-    return _structured(value, Dated[TimeLimit], "unresolved_after")  # type: ignore[no-any-return]
-
-
-def _to_brigade_fine(value: object) -> Dated[Decimal]:
-    return _structured(value, Dated[Decimal], "brigade_fine")  # type: ignore[no-any-return]
-
-
-def _to_bureau_fine(value: object) -> Dated[Decimal]:
-    return _structured(value, Dated[Decimal], "bureau_fine")  # type: ignore[no-any-return]
-
-
-def _to_brigade_size(value: object) -> Dated[Magnitude]:
-    return _structured(value, Dated[Magnitude], "brigade_size")  # type: ignore[no-any-return]
-
-
-def _to_bureau_size(value: object) -> Dated[Magnitude]:
-    return _structured(value, Dated[Magnitude], "bureau_size")  # type: ignore[no-any-return]
-
-
-def _to_brigade_impact(value: object) -> Dated[Magnitude]:
-    return _structured(value, Dated[Magnitude], "brigade_impact")  # type: ignore[no-any-return]
-
-
-def _to_bureau_impact(value: object) -> Dated[Magnitude]:
-    return _structured(value, Dated[Magnitude], "bureau_impact")  # type: ignore[no-any-return]
-
-
-def _to_difficulty(value: object) -> Dated[Magnitude]:
-    return _structured(value, Dated[Magnitude], "difficulty")  # type: ignore[no-any-return]
-
-
-def _to_impact(value: object) -> Dated[Magnitude]:
-    return _structured(value, Dated[Magnitude], "impact")  # type: ignore[no-any-return]
-
-
-def _to_needs(value: object) -> Dated[Literal["either", "both"]]:
-    return _structured(value, Dated[Literal["either", "both"]], "needs")  # type: ignore[no-any-return]
-
-
-def _to_level(value: object) -> Dated[Level]:
-    return _structured(value, Dated[Level], "level")  # type: ignore[no-any-return]
-
-
-def _to_situations(value: object) -> Dated[tuple[WhistleSituation, ...]]:
-    return _structured(value, Dated[tuple[WhistleSituation, ...]], "situations")  # type: ignore[no-any-return]
+__all__ = ["Compiled", "EscalationPolicy", "HasEscalation"]
 
 
 def _to_levels(value: object) -> LevelRules:
-    return _structured(value, LevelRules, "levels")  # type: ignore[no-any-return]
+    return structured(value, LevelRules, "levels")  # type: ignore[no-any-return]
 
 
 def _to_hearing(value: object) -> HearingRules:
-    return _structured(value, HearingRules, "hearing")  # type: ignore[no-any-return]
+    return structured(value, HearingRules, "hearing")  # type: ignore[no-any-return]
 
 
 def _to_response(value: object) -> ResponseRules:
-    return _structured(value, ResponseRules, "response")  # type: ignore[no-any-return]
+    return structured(value, ResponseRules, "response")  # type: ignore[no-any-return]
 
 
 def _to_steps(value: object) -> Dated[tuple[Step, ...]]:
-    return _structured(value, Dated[tuple[Step, ...]], "steps")  # type: ignore[no-any-return]
+    return structured(value, Dated[tuple[Step, ...]], "steps")  # type: ignore[no-any-return]
 
 
 def _to_triggers(value: object) -> FrozenMap[str, Dated[TriggerRule]]:
-    return _structured(value, FrozenMap[str, Dated[TriggerRule]], "triggers")  # type: ignore[no-any-return]
+    return structured(value, FrozenMap[str, Dated[TriggerRule]], "triggers")  # type: ignore[no-any-return]
 
 
 def _to_chains(value: object) -> FrozenMap[str, Chain]:
-    return _structured(value, FrozenMap[str, Chain], "chains")  # type: ignore[no-any-return]
+    return structured(value, FrozenMap[str, Chain], "chains")  # type: ignore[no-any-return]
 
 
 def _to_whistle(value: object) -> WhistleRules:
-    return _structured(value, WhistleRules, "whistle")  # type: ignore[no-any-return]
-
-
-T = TypeVar("T")
-
-
-def _dated(value: T) -> Dated[T]:
-    return Dated.always(value)
-
-
-# ------------------------------------------------------------------ sub-sections
-
-
-@attrs.frozen
-class LevelRules:
-    """Which level handles a case (``escalation.levels``; 小事不出网格、大事不出镇办).
-
-    Parameters
-    ----------
-    minor, major
-        The levels that close minor and major problems: the grid and the street
-        (《中心城区网格化综合监管工作推进会讲话》§二(五)).
-    default
-        The severity of a category neither table names (default ``minor``: an urbangov
-        default, not in the sources, which do not classify problems).
-    categories, major_classes
-        Severity by category slug and by major class (``"E01"``); shipped: demolishing an
-        illegal building is major (the street has no enforcement power for it, 北京吹哨报到).
-    departments
-        The level of a problem involving several departments that is general: the
-        street committee (街道城市管理委员会, 《城市管理协管员考核办法》篇5 §四(一)).
-    difficult
-        The level of one that is difficult, or unresolved for ``unresolved_after``: the
-        district's city-management office (区城市管理办公室, 篇5 §四(一)).
-    unresolved_after
-        Working time after dispatch from which such a problem counts as long unresolved
-        (长期管理不落实; the source gives no figure: 20 working days is an urbangov default).
-    """
-
-    minor: Dated[Level] = attrs.field(factory=lambda: _dated(Level.GRID), converter=_to_minor)
-    major: Dated[Level] = attrs.field(factory=lambda: _dated(Level.STREET), converter=_to_major)
-    default: Dated[Severity] = attrs.field(
-        factory=lambda: _dated(Severity.MINOR), converter=_to_default
-    )
-    categories: FrozenMap[str, Dated[Severity]] = attrs.field(
-        factory=lambda: FrozenMap({"illegal_construction_demolition": _dated(Severity.MAJOR)}),
-        converter=_to_categories,
-    )
-    major_classes: FrozenMap[str, Dated[Severity]] = attrs.field(
-        factory=FrozenMap, converter=_to_major_classes
-    )
-    departments: Dated[Level] = attrs.field(
-        factory=lambda: _dated(Level.STREET), converter=_to_departments
-    )
-    difficult: Dated[Level] = attrs.field(
-        factory=lambda: _dated(Level.DISTRICT), converter=_to_difficult
-    )
-    unresolved_after: Dated[TimeLimit] = attrs.field(
-        factory=lambda: _dated(TimeLimit.working_days(20)),
-        converter=_to_unresolved_after,
-    )
-
-
-@attrs.frozen
-class HearingRules:
-    """Who hears an enforcement case (``escalation.hearing``; 案件分级审理): the bureau,
-    a brigade or a squadron, "按照处罚金额、案件大小、影响程度" (《城市管理协管员考核办法》篇9
-    §二.3). The source gives no thresholds; every default is an urbangov default.
-
-    A case goes to the bureau when its fine, size or impact reaches the bureau's
-    threshold, else to the brigade when one reaches the brigade's, else it stays with the
-    squadron. Fines are yuan.
-    """
-
-    brigade_fine: Dated[Decimal] = attrs.field(
-        factory=lambda: _dated(Decimal(10000)),
-        converter=_to_brigade_fine,
-    )
-    bureau_fine: Dated[Decimal] = attrs.field(
-        factory=lambda: _dated(Decimal(50000)),
-        converter=_to_bureau_fine,
-    )
-    brigade_size: Dated[Magnitude] = attrs.field(
-        factory=lambda: _dated(Magnitude.LARGE),
-        converter=_to_brigade_size,
-    )
-    bureau_size: Dated[Magnitude] = attrs.field(
-        factory=lambda: _dated(Magnitude.MAJOR),
-        converter=_to_bureau_size,
-    )
-    brigade_impact: Dated[Magnitude] = attrs.field(
-        factory=lambda: _dated(Magnitude.LARGE),
-        converter=_to_brigade_impact,
-    )
-    bureau_impact: Dated[Magnitude] = attrs.field(
-        factory=lambda: _dated(Magnitude.MAJOR),
-        converter=_to_bureau_impact,
-    )
-
-
-@attrs.frozen
-class ResponseRules:
-    """The two-level response to illegal construction (``escalation.response``; 两级响应,
-    《城市管理协管员考核办法》篇9 §一(二)1): level one (bureau leaders command) when the
-    demolition's difficulty reaches ``difficulty`` or its impact reaches ``impact``
-    (``needs = "either"``), or both (``"both"``); else level two (the special action team).
-    The source names the criteria, not the thresholds: urbangov defaults.
-    """
-
-    difficulty: Dated[Magnitude] = attrs.field(
-        factory=lambda: _dated(Magnitude.MAJOR),
-        converter=_to_difficulty,
-    )
-    impact: Dated[Magnitude] = attrs.field(
-        factory=lambda: _dated(Magnitude.MAJOR), converter=_to_impact
-    )
-    needs: Dated[Literal["either", "both"]] = attrs.field(
-        factory=lambda: _dated("either"),
-        converter=_to_needs,
-    )
-
-
-@attrs.frozen
-class WhistleRules:
-    """Summoning departments (``escalation.whistle``; 街乡吹哨、部门报到): the level that
-    may whistle (the street) and the situations in which it may (北京吹哨报到: three).
-    """
-
-    level: Dated[Level] = attrs.field(factory=lambda: _dated(Level.STREET), converter=_to_level)
-    situations: Dated[tuple[WhistleSituation, ...]] = attrs.field(
-        factory=lambda: _dated(tuple(WhistleSituation)),
-        converter=_to_situations,
-    )
+    return structured(value, WhistleRules, "whistle")  # type: ignore[no-any-return]
 
 
 # ------------------------------------------------------------------ the defaults
@@ -296,7 +78,7 @@ _PROCEDURE = "12345催办通报程序"
 
 
 def _default_steps() -> Dated[tuple[Step, ...]]:
-    return _dated(
+    return dated(
         (
             Step(
                 "reminder_notice",
@@ -330,7 +112,7 @@ def _default_steps() -> Dated[tuple[Step, ...]]:
 def _default_triggers() -> FrozenMap[str, Dated[TriggerRule]]:
     return FrozenMap(
         {
-            "repeated_overdue": _dated(
+            "repeated_overdue": dated(
                 TriggerRule(
                     "overdue_count",
                     3,
@@ -338,7 +120,7 @@ def _default_triggers() -> FrozenMap[str, Dated[TriggerRule]]:
                     source="urbangov default, not in the sources",
                 )
             ),
-            "low_on_time_rate": _dated(
+            "low_on_time_rate": dated(
                 TriggerRule(
                     "on_time_rate",
                     Decimal("0.7"),
