@@ -133,6 +133,8 @@ def combine(
     whose message lists them (the first :data:`_SHOWN`), located at the first, with every
     problem in ``.problems``. ``sort`` orders them by file, line and field first.
 
+    Examples
+    --------
     >>> a = HierarchyError("duplicate code", field="units[3].code", file="c.toml", line=9)
     >>> b = HierarchyError("missing parent", field="units[1].parent", file="c.toml", line=4)
     >>> err = combine([a, b])
