@@ -18,6 +18,7 @@ workflow.first_asked_until dispatch → close
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib.resources import files
 from typing import ClassVar
 
@@ -147,55 +148,40 @@ class Policy(Composite):
 def _unknown_rows(rules: DeadlineRules, taxonomy: Taxonomy) -> list[PolicyError]:
     """A problem for each limit-table row naming a class or major class the taxonomy
     lacks (with a did-you-mean)."""
-    problems: list[PolicyError] = []
-    slugs = [c.slug for c in taxonomy.categories()]
-    known = set(slugs)
-    for slug in rules.categories:
-        if slug not in known:
-            problems.append(
-                PolicyError(
-                    f"{slug!r} is not a category of the policy's taxonomy",
-                    field=f"deadlines.categories.{slug}",
-                    hint=did_you_mean(slug, slugs)
-                    + " (a city's own classes go under [[local_classes.categories]])",
-                )
-            )
-    majors = [m.full_code for m in taxonomy.majors]
-    for code in rules.major_classes:
-        if code not in majors:
-            problems.append(
-                PolicyError(
-                    f"{code!r} is not a major class of the policy's taxonomy",
-                    field=f"deadlines.major_classes.{code}",
-                    hint=did_you_mean(code, majors)
-                    + " (major classes are written with their kind letter: E01, C01)",
-                )
-            )
-    return problems
+    return _unknown_classes(rules.categories, rules.major_classes, taxonomy, "deadlines")
 
 
 def _unknown_severities(rules: EscalationPolicy, taxonomy: Taxonomy) -> list[PolicyError]:
     """A problem for each severity row naming a class or major class the taxonomy lacks."""
+    levels = rules.levels
+    return _unknown_classes(levels.categories, levels.major_classes, taxonomy, "escalation.levels")
+
+
+def _unknown_classes(
+    categories: Iterable[str], major_classes: Iterable[str], taxonomy: Taxonomy, where: str
+) -> list[PolicyError]:
+    """A problem for each category slug and major class code the taxonomy lacks, at
+    ``where.categories.SLUG`` and ``where.major_classes.CODE``."""
     problems: list[PolicyError] = []
     slugs = [c.slug for c in taxonomy.categories()]
     known = set(slugs)
-    for slug in rules.levels.categories:
+    for slug in categories:
         if slug not in known:
             problems.append(
                 PolicyError(
                     f"{slug!r} is not a category of the policy's taxonomy",
-                    field=f"escalation.levels.categories.{slug}",
+                    field=f"{where}.categories.{slug}",
                     hint=did_you_mean(slug, slugs)
                     + " (a city's own classes go under [[local_classes.categories]])",
                 )
             )
     majors = [m.full_code for m in taxonomy.majors]
-    for code in rules.levels.major_classes:
+    for code in major_classes:
         if code not in majors:
             problems.append(
                 PolicyError(
                     f"{code!r} is not a major class of the policy's taxonomy",
-                    field=f"escalation.levels.major_classes.{code}",
+                    field=f"{where}.major_classes.{code}",
                     hint=did_you_mean(code, majors)
                     + " (major classes are written with their kind letter: E01, C01)",
                 )

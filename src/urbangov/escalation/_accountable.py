@@ -12,7 +12,7 @@ import attrs
 from urbangov._internal.instants import aware, stdlib
 from urbangov.cases import Case
 from urbangov.escalation._context import PolicyLike, context, need_policy
-from urbangov.escalation._level import higher
+from urbangov.escalation._level import Scope, higher
 from urbangov.escalation._steps import EscalationState, _state
 from urbangov.graph import AccountabilityGraph
 from urbangov.hierarchy import Unit
@@ -156,7 +156,9 @@ def accountable(
     spans = tuple(t.code if isinstance(t, Unit) else t for t in territories)
     if state is None:
         need_policy(policy, "accountable")
-        state = _state(case, stdlib(when), context(policy), graph.hierarchy, territories=spans)
+        state = _state(
+            case, stdlib(when), context(policy), graph.hierarchy, Scope(territories=spans)
+        )
     if state.department is not None:
         lead, rule = state.department, _HOLDS
     else:

@@ -9,7 +9,7 @@ import attrs
 
 from urbangov.cases import Case
 from urbangov.errors import EscalationError
-from urbangov.escalation._context import context, filing_date
+from urbangov.escalation._context import context, known_filing
 from urbangov.escalation._level import Policyish
 from urbangov.escalation._values import Link, WhistleSituation
 from urbangov.graph import AccountabilityGraph
@@ -203,7 +203,7 @@ def whistle(
     urbangov.errors.UnknownTermError: situation: 'parking' is not a WhistleSituation; ...
     """
     ctx = context(policy)
-    rules = ctx.rules.compiled(filing_date(case, ctx.tz))
+    rules = ctx.rules.compiled(known_filing(case, None, ctx.tz))
     chosen = WhistleSituation.parse(situation, field="situation")
     if chosen not in rules.situations:
         allowed = ", ".join(s.value for s in rules.situations) or "none"

@@ -15,14 +15,23 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from urbangov.calendar import WorkCalendar
-from urbangov.cases import Case
+from urbangov.cases import Case, EventKind
 from urbangov.deadlines import HasDeadlines
 from urbangov.errors import PolicyError, TaxonomyError
 from urbangov.escalation._rules import Compiled, EscalationPolicy, HasEscalation
 from urbangov.escalation._values import Severity
 from urbangov.taxonomy import Taxonomy
 
-__all__ = ["Context", "PolicyLike", "context", "filing_date", "need_policy", "severity_in"]
+__all__ = [
+    "Context",
+    "Known",
+    "PolicyLike",
+    "context",
+    "known_events",
+    "known_filing",
+    "need_policy",
+    "severity_in",
+]
 
 
 class PolicyLike(HasDeadlines, HasEscalation, Protocol):
@@ -61,11 +70,43 @@ def _zone(tz: str) -> ZoneInfo:
     return ZoneInfo(tz)
 
 
-def filing_date(case: Case, tz: _dt.tzinfo) -> _dt.date:
-    """The date whose rules decide a case (as deadlines decide its limit): its filing
-    date (立案日期) in the calendar's zone, else its report date."""
-    filed = case.filed_at
-    return (filed if filed is not None else case.reported_at).astimezone(tz).date()
+_ENDS = frozenset({EventKind.CLOSE, EventKind.REJECT, EventKind.VOID})
+
+
+@attrs.frozen
+class Known:
+    """What a case's events up to an instant say: its filing date (or report date), the
+    department holding it, and whether it ended (closed, rejected, voided)."""
+
+    filed: _dt.date
+    department: str | None
+    ended: bool
+
+
+def known_events(case: Case, at: _dt.datetime | None, tz: _dt.tzinfo) -> Known:
+    """One pass over the events known at ``at``. The filing date (立案日期) decides the
+    rules, as deadlines decide a case's limit by it."""
+    filed: _dt.datetime | None = None
+    holder: str | None = None
+    ended = False
+    for e in case.history:
+        if at is not None and e.at > at:
+            break
+        kind = e.kind
+        if kind is EventKind.DISPATCH:
+            holder = e.department
+        elif kind is EventKind.SEND_BACK:
+            holder = None
+        elif kind is EventKind.FILE and filed is None:
+            filed = e.at
+        ended = kind in _ENDS
+    return Known((filed or case.reported_at).astimezone(tz).date(), holder, ended)
+
+
+def known_filing(case: Case, at: _dt.datetime | None, tz: _dt.tzinfo) -> _dt.date:
+    """The date whose rules decide a case, as known at ``at`` (``None``: its whole
+    history): its filing date (立案日期) in the calendar's zone, else its report date."""
+    return known_events(case, at, tz).filed
 
 
 def severity_in(rules: Compiled, taxonomy: Taxonomy, category: str) -> Severity:

@@ -7,11 +7,13 @@ import datetime as _dt
 from collections.abc import Iterable
 from decimal import Decimal
 
+import attrs
+
 from urbangov._internal.instants import aware, stdlib
 from urbangov.cases import Case, EventKind
 from urbangov.deadlines import stopped_at
 from urbangov.errors import PolicyError
-from urbangov.escalation._context import Context, context, filing_date, severity_in
+from urbangov.escalation._context import Context, context, known_filing, severity_in
 from urbangov.escalation._rules import EscalationPolicy, HasEscalation
 from urbangov.escalation._values import Magnitude, ResponseLevel, Severity
 from urbangov.hierarchy import Hierarchy, Unit
@@ -19,6 +21,7 @@ from urbangov.org import DepartmentKind
 from urbangov.vocabulary import Level
 
 __all__ = [
+    "Scope",
     "handling_level",
     "handling_unit",
     "hearing_level",
@@ -50,11 +53,29 @@ def severity(case: Case, policy: Policyish) -> Severity:
     <Severity.MINOR: 0>
     """
     ctx = context(policy)
-    return _severity(case, ctx, filing_date(case, ctx.tz))
+    return _severity(case, ctx, known_filing(case, None, ctx.tz))
 
 
 def _severity(case: Case, ctx: Context, on: _dt.date) -> Severity:
     return severity_in(ctx.rules.compiled(on), ctx.taxonomy, case.category)
+
+
+def _places(value: Iterable[str | Unit]) -> tuple[str | Unit, ...]:
+    return tuple(value)
+
+
+def _codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Scope:
+    """What a case involves beyond its own grid: the arguments of :func:`handling_level`."""
+
+    severity: Severity | str | None = None
+    territories: tuple[str | Unit, ...] = attrs.field(default=(), converter=_places)
+    departments: tuple[str, ...] = attrs.field(default=(), converter=_codes)
+    difficult: bool = False
 
 
 def _level(
@@ -62,27 +83,24 @@ def _level(
     ctx: Context,
     hierarchy: Hierarchy,
     on: _dt.date,
-    *,
-    severity: Severity | str | None,
-    territories: Iterable[str | Unit],
-    departments: Iterable[str],
-    difficult: bool,
+    scope: Scope,
     at: _dt.datetime | None,
 ) -> tuple[Level, Unit]:
     """The handling level and the unit covering every territory involved."""
     rules = ctx.rules.compiled(on)
     sev = (
         severity_in(rules, ctx.taxonomy, case.category)
-        if severity is None
-        else Severity.parse(severity, field="severity", error=PolicyError)
+        if scope.severity is None
+        else Severity.parse(scope.severity, field="severity", error=PolicyError)
     )
     need = rules.major if sev is Severity.MAJOR else rules.minor
-    places = [case.grid, *territories]
+    places = [case.grid, *scope.territories]
     cover = hierarchy.coordinator(places) if len(places) > 1 else hierarchy.unit(case.grid)
     need = higher(need, cover.level)
-    if len(set(departments)) > 1:
+    if len(set(scope.departments)) > 1:
         late = at is not None and _unresolved(case, ctx, rules.unresolved_after, at)
-        need = higher(need, rules.difficult if difficult or late else rules.departments)
+        hard = scope.difficult or late
+        need = higher(need, rules.difficult if hard else rules.departments)
     line = hierarchy.ancestors(cover)
     root = line[-1] if line else cover
     return (need if need >= root.level else root.level), cover
@@ -166,21 +184,16 @@ def handling_level(
     >>> handling_level(case, EscalationPolicy(), h, departments=["hw_station", "cons_bureau"])
     <Level.STREET: 2>
     """
-    if at is not None:
-        at = stdlib(aware(at, "at"))
-    ctx = context(policy)
-    level, _ = _level(
+    return handling_unit(
         case,
-        ctx,
+        policy,
         hierarchy,
-        filing_date(case, ctx.tz),
         severity=severity,
         territories=territories,
         departments=departments,
         difficult=difficult,
         at=at,
-    )
-    return level
+    ).level
 
 
 def handling_unit(
@@ -205,20 +218,10 @@ def handling_unit(
     >>> handling_unit(case, EscalationPolicy(), h, severity="major").name
     '南湖街道'
     """
-    if at is not None:
-        at = stdlib(aware(at, "at"))
+    when = None if at is None else stdlib(aware(at, "at"))
     ctx = context(policy)
-    level, cover = _level(
-        case,
-        ctx,
-        hierarchy,
-        filing_date(case, ctx.tz),
-        severity=severity,
-        territories=territories,
-        departments=departments,
-        difficult=difficult,
-        at=at,
-    )
+    scope = Scope(severity, territories, departments, difficult)
+    level, cover = _level(case, ctx, hierarchy, known_filing(case, when, ctx.tz), scope, when)
     return hierarchy.territory_of(cover, level)
 
 

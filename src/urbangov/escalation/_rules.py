@@ -379,44 +379,46 @@ def _problems(rules: EscalationPolicy) -> Iterable[PolicyError]:
 def _hearing_problems(rules: HearingRules) -> Iterable[PolicyError]:
     """The bureau hears what a brigade would not: its thresholds are at least the
     brigade's, so the hearing level is monotone in the fine, the size and the impact."""
-    dates = {_dt.date.min} | _change_dates(rules)
     for what in ("fine", "size", "impact"):
-        brigade, bureau = getattr(rules, f"brigade_{what}"), getattr(rules, f"bureau_{what}")
-        for d in sorted(dates):
-            try:
-                low, high = brigade.at(d), bureau.at(d)
-            except PolicyError:
-                continue
-            if high < low:
-                yield PolicyError(
-                    f"the bureau's {what} threshold ({high}) is below the brigade's ({low})"
-                    + ("" if d == _dt.date.min else f" on {d}"),
-                    field=f"hearing.bureau_{what}",
-                    hint=f"give bureau_{what} a value at least brigade_{what}'s",
-                )
-                break
+        says = f"the bureau's {what} threshold ({{high}}) is below the brigade's ({{low}})"
+        yield from _ordered(
+            rules, f"brigade_{what}", f"bureau_{what}", "hearing", lambda lo, hi: hi < lo, says
+        )
 
 
 def _order_problems(lv: LevelRules) -> Iterable[PolicyError]:
     """A major problem is never handled below a minor one, nor a difficult one below a
     general one: the handling level is monotone in severity and difficulty."""
-    pairs = (("minor", "major"), ("departments", "difficult"))
-    dates = {_dt.date.min} | _change_dates(lv)
-    for low_name, high_name in pairs:
-        low, high = getattr(lv, low_name), getattr(lv, high_name)
-        for d in sorted(dates):
-            try:
-                a, b = low.at(d), high.at(d)
-            except PolicyError:
-                continue
-            if b > a:  # Level: CITY = 0 … GRID = 4, so a higher level is a smaller number
-                yield PolicyError(
-                    f"{high_name} ({b.slug}) is below {low_name} ({a.slug})"
-                    + ("" if d == _dt.date.min else f" on {d}"),
-                    field=f"levels.{high_name}",
-                    hint=f"give {high_name} a level at or above {low_name}'s",
-                )
-                break
+    # Level: CITY = 0 … GRID = 4, so a higher level is a smaller number
+    for low, high in (("minor", "major"), ("departments", "difficult")):
+        yield from _ordered(lv, low, high, "levels", lambda lo, hi: hi > lo)
+
+
+def _ordered(
+    part: object,
+    low_name: str,
+    high_name: str,
+    where: str,
+    wrong: Any,
+    says: str = "{high_name} ({high}) is below {low_name} ({low})",
+) -> Iterable[PolicyError]:
+    """The first date on which the dated value ``high_name`` of ``part`` is ``wrong``ly
+    below ``low_name``'s, as a problem (none when they are in order on every date)."""
+    low, high = getattr(part, low_name), getattr(part, high_name)
+    for d in sorted({_dt.date.min} | _change_dates(part)):
+        try:
+            a, b = low.at(d), high.at(d)
+        except PolicyError:
+            continue
+        if wrong(a, b):
+            lo, hi = (a.slug, b.slug) if isinstance(a, Level) else (a, b)
+            text = says.format(high_name=high_name, low_name=low_name, high=hi, low=lo)
+            yield PolicyError(
+                text + ("" if d == _dt.date.min else f" on {d}"),
+                field=f"{where}.{high_name}",
+                hint=f"give {high_name} a value at or above {low_name}'s",
+            )
+            return
 
 
 class HasEscalation(Protocol):

@@ -10,10 +10,17 @@ import attrs
 
 from urbangov._internal.instants import aware, stdlib
 from urbangov.calendar import TimeLimit, WorkCalendar
-from urbangov.cases import Case, EventKind
+from urbangov.cases import Case
 from urbangov.deadlines import Deadline, deadline
-from urbangov.escalation._context import Context, PolicyLike, context, need_policy
-from urbangov.escalation._level import _level
+from urbangov.escalation._context import (
+    Context,
+    Known,
+    PolicyLike,
+    context,
+    known_events,
+    need_policy,
+)
+from urbangov.escalation._level import Scope, _level
 from urbangov.escalation._rules import Compiled
 from urbangov.escalation._values import Measure, Severity, Step, StepAction
 from urbangov.hierarchy import Hierarchy, Unit
@@ -99,43 +106,6 @@ class EscalationState:
         return tuple(t.step.measure for t in self.taken if t.step.measure is not None)
 
 
-_ENDS = frozenset({EventKind.CLOSE, EventKind.REJECT, EventKind.VOID})
-
-
-@attrs.frozen
-class _Known:
-    """What a case's events up to an instant say: its filing date (or report date), the
-    department holding it, and whether it ended (closed, rejected, voided)."""
-
-    filed: _dt.date
-    department: str | None
-    ended: bool
-
-
-def _known(case: Case, at: _dt.datetime | None, tz: _dt.tzinfo) -> _Known:
-    """One pass over the events known at ``at``. The filing date (立案日期) decides the
-    rules, as deadlines decide a case's limit by it."""
-    filed: _dt.datetime | None = None
-    holder: str | None = None
-    ended = False
-    for e in case.history:
-        if at is not None and e.at > at:
-            break
-        kind = e.kind
-        if kind is EventKind.DISPATCH:
-            holder = e.department
-        elif kind is EventKind.SEND_BACK:
-            holder = None
-        elif kind is EventKind.FILE and filed is None:
-            filed = e.at
-        ended = kind in _ENDS
-    return _Known((filed or case.reported_at).astimezone(tz).date(), holder, ended)
-
-
-def _known_filing(case: Case, at: _dt.datetime | None, tz: _dt.tzinfo) -> _dt.date:
-    return _known(case, at, tz).filed
-
-
 def schedule(
     rules: Compiled,
     calendar: WorkCalendar,
@@ -193,60 +163,65 @@ def _add(
     return found
 
 
+_PLAIN = Scope()
+
+
 def _root_level(hierarchy: Hierarchy, unit: Unit) -> Level:
     line = hierarchy.ancestors(unit)
     return (line[-1] if line else unit).level
 
 
-def _state(
-    case: Case,
-    when: _dt.datetime,
-    ctx: Context,
-    hierarchy: Hierarchy,
-    *,
-    severity: Severity | str | None = None,
-    territories: Iterable[str | Unit] = (),
-    departments: Iterable[str] = (),
-    difficult: bool = False,
-) -> EscalationState:
-    known = _known(case, when, ctx.tz)
-    on = known.filed
-    rules = ctx.rules.compiled(on)
+@attrs.frozen(eq=False)
+class _Plan:
+    """A case's events, deadline, handling level and steps, as known at an instant."""
+
+    known: Known
+    deadline: Deadline | None
+    base: Level
+    cover: Unit
+    taken: list[TimedStep]
+    next: TimedStep | None
+
+
+def _plan(
+    case: Case, when: _dt.datetime | None, ctx: Context, hierarchy: Hierarchy, scope: Scope
+) -> _Plan:
+    """The one computation behind :func:`state` and :func:`timeline` (``when=None``:
+    the whole history, every step ever taken)."""
+    known = known_events(case, when, ctx.tz)
     d = deadline(case, ctx.policy, at=when)
-    base, cover = _level(
-        case,
-        ctx,
-        hierarchy,
-        on,
-        severity=severity,
-        territories=territories,
-        departments=departments,
-        difficult=difficult,
-        at=when,
-    )
+    base, cover = _level(case, ctx, hierarchy, known.filed, scope, when)
+    rules = ctx.rules.compiled(known.filed)
     root = _root_level(hierarchy, cover)
     taken, nxt = schedule(rules, ctx.calendar, ctx.tz, d, when, base, root)
-    level = taken[-1].level if taken else base
+    return _Plan(known, d, base, cover, taken, nxt)
+
+
+def _state(
+    case: Case, when: _dt.datetime, ctx: Context, hierarchy: Hierarchy, scope: Scope = _PLAIN
+) -> EscalationState:
+    p = _plan(case, when, ctx, hierarchy, scope)
+    d, known, cover = p.deadline, p.known, p.cover
+    level = p.taken[-1].level if p.taken else p.base
     unit = cover if cover.level == level else hierarchy.territory_of(cover, level)
-    department = known.department
     stopped = None if d is None else d.stopped
     overdue = d is not None and d.due is not None and (stopped or when) > d.due
     is_open = not known.ended and stopped is None
-    must_act = tuple(p for p in (department, unit.code) if p is not None) if is_open else ()
+    must_act = tuple(c for c in (known.department, unit.code) if c is not None) if is_open else ()
     return EscalationState(
         case=case.id,
         at=when.astimezone(ctx.tz),
         level=level,
         unit=unit.code,
-        base_level=base,
+        base_level=p.base,
         due=None if d is None else d.due,
         stopped=stopped,
         overdue=overdue,
-        taken=tuple(taken),
-        next=nxt,
-        department=department,
+        taken=tuple(p.taken),
+        next=p.next,
+        department=known.department,
         must_act=must_act,
-        rules_date=on,
+        rules_date=known.filed,
     )
 
 
@@ -313,16 +288,8 @@ def state(
     """
     when = stdlib(aware(at, "at"))
     need_policy(policy, "state")
-    return _state(
-        case,
-        when,
-        context(policy),
-        hierarchy,
-        severity=severity,
-        territories=territories,
-        departments=departments,
-        difficult=difficult,
-    )
+    scope = Scope(severity, territories, departments, difficult)
+    return _state(case, when, context(policy), hierarchy, scope)
 
 
 def timeline(
@@ -356,21 +323,5 @@ def timeline(
     written_criticism Wed 10-16 18:00
     """
     need_policy(policy, "timeline")
-    ctx = context(policy)
-    on = _known_filing(case, None, ctx.tz)
-    d = deadline(case, policy)
-    base, cover = _level(
-        case,
-        ctx,
-        hierarchy,
-        on,
-        severity=severity,
-        territories=territories,
-        departments=departments,
-        difficult=difficult,
-        at=None,
-    )
-    taken, _ = schedule(
-        ctx.rules.compiled(on), ctx.calendar, ctx.tz, d, None, base, _root_level(hierarchy, cover)
-    )
-    return tuple(taken)
+    scope = Scope(severity, territories, departments, difficult)
+    return tuple(_plan(case, None, context(policy), hierarchy, scope).taken)
