@@ -72,6 +72,13 @@ def departments(h: Hierarchy) -> list[str]:
         ),
         ("hw_station", "区环卫所", "station", "cityapp_bureau", f"{SOURCE}篇5 §二(一): 环卫所"),
         (
+            "cityapp_general_section",
+            "区市容局综合科",
+            "section",
+            "cityapp_bureau",
+            f"{SOURCE}篇1 §五.3: 无主垃圾汇报区局综合科, 联系环卫部门清运",
+        ),
+        (
             "cons_bureau",
             "区建设局",
             "bureau",

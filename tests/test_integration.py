@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,27 @@ def test_default_policy_gives_a_due_time_for_a_dispatched_sample_case(city: City
     case = dispatch_to_lead(case, t, city.duties)
     due = deadlines.due_at(case, policy, policy.work_calendar())
     assert due == dt.datetime(2024, 9, 29, 11, 0, tzinfo=SHANGHAI)
+
+
+def test_escalation_triggers_are_deductions_of_the_bundled_standard(city: City) -> None:
+    # 12345催办通报程序: 催办和通报情况作为考核和追究问责的依据 — a case still overdue five
+    # working days after its reminder is criticised in writing (书面通报批评), and the
+    # digital_city_management standard deducts it (0.5 per 通报批评, urbangov's price).
+    from urbangov import escalation
+    from urbangov.scoring import AssessmentStandard, Findings, score
+
+    t = dt.datetime(2024, 5, 6, 9, 0, tzinfo=SHANGHAI)
+    history = (
+        CaseEvent("accept", t),
+        CaseEvent("file", t),
+        CaseEvent("dispatch", t, department="street_office_001"),
+    )
+    case = Case.new("A1", "暴露垃圾", "320105001001001", reported_at=t, history=history)
+    found = escalation.triggers(None, Policy(), cases=[case], at=t + dt.timedelta(days=10))
+    assert [(x.unit, str(x.measure)) for x in found] == [
+        ("street_office_001", "notice_of_criticism")
+    ]
+    std = AssessmentStandard.bundled("digital_city_management")
+    units = Findings(units=[{"code": "street_office_001", "name": "南湖街道办事处"}])
+    sheet = score(units, std, triggers=found)["street_office_001"]
+    assert sheet.item("accountability").score == Decimal("-0.5")

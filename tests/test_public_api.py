@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import urbangov
-from urbangov import kpi, sim
+from urbangov import escalation, kpi, sim
 from urbangov.calendar import TimeLimit, WorkCalendar
 from urbangov.cases import Case, CaseColumns, CaseEvent, apply
 from urbangov.errors import PolicyError, combine
@@ -96,6 +96,25 @@ def _globals_of(data: bytes) -> set[str]:
     return seen
 
 
+_LATE = dt.datetime(2024, 10, 20, tzinfo=SH)
+
+
+def _escalated_case() -> Case:
+    t = dt.datetime(2024, 9, 27, 16, tzinfo=SH)
+    history = (
+        CaseEvent("accept", t),
+        CaseEvent("file", t),
+        CaseEvent("dispatch", t, department="street_office_001"),
+    )
+    return Case.new("E1", "暴露垃圾", "320105001001001", reported_at=t, history=history)
+
+
+def _escalated() -> object:
+    policy = Policy()
+    policy.escalation.compiled(dt.date(2024, 9, 27))  # its cache is not pickled
+    return escalation.state(_escalated_case(), _LATE, policy, sim.sample_city().hierarchy)
+
+
 def _values() -> list[object]:
     t = dt.datetime(2024, 9, 27, 16, tzinfo=SH)
     case = Case.new("A1", "暴露垃圾", "320105001001001", reported_at=t)
@@ -111,6 +130,8 @@ def _values() -> list[object]:
         kpi.KpiCounts(received=10, due=5, closed=4, closed_on_time=3, overdue=2),
         city,
         AccountabilityGraph.build(city.hierarchy, city.organisation),
+        _escalated(),
+        escalation.triggers(None, Policy(), cases=[_escalated_case()], at=_LATE)[0],
         combine([PolicyError("a", field="x", line=2), PolicyError("b", field="y", line=1)]),
     ]
 

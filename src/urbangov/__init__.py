@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from urbangov import calendar, deadlines, io, kpi, scoring, zones
+from urbangov import calendar, deadlines, escalation, io, kpi, scoring, zones
 from urbangov._version import __version__
 from urbangov.calendar import TimeLimit, WorkCalendar, WorkSchedule
 from urbangov.cases import Case, CaseEvent, EventKind, Status
@@ -23,6 +23,7 @@ from urbangov.errors import (
     CalendarError,
     CaseError,
     CaseLogError,
+    EscalationError,
     FindingsError,
     HierarchyError,
     KpiError,
@@ -60,6 +61,7 @@ __all__ = [
     "Change",
     "Domain",
     "DutyMatrix",
+    "EscalationError",
     "EventKind",
     "FindingsError",
     "FrozenMap",
@@ -97,6 +99,7 @@ __all__ = [
     "calendar",
     "deadlines",
     "diff",
+    "escalation",
     "io",
     "kpi",
     "scoring",

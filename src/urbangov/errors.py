@@ -31,6 +31,7 @@ __all__ = [
     "CalendarError",
     "CaseError",
     "CaseLogError",
+    "EscalationError",
     "FindingsError",
     "HierarchyError",
     "KpiError",
@@ -135,6 +136,8 @@ def combine(
     whose message lists them (the first :data:`_SHOWN`), located at the first, with every
     problem in ``.problems``. ``sort`` orders them by file, line and field first.
 
+    Examples
+    --------
     >>> a = HierarchyError("duplicate code", field="units[3].code", file="c.toml", line=9)
     >>> b = HierarchyError("missing parent", field="units[1].parent", file="c.toml", line=4)
     >>> err = combine([a, b])
@@ -217,6 +220,12 @@ class TransitionError(UrbangovError, ValueError):
 
 class CaseLogError(UrbangovError, ValueError):
     """A bad row or field in a case event log (CSV, JSON Lines, Parquet)."""
+
+
+class EscalationError(UrbangovError, ValueError):
+    """An escalation the rules do not allow or the city cannot carry out: summoning
+    departments outside the allowed situations, a handling chain the policy lacks, a
+    link of a chain the city's organisation has nobody for (``urbangov.escalation``)."""
 
 
 class KpiError(UrbangovError, ValueError):

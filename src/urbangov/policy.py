@@ -18,6 +18,7 @@ workflow.first_asked_until dispatch → close
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib.resources import files
 from typing import ClassVar
 
@@ -27,6 +28,7 @@ from urbangov.calendar import CalendarRules, WorkCalendar
 from urbangov.cases import WorkflowRules
 from urbangov.deadlines import DeadlineRules
 from urbangov.errors import PolicyError, combine
+from urbangov.escalation import EscalationPolicy
 from urbangov.kpi import KpiRules
 from urbangov.params import (
     Change,
@@ -94,6 +96,9 @@ class Policy(Composite):
     """How KPI counts are taken (``kpi.KpiRules``)."""
     zones: ZoneRules = attrs.field(factory=ZoneRules)
     """Tiered zones: classification, permissions, stall areas, patrols (``zones.ZoneRules``)."""
+    escalation: EscalationPolicy = attrs.field(factory=EscalationPolicy)
+    """Handling levels, time-out steps, accountability triggers and chains
+    (``escalation.EscalationPolicy``)."""
     assessment: AssessmentRules = attrs.field(factory=AssessmentRules)
     """Grades, rankings, composites and bonds (``scoring.AssessmentRules``)."""
 
@@ -102,7 +107,9 @@ class Policy(Composite):
     def __attrs_post_init__(self) -> None:
         # One source of truth: every row of the limit table names a class of this
         # policy's own taxonomy.
-        problems = _unknown_rows(self.deadlines, self.taxonomy())
+        taxonomy = self.taxonomy()
+        problems = _unknown_rows(self.deadlines, taxonomy)
+        problems += _unknown_severities(self.escalation, taxonomy)
         if problems:
             raise combine(problems)
 
@@ -141,26 +148,40 @@ class Policy(Composite):
 def _unknown_rows(rules: DeadlineRules, taxonomy: Taxonomy) -> list[PolicyError]:
     """A problem for each limit-table row naming a class or major class the taxonomy
     lacks (with a did-you-mean)."""
+    return _unknown_classes(rules.categories, rules.major_classes, taxonomy, "deadlines")
+
+
+def _unknown_severities(rules: EscalationPolicy, taxonomy: Taxonomy) -> list[PolicyError]:
+    """A problem for each severity row naming a class or major class the taxonomy lacks."""
+    levels = rules.levels
+    return _unknown_classes(levels.categories, levels.major_classes, taxonomy, "escalation.levels")
+
+
+def _unknown_classes(
+    categories: Iterable[str], major_classes: Iterable[str], taxonomy: Taxonomy, where: str
+) -> list[PolicyError]:
+    """A problem for each category slug and major class code the taxonomy lacks, at
+    ``where.categories.SLUG`` and ``where.major_classes.CODE``."""
     problems: list[PolicyError] = []
     slugs = [c.slug for c in taxonomy.categories()]
     known = set(slugs)
-    for slug in rules.categories:
+    for slug in categories:
         if slug not in known:
             problems.append(
                 PolicyError(
                     f"{slug!r} is not a category of the policy's taxonomy",
-                    field=f"deadlines.categories.{slug}",
+                    field=f"{where}.categories.{slug}",
                     hint=did_you_mean(slug, slugs)
                     + " (a city's own classes go under [[local_classes.categories]])",
                 )
             )
     majors = [m.full_code for m in taxonomy.majors]
-    for code in rules.major_classes:
+    for code in major_classes:
         if code not in majors:
             problems.append(
                 PolicyError(
                     f"{code!r} is not a major class of the policy's taxonomy",
-                    field=f"deadlines.major_classes.{code}",
+                    field=f"{where}.major_classes.{code}",
                     hint=did_you_mean(code, majors)
                     + " (major classes are written with their kind letter: E01, C01)",
                 )

@@ -14,6 +14,8 @@ from urbangov.calendar import TimeLimit, WorkCalendar
 from urbangov.cases import Case, CaseColumns, CaseEvent, EventKind, Status, allowed_events
 from urbangov.deadlines import (
     DeadlineRules,
+    deadline,
+    deadline_batch,
     due_at,
     due_at_batch,
     is_overdue,
@@ -170,6 +172,26 @@ def test_batch_equals_scalar(drawn: list[Case], rules: DeadlineRules, probe_min:
     assert over.tolist() == [is_overdue(c, rules, CAL, at) for c in cases_]
     levels = warning_levels_batch(cols, rules, CAL, at)
     assert levels.tolist() == [len(warnings(c, rules, CAL, at)) for c in cases_]
+
+
+@settings_
+@given(st.lists(cases(), min_size=1, max_size=6), rule_variants(), st.integers(0, 60 * 24 * 30))
+def test_deadline_batch_equals_deadline(
+    drawn: list[Case], rules: DeadlineRules, probe_min: int
+) -> None:
+    """deadline_batch's start, due and stop equal deadline's, as known at any instant."""
+    cases_ = [attrs.evolve(c, id=f"C{i}") for i, c in enumerate(drawn)]
+    cols = CaseColumns.from_cases(cases_)
+    at = cases_[0].reported_at + dt.timedelta(minutes=probe_min)
+    for when in (None, at):
+        got = deadline_batch(cols, rules, CAL, at=when)
+        for i, c in enumerate(cases_):
+            d = deadline(c, rules, CAL, at=when)
+            want = (None, None, None) if d is None else (d.start, d.due, d.stopped)
+            assert [_ns(t).view(np.int64) for t in want] == [
+                got.start[i].view(np.int64), got.due[i].view(np.int64),
+                got.stopped[i].view(np.int64),
+            ]  # fmt: skip
 
 
 @settings_

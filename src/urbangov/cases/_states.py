@@ -268,6 +268,8 @@ def transitions(
 ) -> FrozenMap[Status, FrozenMap[EventKind, Status]]:
     """The transition table under ``rules``: status → event → next status.
 
+    Examples
+    --------
     >>> t = transitions()
     >>> t[Status.DISPATCHED][EventKind.SEND_BACK]
     <Status.FILED: 'filed'>

@@ -16,6 +16,7 @@ from urbangov.cli._common import LANGS
 from urbangov.cli.deadline import deadline
 from urbangov.cli.demo import demo
 from urbangov.cli.diff import diff_command
+from urbangov.cli.escalation import escalation_command
 from urbangov.cli.impact import impact_command
 from urbangov.cli.kpi import kpi
 from urbangov.cli.rule_cases import rule_test_command
@@ -54,3 +55,4 @@ main.add_command(permits_command)
 main.add_command(score_command)
 main.add_command(rule_test_command)
 main.add_command(impact_command)
+main.add_command(escalation_command)

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from urbangov.cli._common import console, label
 from urbangov.cli.demo_cases import demo_section as cases_section
+from urbangov.cli.demo_escalation import demo_section as escalation_section
 from urbangov.cli.demo_org import demo_section as organisation_section
 from urbangov.cli.demo_scoring import demo_section as scoring_section
 from urbangov.cli.demo_sim import demo_section as simulation_section
@@ -100,9 +101,11 @@ def demo(ctx: click.Context) -> None:
     accountable up the chain, who coordinates a problem spanning several grids, one case
     through the workflow with its working-time deadline, a simulated month's KPIs by
     street and what 2 working hours instead of 4 for exposed garbage change, its tiered
-    zones (the zone map, what may take place where and when, a patrol plan), and a
-    synthetic year of assessment: a monthly ranking of streets and departments, grades,
-    red flags and the bond ledger."""
+    zones (the zone map, what may take place where and when, a patrol plan), two
+    escalation stories (a minor problem closed in the grid; a problem of two streets that
+    times out, climbs and ends in a written criticism) and a synthetic year of
+    assessment: a monthly ranking of streets and departments, grades, red flags and the
+    bond ledger."""
     out = console()
     lang = (ctx.find_root().obj or {}).get("lang", "en")
     city = load_city(sample_district_path())
@@ -114,4 +117,5 @@ def demo(ctx: click.Context) -> None:
     cases_section(out, city, lang=lang)
     simulation_section(out, lang=lang)
     zones_section(out, city, lang=lang)
+    escalation_section(out, city, lang=lang)
     scoring_section(out, city, lang=lang)

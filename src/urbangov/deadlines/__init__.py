@@ -49,6 +49,8 @@ datetime.datetime(2024, 5, 6, 14, 30, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shangha
 
 from urbangov._internal.public import publish
 from urbangov.deadlines._columns import (
+    DeadlineColumns,
+    deadline_batch,
     due_at_batch,
     overdue_batch,
     provisional_batch,
@@ -78,12 +80,14 @@ __all__ = [
     "DEFAULT_CATEGORY_LIMITS",
     "AppliedLimit",
     "Deadline",
+    "DeadlineColumns",
     "DeadlineRules",
     "HasDeadlines",
     "LimitRow",
     "StageLimits",
     "TierLimits",
     "deadline",
+    "deadline_batch",
     "due_at",
     "due_at_batch",
     "is_overdue",

@@ -130,6 +130,30 @@ def lookup(
     table = _section(rules)
     if taxonomy is None:
         taxonomy = _policy_taxonomy(rules)
+    # A lookup is a pure function of the table, its arguments and the taxonomy: memoised
+    # on the (immutable) table, checked against the taxonomy object it was made with.
+    key = (category, urgency, zone, on)
+    hit = table._cache.get(key)
+    if hit is not None and hit[0] is taxonomy:
+        return hit[1]  # type: ignore[no-any-return]
+    found = _lookup(table, category, urgency, zone, on, taxonomy)
+    if len(table._cache) >= _MEMO:
+        table._cache.clear()
+    table._cache[key] = (taxonomy, found)
+    return found
+
+
+_MEMO = 100_000  # lookups kept per table
+
+
+def _lookup(
+    table: DeadlineRules,
+    category: str,
+    urgency: Urgency | str,
+    zone: ZoneTier | str | None,
+    on: _dt.date,
+    taxonomy: Taxonomy | None,
+) -> AppliedLimit:
     urg = Urgency.parse(urgency, field="urgency")
     tier_from = "case"
     if zone is None:

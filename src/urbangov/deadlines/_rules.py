@@ -7,6 +7,7 @@ module and ``docs/deadlines.md`` for the conventions.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -406,8 +407,16 @@ class DeadlineRules(RuleSection):
         factory=lambda: Dated.always(False), converter=_flag
     )
     stages: StageLimits = attrs.field(factory=StageLimits, converter=_stages)
+    _cache: dict[Any, Any] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False, hash=False, alias="_cache"
+    )
 
     section: ClassVar[str] = "deadlines"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The looked-up limits are a cache (deadlines.lookup): pickle only the value.
+        values = {f.name: getattr(self, f.name) for f in attrs.fields(type(self)) if f.init}
+        return (functools.partial(DeadlineRules, **values), ())
 
     def change_dates(self) -> tuple[_dt.date, ...]:
         """Every date on which some value of the table changes (sorted): between two

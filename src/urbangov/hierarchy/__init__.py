@@ -13,6 +13,8 @@ Any level may be a root, and a hierarchy may be a forest (many cities; a county-
 city without a parent city). Queries take a code or a :class:`Unit` and use parent and
 depth indexes; no graph library is involved.
 
+Examples
+--------
 >>> h = Hierarchy.from_rows([
 ...     ("320100", "南京市", "city", None),
 ...     ("320105", "建邺区", "district", "320100"),

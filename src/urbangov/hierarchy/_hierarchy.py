@@ -183,6 +183,8 @@ class Hierarchy:
     def ancestors(self, unit: str | Unit) -> tuple[Unit, ...]:
         """The unit's ancestors, nearest first (the unit itself excluded).
 
+        Examples
+        --------
         >>> h = Hierarchy.from_rows([("320105", "建邺区", "district", None),
         ...                          ("320105001", "南湖街道", "street", "320105")])
         >>> [u.code for u in h.ancestors("320105001")]
@@ -205,6 +207,8 @@ class Hierarchy:
     ) -> tuple[Unit, ...]:
         """All units below ``unit`` (optionally only those at ``level``), sorted by code.
 
+        Examples
+        --------
         >>> from urbangov.vocabulary import Level
         >>> h = Hierarchy.from_rows([("320105", "建邺区", "district", None),
         ...     ("320105001", "南湖街道", "street", "320105"),

@@ -161,6 +161,8 @@ class Organisation:
     def chain_of_command(self, department: str) -> tuple[Department, ...]:
         """``department`` and the departments above it, nearest first (分队 → 中队 → 大队 → 局).
 
+        Examples
+        --------
         >>> o = Organisation([Department("b", "局", DepartmentKind.BUREAU),
         ...                   Department("d", "大队", DepartmentKind.BRIGADE, parent="b")])
         >>> [d.code for d in o.chain_of_command("d")]

@@ -206,6 +206,8 @@ class Department:
     covers
         Areas of "四定四包" (《城市管理协管员考核办法》篇7): unit codes or :class:`Sector` codes.
 
+    Examples
+    --------
     >>> Department("sq1", "第一中队", DepartmentKind.SQUADRON, parent="brigade",
     ...            covers=("sector_n",)).kind.chinese
     '中队'
@@ -274,6 +276,8 @@ class Person:
     title
         Their title (``"街道主任"``), free text.
 
+    Examples
+    --------
     >>> Person("p1", "王某", Role.GRID_CHIEF, unit="320105001001001").role.chinese
     '网格长'
     """
@@ -341,6 +345,8 @@ class Committee:
         the management group, the district departments and the streets,
         《城市管理协管员考核办法》篇5 §五(一)).
 
+    Examples
+    --------
     >>> Committee("cg", "考评组", CommitteeKind.ASSESSMENT_GROUP, unit="320105",
     ...           parent="cmc", host="info_centre").kind.chinese
     '考评组'

@@ -173,6 +173,8 @@ def annual(
         A weight per period (e.g. months and a year-end review); default: equal (the
         mean).
 
+    Examples
+    --------
     >>> from decimal import Decimal as D
     >>> year = annual({"1": {"a": D("90")}, "2": {"a": D("95"), "b": D("80")}},
     ...               missing="skip", rounding=Rounding(places=2))

@@ -254,6 +254,8 @@ class AssessedUnit:
     no_data
         Reported as 无数据 whatever was found (a unit not assessed this period).
 
+    Examples
+    --------
     >>> AssessedUnit(code="320105001", name="南湖街道").kind
     'street'
     """
@@ -307,6 +309,8 @@ class Finding:
     id, date, note
         Its reference, day and description.
 
+    Examples
+    --------
     >>> Finding(unit="320105001", item="sanitation.roads", finder="district").stage
     <FindingStage.FOUND: 'found'>
     """

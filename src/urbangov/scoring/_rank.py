@@ -61,6 +61,8 @@ class TieRule:
         hold it, default) or ``"withhold"`` (nobody does this time). Tied units always
         share a rank.
 
+    Examples
+    --------
     >>> TieRule(then=("system",)).then
     ('system',)
     """
@@ -93,6 +95,8 @@ class Ranking:
     """Units ranked within their groups: competition ranks (1, 2, 2, 4); units with no
     data listed last in each group, unranked.
 
+    Examples
+    --------
     >>> from decimal import Decimal as D
     >>> scores = {"a": D("90"), "b": D("95"), "c": D("90"), "d": None}
     >>> r = rank(scores, tie=TieRule(), precision=D("0.01"))

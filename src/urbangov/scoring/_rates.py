@@ -216,6 +216,8 @@ class RateTarget(_Rated):
         ``"at_least"`` (default: a higher rate is better) or ``"at_most"`` (a rework
         rate).
 
+    Examples
+    --------
     >>> from fractions import Fraction
     >>> rule = RateTarget(rate="on_time", target_percent=70, per_point=1)
     >>> rule.shortfall(Fraction(13, 20))  # 65%: five points short

@@ -217,6 +217,8 @@ class PerCase:
     cap
         The most this rule may deduct (or add) in one item.
 
+    Examples
+    --------
     >>> from decimal import Decimal
     >>> rule = PerCase(outcomes={"sent_back": Decimal("0.2")}, multipliers={"媒体曝光": 2})
     >>> from urbangov import Source
