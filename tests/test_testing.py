@@ -62,7 +62,86 @@ def test_the_fixture_file_passes_every_case() -> None:
 
 def test_a_folder_runs_every_rules_file_in_it_and_no_other_toml() -> None:
     report = run(FIXTURES)  # invalid/ holds *.toml files not named *.rules.toml
-    assert {r.case.file for r in report.results} == {str(FIXTURES / "deadlines.rules.toml")}
+    names = {"deadlines.rules.toml", "governance.rules.toml"}
+    assert {r.case.file for r in report.results} == {str(FIXTURES / n) for n in names}
+
+
+def test_the_escalation_and_assessment_fixture_passes_every_case() -> None:
+    report = run(FIXTURES / "governance.rules.toml")
+    assert len(report.results) == 7
+    assert report.ok, "\n".join(r.message() for r in report.failed)
+    subjects = {r.case.subject.name for r in report.results}
+    assert subjects == {"handling_level", "escalation_state", "grade", "rank"}
+
+
+def test_a_ranking_case_shows_both_tables_and_the_rules(tmp_path: Path) -> None:
+    text = """
+[[cases]]
+name = "b is second"
+subject = "ranking"
+[cases.input]
+scores = { a = 95, b = 94.999, c = 90 }
+[cases.expected]
+ranks = { a = 1, b = 2, c = 3 }
+red_flag = ["a"]
+"""
+    (result,) = run(write(tmp_path, text)).results
+    assert not result.passed
+    assert [str(m) for m in result.mismatches] == [
+        "ranks: expected {a = 1, b = 2, c = 3}, got {a = 1, b = 1, c = 3}",
+        "red_flag: expected [a], got [a, b]",
+    ]
+    assert "assessment.ranking_precision = 0.01" in result.message()
+
+
+def test_the_handling_level_follows_the_severity_given(tmp_path: Path) -> None:
+    text = """
+[[cases]]
+name = "major"
+subject = "handling_level"
+[cases.input]
+category = "exposed_garbage"
+dispatched = 2024-05-06T09:00:00+08:00
+severity = "major"
+[cases.expected]
+level = "grid"
+"""
+    (result,) = run(write(tmp_path, text)).results
+    assert [str(m) for m in result.mismatches] == ["level: expected grid, got street"]
+    assert "handled at the street level (街道): 320105001 南湖街道" in result.message()
+
+
+@pytest.mark.parametrize(
+    ("inputs", "field", "line", "words"),
+    [
+        ('scores = { a = "lots" }', "cases[0].input.scores.a", 9, "expected a number"),
+        ("scores = [90, 80]", "cases[0].input.scores", 9, "expected a table"),
+        ("scores = {}\nscore = 1", "cases[0].input.score", 10, "did you mean 'scores'?"),
+    ],
+)
+def test_bad_ranking_inputs_are_located(
+    tmp_path: Path, inputs: str, field: str, line: int, words: str
+) -> None:
+    text = f"""
+[[cases]]
+name = "bad"
+subject = "rank"
+[cases.input]
+{inputs}
+[cases.expected]
+order = []
+"""
+    with pytest.raises(RuleCaseError) as caught:
+        load_rule_cases(write(tmp_path, text))
+    assert caught.value.field == field
+    assert caught.value.line == line
+    assert words in str(caught.value)
+
+
+def test_every_subject_is_in_the_docs_table() -> None:
+    page = (Path(__file__).parents[1] / "docs" / "testing.md").read_text(encoding="utf-8")
+    for name in SUBJECTS:
+        assert f"| `{name}`" in page, f"docs/testing.md lists no subject {name!r}"
 
 
 # ------------------------------------------------------------------ strict loading
@@ -329,11 +408,16 @@ def test_the_same_policy_twice_moves_no_case() -> None:
 
 
 def test_every_subject_names_its_outputs_and_aliases_resolve() -> None:
-    assert set(SUBJECTS) == {"due_at", "transition", "kpi", "permits", "zone", "working_time"}
+    assert set(SUBJECTS) == {
+        *("due_at", "transition", "kpi", "permits", "zone", "working_time"),
+        *("handling_level", "escalation_state", "grade", "rank"),
+    }
     for subject in SUBJECTS.values():
         assert subject.outputs
         assert subject.summary
     assert subject_named("deadline") is SUBJECTS["due_at"]
+    assert subject_named("ranking") is SUBJECTS["rank"]
+    assert subject_named("escalation") is SUBJECTS["escalation_state"]
     assert subject_named("tier_of") is SUBJECTS["zone"]
     assert subject_named("score") is None
 

@@ -18,7 +18,8 @@ pytest plugin work with the core install.
 
 >>> from urbangov.testing import SUBJECTS
 >>> sorted(SUBJECTS)
-['due_at', 'kpi', 'permits', 'transition', 'working_time', 'zone']
+['due_at', 'escalation_state', 'grade', 'handling_level', 'kpi', 'permits', 'rank',
+ 'transition', 'working_time', 'zone']
 """
 
 from __future__ import annotations

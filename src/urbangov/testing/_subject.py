@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, IntEnum
 from fractions import Fraction
 from typing import Any
 
@@ -142,6 +142,9 @@ def show(value: object) -> str:
 
     >>> show(Fraction(3, 4)), show(None), show(True)
     ('3/4 (0.75)', 'none', 'true')
+    >>> from urbangov.vocabulary import Level
+    >>> show(Level.GRID), show({"a": 1, "b": None})
+    ('grid', '{a = 1, b = none}')
     """
     if value is None:
         return NONE_WORD
@@ -156,12 +159,16 @@ def show(value: object) -> str:
         return value.isoformat()
     if isinstance(value, _dt.date):
         return value.isoformat()
+    if isinstance(value, IntEnum):  # Level, Severity: the word files use
+        return value.name.lower()
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, TimeLimit):
         return str(value)
     if isinstance(value, tuple):
         return "[" + ", ".join(show(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k} = {show(v)}" for k, v in value.items()) + "}"
     if isinstance(value, str):
         return repr(value) if value != value.strip() or not value else value
     return str(value)

@@ -1,17 +1,15 @@
 """The subjects rule cases can test, one :class:`Subject` entry each (private).
 
 :data:`SUBJECTS` is the registry the loader and the runner use. A subject is the main
-function of a rule package, its inputs and its outputs; adding one (``handling_level``,
-``escalation_state``, ``score``, ``grade``, ``rank``, ``bonds`` as their packages land)
-is writing a ``run`` function and one entry at the end of this module — the file
-format, the runner, ``urbangov test``, the pytest plugin and the baseline comparison
-work for it with no other change (``docs/testing.md``, "Adding a subject").
+function of a rule package, its inputs and its outputs; adding one is writing a ``run``
+function and one entry in the registry at the end of this module — the file format, the
+runner, ``urbangov test``, the pytest plugin and the baseline comparison work for it
+with no other change (``docs/testing.md``, "Adding a subject").
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,77 +17,20 @@ from urbangov import deadlines, kpi, zones
 from urbangov._internal.documents import PathKey
 from urbangov.cases import EventKind, Status, WorkflowRules, allowed_events, apply, transitions
 from urbangov.frozen import FrozenMap
-from urbangov.hierarchy import Hierarchy
-from urbangov.params import did_you_mean
 from urbangov.policy import Policy
 from urbangov.testing import readers as r
+from urbangov.testing._governance_subjects import (
+    ESCALATION_STATE,
+    GRADE,
+    HANDLING_LEVEL,
+    RANK,
+)
+from urbangov.testing._inputs import PLACE_INPUTS, case_and, case_inputs, hierarchy_of
 from urbangov.testing._subject import Input, Outcome, Output, Subject, show
 from urbangov.testing.readers import BAD, Reader
 from urbangov.vocabulary import ZoneTier
 
 __all__ = ["SUBJECTS", "subject_named"]
-
-
-# ------------------------------------------------------------------ shared pieces
-
-
-def _case_and(extra: Mapping[str, tuple[r.Parse, bool]]) -> Any:
-    """A reader of an input table made of a case's own keys plus ``extra`` keys."""
-    case_keys = set(r.CASE_FIELDS)
-
-    def read(reader: Reader, value: Mapping[str, Any], path: PathKey) -> Any:
-        unknown = [k for k in value if k not in case_keys and k not in extra]
-        for key in unknown:
-            choices = [*r.CASE_FIELDS, *extra]
-            reader.problem((*path, key), f"unknown input {key!r}", did_you_mean(key, choices))
-        fields = dict(extra)
-        found = reader.table(
-            {k: v for k, v in value.items() if k in extra}, path, fields, "the inputs"
-        )
-        spec = r.case(reader, {k: v for k, v in value.items() if k in case_keys}, path)
-        if unknown or found is BAD or spec is BAD:
-            return BAD
-        return {"case": spec, **found}
-
-    return read
-
-
-def _case_inputs(**extra: Input) -> dict[str, Input]:
-    """The input docs of a subject whose inputs are a case's keys (plus ``extra``)."""
-    docs = {
-        "category": "the taxonomy slug, Chinese name or code (resolved with the policy)",
-        "dispatched": "shortcut: accepted, filed and dispatched at this instant",
-        "history": "the events: [{ event = …, at = …, department = … }, …]",
-        "urgency": "normal (一般) or urgent (紧急)",
-        "zone": "the zone tier stamped at filing (default: the table's default tier)",
-        "reported_at": "when it was reported (default: the first event)",
-        "id": "the case number", "grid": "the grid code", "segment": "the road segment",
-        "source": "supervisor, hotline…", "department": "with dispatched: dispatched to",
-    }  # fmt: skip
-    out = {
-        name: Input(parse, required, docs.get(name, ""))
-        for name, (parse, required) in r.CASE_FIELDS.items()
-    }
-    out.update(extra)
-    return out
-
-
-@functools.cache
-def _sample_hierarchy() -> Hierarchy:
-    from urbangov.sim import sample_city
-
-    return sample_city().hierarchy
-
-
-def _hierarchy(inputs: Mapping[str, Any]) -> Hierarchy:
-    found = inputs.get("units") or inputs.get("city")
-    return found if isinstance(found, Hierarchy) else _sample_hierarchy()
-
-
-_PLACE_INPUTS = {
-    "units": Input(r.units, doc="a small city inline: [{ code, name, level, parent, … }]"),
-    "city": Input(r.city, doc="a city file, relative to this file (default: the sample district)"),
-}
 
 
 # ------------------------------------------------------------------ due_at / deadline
@@ -147,7 +88,7 @@ _DUE_AT = Subject(
     "due_at",
     "the due time of a case and the limit that applied (deadlines.due_at, limit_for)",
     _due_at,
-    _case_inputs(at=Input(r.instant, doc="for overdue and remaining: the instant asked about")),
+    case_inputs(at=Input(r.instant, doc="for overdue and remaining: the instant asked about")),
     {
         "due": Output(r.optional(r.instant), "the due time, or none before dispatch"),
         "limit": Output(r.limit, "the limit that applied ('4 working hours')"),
@@ -160,7 +101,7 @@ _DUE_AT = Subject(
         "remaining": Output(r.optional(_duration), "time left at `at` ('2 hours')", needs=("at",)),
     },
     aliases=("deadline",),
-    read=_case_and({"at": (r.instant, False)}),
+    read=case_and({"at": (r.instant, False)}),
 )
 
 
@@ -189,13 +130,13 @@ _TRANSITION = Subject(
     "transition",
     "the case workflow: the status after an event, or TransitionError (cases.apply)",
     _transition,
-    _case_inputs(event=Input(r.event, True, "the next event: { event = …, at = … }")),
+    case_inputs(event=Input(r.event, True, "the next event: { event = …, at = … }")),
     {
         "status": Output(r.word(Status), "the status after the event"),
         "allowed": Output(r.many(r.word(EventKind)), "the events allowed next"),
         "department": Output(r.optional(r.text), "the department handling it"),
     },
-    read=_case_and({"event": (r.event, True)}),
+    read=case_and({"event": (r.event, True)}),
 )
 
 
@@ -268,7 +209,7 @@ _KPI = Subject(
 
 
 def _permits(inputs: Mapping[str, Any], policy: Policy) -> Outcome:
-    hierarchy = _hierarchy(inputs)
+    hierarchy = hierarchy_of(inputs)
     decision = zones.permits(inputs["activity"], inputs["place"], inputs["at"], policy, hierarchy)
     entry = zones.classify(hierarchy, policy, on=inputs["at"].date())[inputs["place"]]
     values = {
@@ -291,7 +232,7 @@ _PERMITS = Subject(
         "activity": Input(r.text, True, "the activity slug: stall, night_market…"),
         "place": Input(r.text, True, "a unit or segment code"),
         "at": Input(r.instant, True, "the instant"),
-        **_PLACE_INPUTS,
+        **PLACE_INPUTS,
     },
     {
         "allowed": Output(r.boolean, "whether it is allowed"),
@@ -307,7 +248,7 @@ _PERMITS = Subject(
 
 
 def _zone(inputs: Mapping[str, Any], policy: Policy) -> Outcome:
-    hierarchy = _hierarchy(inputs)
+    hierarchy = hierarchy_of(inputs)
     entry = zones.classify(hierarchy, policy, on=inputs.get("on"))[inputs["place"]]
     values = {"tier": entry.tier, "rule": entry.rule, "via": entry.via}
     return Outcome(values, f"{entry.explain()} (zones.tier_of)")
@@ -320,7 +261,7 @@ _ZONE = Subject(
     {
         "place": Input(r.text, True, "a unit or segment code"),
         "on": Input(r.day, doc="the date whose rules apply (default: rules without dates)"),
-        **_PLACE_INPUTS,
+        **PLACE_INPUTS,
     },
     {
         "tier": Output(r.word(ZoneTier), "the tier"),
@@ -370,7 +311,18 @@ _WORKING_TIME = Subject(
 
 SUBJECTS: FrozenMap[str, Subject] = FrozenMap(
     (subject.name, subject)
-    for subject in (_DUE_AT, _TRANSITION, _KPI, _PERMITS, _ZONE, _WORKING_TIME)
+    for subject in (
+        _DUE_AT,
+        _TRANSITION,
+        _KPI,
+        _PERMITS,
+        _ZONE,
+        _WORKING_TIME,
+        HANDLING_LEVEL,
+        ESCALATION_STATE,
+        GRADE,
+        RANK,
+    )
 )
 """Every subject rule cases can test, by name (aliases are found by :func:`subject_named`)."""
 

@@ -26,6 +26,7 @@ from urbangov._internal.documents import PathKey, TomlDocument, dotted
 from urbangov.calendar import TimeLimit
 from urbangov.cases import Case, CaseEvent
 from urbangov.errors import RuleCaseError, UrbangovError
+from urbangov.frozen import FrozenMap
 from urbangov.hierarchy import Hierarchy
 from urbangov.kpi import FIELDS, KpiCounts
 from urbangov.params import did_you_mean
@@ -48,6 +49,7 @@ __all__ = [
     "kpi_counts",
     "limit",
     "many",
+    "mapping",
     "number",
     "optional",
     "relative_path",
@@ -258,6 +260,19 @@ def many(parse: Parse) -> Parse:
             return reader.wrong(path, "an array", value)
         items = [parse(reader, item, (*path, i)) for i, item in enumerate(value)]
         return BAD if any(item is BAD for item in items) else tuple(items)
+
+    return read
+
+
+def mapping(parse: Parse) -> Parse:
+    """A table of values read with ``parse``, keyed by unit code or name, as a
+    :class:`~urbangov.frozen.FrozenMap` (``{ "320105001" = 92.5, … }``)."""
+
+    def read(reader: Reader, value: object, path: PathKey) -> Any:
+        if not isinstance(value, Mapping):
+            return reader.wrong(path, 'a table ({ "320105001" = …, … })', value)
+        items = {str(k): parse(reader, v, (*path, str(k))) for k, v in value.items()}
+        return BAD if any(v is BAD for v in items.values()) else FrozenMap(items)
 
     return read
 
