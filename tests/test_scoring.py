@@ -7,10 +7,12 @@ import datetime as dt
 import pickle
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 
 import attrs
 import pytest
 
+import urbangov
 from urbangov import Policy, Source
 from urbangov.errors import FindingsError, StandardError
 from urbangov.scoring import (
@@ -88,6 +90,13 @@ def test_a_rule_cap_limits_one_rule() -> None:
 
 # 《金华市区数字化城市管理工作考核细则(试行)》 (https://m.wenke99.com/p-414460.html)
 JINHUA = AssessmentStandard.bundled("digital_city_management")
+#: The same standard for published counts, whose 应结案数 includes the cases in 缓办:
+#: 金华's formula 按期结案数 / (应结案数 − 缓办数) as written (exclude_suspended = true).
+JINHUA_PUBLISHED = AssessmentStandard.loads(
+    (Path(urbangov.__file__).parent / "data" / "standards" / "digital_city_management.toml")
+    .read_text(encoding="utf-8")
+    .replace("exclude_suspended = false", "exclude_suspended = true")
+)
 
 
 def jinhua_findings(**tables: object) -> Findings:
@@ -126,9 +135,30 @@ def test_jinhua_on_time_rate_per_point_below_70() -> None:
             },
         ]
     )
-    sheet = score(f, JINHUA)["s1"]
+    sheet = score(f, JINHUA_PUBLISHED)["s1"]
     assert sheet.item("on_time").score == Decimal("48.42")
     assert sheet.item("closure").score == 20  # 90 / 95 = 94.74% ≥ 90%
+    # the bundled standard reads urbangov's own counts: the suspended stay in due
+    assert score(f, JINHUA)["s1"].item("on_time").score == Decimal("45.00")  # 65% of 100
+
+
+def test_suspended_cases_counted_as_closed_are_not_subtracted_twice() -> None:
+    # a simulated street: 907 closed of 908 due, 4 of them suspended and resumed.
+    # 907 / (908 − 4) would be a closure rate of 100.33%
+    counts = {"due": 908, "closed": 907, "closed_on_time": 787, "suspended": 4, "overdue": 121}
+    urgent = {"due": 1, "closed": 1, "closed_on_time": 1}
+    f = jinhua_findings(
+        kpis=[
+            {"unit": "s1", "counts": counts},
+            {"unit": "s1", "subset": "urgent", "counts": urgent},
+        ]
+    )
+    assert score(f, JINHUA)["s1"].item("closure").score == 20  # 907 / 908 ≥ 90%
+    with pytest.raises(
+        FindingsError, match=r"closed \(907\) exceeds due − suspended \(904\)"
+    ) as info:
+        score(f, JINHUA_PUBLISHED)
+    assert info.value.field == "suspended"
 
 
 def test_rates_come_from_counts_never_from_rounded_percentages() -> None:

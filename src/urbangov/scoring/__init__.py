@@ -21,9 +21,10 @@ table can be reproduced and a change of method tried on it:
 - :class:`AssessmentRules`: the Policy's ``assessment`` section (cut-offs, weights,
   rounding, tie rule, bond schemes).
 
-The 数字城管 standard (after 金华's 考核细则): 按期结案率 65 / (100 − 5 缓办) = 68.42%,
-1.58 points short of 70%; 结案率 80 / 95 = 84.21%, 5.79 short of 90%; one sent-back
-case (−0.2); ranked first of one (+2):
+The 数字城管 standard (after 金华's 考核细则): 按期结案率 65 / 100 = 65%, 5 points short
+of 70%; 结案率 80 / 100 = 80%, 10 short of 90%; one sent-back case (−0.2); ranked first of
+one (+2). (The 5 suspended cases stay in due: counts urbangov computes keep a resumed
+case in due and closed alike; see ``docs/scoring.md``.)
 
 >>> std = AssessmentStandard.bundled("digital_city_management")
 >>> f = Findings(units=[{"code": "320105001", "name": "南湖街道"}], kpis=[
@@ -35,9 +36,9 @@ case (−0.2); ranked first of one (+2):
 ...     findings=[{"unit": "320105001", "item": "rework", "outcome": "sent_back"}])
 >>> sheet = score(f, std)["320105001"]
 >>> sheet.item("on_time").score, sheet.item("closure").score, sheet.item("rework").score
-(Decimal('48.42'), Decimal('14.21'), Decimal('4.8'))
+(Decimal('45.00'), Decimal('10.00'), Decimal('4.8'))
 >>> sheet.total
-Decimal('94.43')
+Decimal('86.80')
 """
 
 from urbangov._internal.public import publish

@@ -323,7 +323,7 @@ def _rate_line(rule: Rule, leaf: Leaf, rate: Fraction | None, row: Any, places: 
             rule.kind,
             -points,
             f"{what} {_pct(rate)} {sign} {rule.target_percent}%: "
-            f"{half_up(short, 4).normalize()} points × {rule.per_point}",
+            f"{half_up(short, 4).normalize():f} points × {rule.per_point}",
             row,
         )
     if isinstance(rule, RateLinear):

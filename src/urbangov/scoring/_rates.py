@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Literal
 import attrs
 
 from urbangov import kpi
-from urbangov.errors import StandardError
+from urbangov.errors import FindingsError, StandardError
 from urbangov.frozen import FrozenMap
 from urbangov.params import did_you_mean
 from urbangov.scoring._convert import (
@@ -52,16 +52,38 @@ def rate_of(
 
     With ``exclude_suspended``, a due-based rate divides by 应结案 − 缓办 (due −
     suspended), as 《金华市区数字化城市管理工作考核细则(试行)》 defines 按期结案率 and
-    结案率.
+    结案率. That formula is for counts whose ``due`` includes the cases in 缓办 and whose
+    numerator does not (a published report's). Counts urbangov computes from a log
+    count a suspended-and-resumed case in ``due`` and in ``closed`` alike; for them the
+    rule is the policy's ``kpi.exclude_suspended_from_due`` (which removes the cases still
+    suspended at the period end from every due-based count), with
+    ``exclude_suspended = false`` in the standard.
 
     >>> counts = kpi.KpiCounts(due=100, closed=90, closed_on_time=80, suspended=4, overdue=20)
     >>> rate_of(counts, "on_time"), rate_of(counts, "on_time", exclude_suspended=True)
     (Fraction(4, 5), Fraction(5, 6))
+
+    Raises
+    ------
+    FindingsError
+        With ``exclude_suspended``, when the numerator exceeds due − suspended: the
+        counts' suspended cases are counted as closed too, and the rate would pass 100%.
     """
     numerator, denominator = KPI_RATES[name]
     top, bottom = getattr(counts, numerator), getattr(counts, denominator)
     if exclude_suspended and denominator == "due":
         bottom -= counts.suspended
+        if top > bottom:
+            raise FindingsError(
+                f"{numerator} ({top}) exceeds due − suspended ({bottom}), so the "
+                f"{name} rate without suspended cases would pass 100%: these counts "
+                "count their suspended cases as closed too",
+                field="suspended",
+                hint="exclude_suspended is for published counts whose due includes the "
+                "cases in 缓办; for counts computed from a case log set "
+                "exclude_suspended = false in the standard and the policy's "
+                "kpi.exclude_suspended_from_due = true",
+            )
     return None if bottom <= 0 else Fraction(top, bottom)
 
 

@@ -154,7 +154,7 @@ def show(value: object) -> str:
         if value.denominator == 1:
             return str(value.numerator)
         shown = Decimal(value.numerator) / Decimal(value.denominator)
-        return f"{value} ({shown.quantize(Decimal('0.000001')).normalize()})"
+        return f"{value} ({shown.quantize(Decimal('0.000001')).normalize():f})"
     if isinstance(value, _dt.datetime):
         return value.isoformat()
     if isinstance(value, _dt.date):
