@@ -50,7 +50,9 @@ def test_validate_says_what_it_reads_for_other_files(tmp_path: Path) -> None:
     path.write_text("some notes\n", encoding="utf-8")
     result = _run("validate", path)
     assert result.exit_code == 1
-    assert "case logs (.csv, .jsonl, .parquet)" in result.output
+    assert "case logs (.csv, .jsonl, .ndjson, .parquet)" in result.output
+    # every kind files.load reads is named (the list is the registry's, not a copy)
+    assert "(calendar, city, findings, policy, rule-cases, standard, taxonomy)" in result.output
 
 
 @pytest.mark.parametrize(

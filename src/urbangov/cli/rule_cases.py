@@ -151,6 +151,8 @@ def rule_test_command(
         moved = compare(cases, baseline=baseline, policy=policy) if baseline else None
     except UrbangovError as error:
         hint = error.hint if error.field == "PATHS" else None
+        if hint is None and error.message.startswith("cannot read the file"):
+            hint = "check the path: give *.rules.toml files, or folders holding them"
         fail(error, hint=hint or "fix the file (`urbangov validate FILE` lists every problem)")
         return
     results = list(report.results)

@@ -26,7 +26,8 @@ LOG_SUFFIXES = frozenset({".csv", ".jsonl", ".ndjson", ".parquet"})
 """The suffixes of case logs, which ``urbangov validate`` reads as logs."""
 _WHAT = (
     'urbangov validate reads .toml and .json files that start with kind = "…" '
-    "(policy, city, calendar, taxonomy), and case logs (.csv, .jsonl, .parquet)"
+    f"({', '.join(sorted(files.KINDS))}), and case logs "
+    f"({', '.join(sorted(LOG_SUFFIXES))})"
 )
 
 
