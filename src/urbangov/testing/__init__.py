@@ -4,7 +4,8 @@ a case log, fixtures, and Hypothesis strategies.
 - :func:`load_rule_cases`, :func:`run`, :func:`compare` — rule-case files
   (``kind = "rule-cases"``, ``*.rules.toml``): each case names a :class:`Subject` (a rule
   function: ``due_at``, ``transition``, ``kpi``, ``permits``, ``zone``,
-  ``working_time``), an optional policy and reform, inputs and expected outputs;
+  ``working_time``, ``handling_level``, ``escalation_state``, ``score``, ``grade``,
+  ``rank``, ``bonds``), an optional policy and reform, inputs and expected outputs;
   ``urbangov test`` and the pytest plugin (:mod:`urbangov.testing.plugin`) run them;
 - :func:`impact` — what a policy change moves in a real case log (due times, on-time
   verdicts, rates per unit); ``urbangov impact``;
@@ -18,8 +19,8 @@ pytest plugin work with the core install.
 
 >>> from urbangov.testing import SUBJECTS
 >>> sorted(SUBJECTS)
-['due_at', 'escalation_state', 'grade', 'handling_level', 'kpi', 'permits', 'rank',
- 'transition', 'working_time', 'zone']
+['bonds', 'due_at', 'escalation_state', 'grade', 'handling_level', 'kpi', 'permits',
+ 'rank', 'score', 'transition', 'working_time', 'zone']
 """
 
 from __future__ import annotations
