@@ -206,6 +206,9 @@ def _to_standard(value: object) -> str:
     return _TO_STANDARD(value)
 
 
+_TO_TOP = {"period": _to_period, "standard": _to_standard}
+
+
 @attrs.frozen(kw_only=True)
 class Findings:
     """Everything an assessment of one period found, by unit (a findings file's content).
@@ -488,7 +491,10 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
     top: dict[str, Any] = {}
     for key in ("period", "standard", "start"):
         if key in data:
-            top[key] = data[key]
+            try:  # each converted here, so that a problem names its own key and line
+                top[key] = _date(data[key]) if key == "start" else _TO_TOP[key](data[key])
+            except UrbangovError as exc:
+                problem((key,), exc.message, exc.hint)
     listed = tables.get("units", [])
     codes = [u.code for u in listed]
     for i, unit in enumerate(listed):
