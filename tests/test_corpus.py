@@ -2,12 +2,13 @@
 
 Each file of the corpus — policies, cities, calendars, taxonomies, assessment standards,
 findings, rule cases (``rules_*``) and case logs — is read the way a user reads it —
-``urbangov.files.load`` for TOML and JSON files (it dispatches on ``kind``), ``urbangov.io.read_columns`` and
-``read_cases`` for case logs — and must raise the ``UrbangovError`` subclass that
-``MANIFEST.toml`` names, whose message names the file, the line (where the file has
-lines; for Parquet, the row) and the field; ``urbangov validate FILE`` must exit 1 and
-print the problem without a traceback. The manifest's expectations are written by hand
-in ``tests/corpus/make_invalid.py``, which also writes the files.
+``urbangov.files.load`` for TOML and JSON files (it dispatches on ``kind``),
+``urbangov.io.read_columns`` and ``read_cases`` for case logs — and must raise the
+``UrbangovError`` subclass that ``MANIFEST.toml`` names, whose message names the file,
+the line (where the file has lines; for Parquet, the row) and the field; ``urbangov
+validate FILE`` must exit 1 and print the problem without a traceback. The manifest's
+expectations are written by hand in ``tests/corpus/make_invalid.py``, which also writes
+the files.
 """
 
 from __future__ import annotations
