@@ -132,8 +132,9 @@ class Impact:
         return sum(1 for c in self.cases if c.verdict_changed)
 
     def rows(self) -> Iterator[dict[str, object]]:
-        """Tidy rows for CSV and JSON: ``kind`` (``case`` or ``unit``), ``key``,
-        ``measure``, ``baseline``, ``policy`` and ``change``, as text."""
+        """Tidy rows for CSV and JSON: ``kind`` (``case``, ``unit`` or ``score``),
+        ``key``, ``measure`` (``due``, ``overdue``, a rate, or ``score``, ``grade``,
+        ``rank``), ``baseline``, ``policy`` and ``change``, as text."""
         for c in self.cases:
             if c.baseline_due != c.policy_due:
                 yield _row("case", c.case, "due", _t(c.baseline_due), _t(c.policy_due),
