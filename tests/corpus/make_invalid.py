@@ -366,8 +366,8 @@ CORPUS: tuple[Bad, ...] = (
         "cut off inside an inline table", "StandardError", "items[0].rules[0].found.city", 12,
         "ends before"),
     Bad("standard_gbk.toml",
-        STANDARD.replace('id = "roads"\n', 'id = "roads"\nname = "').encode() .replace(
-            b'name = "points', b'name = "' + _gbk("道路保洁") + b'"\npoints'),
+        STANDARD.encode().replace(b'id = "roads"\n',
+                                  b'id = "roads"\nname = "' + _gbk("道路保洁") + b'"\n'),
         "GBK bytes in an item's name", "StandardError", "items[0].name", 8, "UTF-8"),
     # ------------------------------------------------------------------ findings files
     Bad("findings_unknown_unit.toml", FINDINGS.replace('unit = "320105001"', 'unit = "320105009"'),
