@@ -1,12 +1,14 @@
 """The bad-input corpus (``tests/corpus/invalid/``): every broken file is a located error.
 
-Each file of the corpus is read the way a user reads it — ``urbangov.files.load`` for
-TOML and JSON files (it dispatches on ``kind``), ``urbangov.io.read_columns`` and
-``read_cases`` for case logs — and must raise the ``UrbangovError`` subclass that
-``MANIFEST.toml`` names, whose message names the file, the line (where the file has
-lines; for Parquet, the row) and the field; ``urbangov validate FILE`` must exit 1 and
-print the problem without a traceback. The manifest's expectations are written by hand
-in ``tests/corpus/make_invalid.py``, which also writes the files.
+Each file of the corpus — policies, cities, calendars, taxonomies, assessment standards,
+findings, rule cases (``rules_*``) and case logs — is read the way a user reads it —
+``urbangov.files.load`` for TOML and JSON files (it dispatches on ``kind``),
+``urbangov.io.read_columns`` and ``read_cases`` for case logs — and must raise the
+``UrbangovError`` subclass that ``MANIFEST.toml`` names, whose message names the file,
+the line (where the file has lines; for Parquet, the row) and the field; ``urbangov
+validate FILE`` must exit 1 and print the problem without a traceback. The manifest's
+expectations are written by hand in ``tests/corpus/make_invalid.py``, which also writes
+the files.
 """
 
 from __future__ import annotations
@@ -34,8 +36,12 @@ def test_the_corpus_is_large_and_every_file_is_in_the_manifest() -> None:
     assert len(on_disk) >= 60
     suffixes = {Path(name).suffix for name in on_disk}
     assert {".toml", ".json", ".csv", ".jsonl", ".parquet"} <= suffixes
-    kinds = {name.split("_", 1)[0] for name in on_disk}
-    assert {"policy", "city", "calendar", "taxonomy", "log"} <= kinds
+    kinds = [name.split("_", 1)[0] for name in on_disk]
+    assert {"policy", "city", "calendar", "taxonomy", "log"} <= set(kinds)
+    # assessment standards, findings and rule cases: at least 6, 4 and 6 broken files
+    assert kinds.count("standard") >= 6
+    assert kinds.count("findings") >= 4
+    assert kinds.count("rules") >= 6
 
 
 def _raised(path: Path) -> errors.UrbangovError:

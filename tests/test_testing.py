@@ -62,7 +62,7 @@ def test_the_fixture_file_passes_every_case() -> None:
 
 def test_a_folder_runs_every_rules_file_in_it_and_no_other_toml() -> None:
     report = run(FIXTURES)  # invalid/ holds *.toml files not named *.rules.toml
-    names = {"deadlines.rules.toml", "governance.rules.toml"}
+    names = {"assessment.rules.toml", "deadlines.rules.toml", "governance.rules.toml"}
     assert {r.case.file for r in report.results} == {str(FIXTURES / n) for n in names}
 
 
@@ -410,7 +410,7 @@ def test_the_same_policy_twice_moves_no_case() -> None:
 def test_every_subject_names_its_outputs_and_aliases_resolve() -> None:
     assert set(SUBJECTS) == {
         *("due_at", "transition", "kpi", "permits", "zone", "working_time"),
-        *("handling_level", "escalation_state", "grade", "rank"),
+        *("handling_level", "escalation_state", "grade", "rank", "score", "bonds"),
     }
     for subject in SUBJECTS.values():
         assert subject.outputs
@@ -419,7 +419,9 @@ def test_every_subject_names_its_outputs_and_aliases_resolve() -> None:
     assert subject_named("ranking") is SUBJECTS["rank"]
     assert subject_named("escalation") is SUBJECTS["escalation_state"]
     assert subject_named("tier_of") is SUBJECTS["zone"]
-    assert subject_named("score") is None
+    assert subject_named("scores") is SUBJECTS["score"]
+    assert subject_named("bond_ledger") is SUBJECTS["bonds"]
+    assert subject_named("scoring") is None
 
 
 def test_a_new_subject_is_one_entry(tmp_path: Path) -> None:

@@ -50,6 +50,29 @@ JSON_REPORT = (
     '"category":"exposed_garbage","grid":"320102001001001","source":"hotline",'
     '"urgency":"normal"}\n'
 )
+STANDARD = (
+    'kind = "standard"\nformat_version = 1\nid = "street_check"\ntotal = 10\n\n'
+    '[[items]]\nid = "roads"\npoints = 10\n\n'
+    '[[items.rules]]\nkind = "per_finding"\nfound = { city = 0.3 }\n'
+)  # 12 lines: the item starts at line 6, its rule at line 10, the price on line 12
+FINDINGS = (
+    'kind = "findings"\nformat_version = 1\nstandard = "street_check"\nperiod = "2024-05"\n\n'
+    '[[units]]\ncode = "320105001"\nname = "南湖街道"\n\n'
+    '[[findings]]\nunit = "320105001"\nitem = "roads"\nfinder = "city"\n'
+)  # 13 lines: the unit starts at line 6, the finding at line 10
+RULES = (
+    'kind = "rule-cases"\nformat_version = 1\n\n'
+    '[[cases]]\nname = "exposed garbage: 4 working hours"\nsubject = "due_at"\n'
+    '[cases.input]\ncategory = "exposed_garbage"\ndispatched = 2024-05-06T09:00:00+08:00\n'
+    "[cases.expected]\ndue = 2024-05-06T14:30:00+08:00\n"
+)  # 11 lines: the case starts at line 4, its input at line 7, its expected at line 10
+SCORE_CASE = (
+    'kind = "rule-cases"\nformat_version = 1\n\n'
+    '[[cases]]\nname = "a street\'s total"\nsubject = "score"\n'
+    '[cases.input]\nstandard = "digital_city_management"\n'
+    'findings = { units = [{ code = "320105001" }] }\n'
+    '[cases.expected]\ntotals = { "320105001" = "none" }\n'
+)  # 11 lines: the standard on line 8, the findings on line 9
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"
 BOM = b"\xef\xbb\xbf"
 DEEP = "[" * 3000 + "]" * 3000
@@ -315,6 +338,89 @@ CORPUS: tuple[Bad, ...] = (
     Bad("taxonomy_no_major.toml", TAXONOMY.replace('code = "0101"', 'code = "0901"'),
         "a category of no major class", "TaxonomyError", "categories[0].code", 14,
         "no major class"),
+    # ------------------------------------------------------------------ standard files
+    Bad("standard_points_sum.toml", STANDARD.replace("total = 10", "total = 20"),
+        "items of 10 points under a total of 20", "StandardError", "items", 6, "add up to 10"),
+    Bad("standard_unknown_rule_kind.toml", STANDARD.replace('"per_finding"', '"per_findng"'),
+        "a misspelt rule kind", "StandardError", "items[0].rules[0].kind", 11,
+        "did you mean 'per_finding'?"),
+    Bad("standard_price_places.toml", STANDARD.replace("city = 0.3", "city = 0.333"),
+        "a price finer than the standard's 2 places", "StandardError",
+        "items[0].rules[0].found.city", 12, "more decimals than places = 2"),
+    Bad("standard_unknown_item_key.toml", STANDARD.replace("points = 10", "pionts = 10"),
+        "a misspelt key in an item", "StandardError", "items[0].pionts", 8,
+        "did you mean 'points'?"),
+    Bad("standard_nan_price.toml", STANDARD.replace("city = 0.3", "city = nan"),
+        "NaN as a price", "StandardError", "items[0].rules[0].found.city", 12, "finite"),
+    Bad("standard_leaf_without_rules.toml", STANDARD.split("\n[[items.rules]]")[0],
+        "a leaf item with no rules", "StandardError", "items[0].rules", 6, "has no rules"),
+    Bad("standard_linear_not_alone.toml",
+        STANDARD + '\n[[items.rules]]\nkind = "rate_linear"\nrate = "on_time"\n'
+        "per_point = 0.1\nmax = 10\n",
+        "a linear score beside another rule", "StandardError", "items[0].rules[1].kind", 15,
+        "the item's only rule"),
+    Bad("standard_source_weights.toml",
+        STANDARD.replace("total = 10\n", "total = 10\nsource_weights = { monthly = 0.6, random = 0.3 }\n"),
+        "source weights adding up to 0.9", "StandardError", "source_weights", 5, "add up to 0.9"),
+    Bad("standard_truncated.toml", STANDARD[: STANDARD.index("0.3")],
+        "cut off inside an inline table", "StandardError", "items[0].rules[0].found.city", 12,
+        "ends before"),
+    Bad("standard_gbk.toml",
+        STANDARD.encode().replace(b'id = "roads"\n',
+                                  b'id = "roads"\nname = "' + _gbk("道路保洁") + b'"\n'),
+        "GBK bytes in an item's name", "StandardError", "items[0].name", 8, "UTF-8"),
+    # ------------------------------------------------------------------ findings files
+    Bad("findings_unknown_unit.toml", FINDINGS.replace('unit = "320105001"', 'unit = "320105009"'),
+        "a finding of a unit the file does not list", "FindingsError", "findings[0].unit", 11,
+        "is no unit of the findings"),
+    Bad("findings_unknown_key.toml", FINDINGS.replace("finder =", "findr ="),
+        "a misspelt key in a finding", "FindingsError", "findings[0].findr", 13,
+        "did you mean 'finder'?"),
+    Bad("findings_negative_count.toml", FINDINGS + "count = -1\n",
+        "a count of −1", "FindingsError", "findings[0].count", 14, "whole number"),
+    Bad("findings_bad_stage.toml", FINDINGS + 'stage = "unfixed"\n',
+        "a stage that does not exist", "FindingsError", "findings[0].stage", 14, "unfixed"),
+    Bad("findings_duplicate_unit.toml",
+        FINDINGS.replace("\n[[findings]]", '\n[[units]]\ncode = "320105001"\n\n[[findings]]'),
+        "a unit listed twice", "FindingsError", "units[1].code", 11, "listed twice"),
+    Bad("findings_kpi_text.toml", FINDINGS + '\n[[kpis]]\nunit = "320105001"\ndue = "10"\n',
+        "a KPI count in quotes", "FindingsError", "kpis[0].due", 17, "whole number"),
+    Bad("findings_bad_start.toml", FINDINGS.replace('period = "2024-05"\n', 'period = "2024-05"\nstart = "May"\n'),
+        "a start that is no date", "FindingsError", "start", 5, "not a date"),
+    # ------------------------------------------------------------------ rule-case files
+    Bad("rules_unknown_subject.toml", RULES.replace('"due_at"', '"due_att"'),
+        "a misspelt subject", "RuleCaseError", "cases[0].subject", 6, "did you mean 'due_at'?"),
+    Bad("rules_naive_time.toml", RULES.replace("09:00:00+08:00", "09:00:00"),
+        "a dispatch time without its offset", "RuleCaseError", "cases[0].input.dispatched", 9,
+        "has no UTC offset"),
+    Bad("rules_unknown_output.toml", RULES.replace("due = 2024", "deu = 2024"),
+        "a misspelt output", "RuleCaseError", "cases[0].expected.deu", 11,
+        "did you mean 'due'?"),
+    Bad("rules_unknown_error.toml",
+        RULES.replace("due = 2024-05-06T14:30:00+08:00", 'error = "TransitionErorr"'),
+        "a misspelt error class", "RuleCaseError", "cases[0].expected.error", 11,
+        "did you mean 'TransitionError'?"),
+    Bad("rules_duplicate_name.toml", RULES + RULES.split("\n\n", 1)[1],
+        "two cases of one name", "RuleCaseError", "cases[1].name", 13, "two cases are named"),
+    Bad("rules_negative_tolerance.toml", RULES.replace('subject = "due_at"\n', 'subject = "due_at"\nabs = -0.1\n'),
+        "a negative tolerance", "RuleCaseError", "cases[0].abs", 7, "≥ 0"),
+    Bad("rules_score_standard.toml", SCORE_CASE.replace("digital_city_management", "digital_city_managment"),
+        "a misspelt bundled standard", "RuleCaseError", "cases[0].input.standard", 8,
+        "did you mean 'digital_city_management'?"),
+    Bad("rules_score_findings_file.toml",
+        SCORE_CASE.replace('{ units = [{ code = "320105001" }] }', '"may.toml"'),
+        "a findings file that is not there", "RuleCaseError", "cases[0].input.findings", 9,
+        "no file 'may.toml'"),
+    Bad("rules_score_inline_key.toml", SCORE_CASE.replace('{ code = "320105001" }', '{ cod = "320105001" }'),
+        "a misspelt key in inline findings", "RuleCaseError",
+        "cases[0].input.findings.units[0].cod", 9, "did you mean 'code'?"),
+    Bad("rules_bonds_grade.toml",
+        RULES.replace('"due_at"', '"bonds"').replace(
+            'category = "exposed_garbage"\ndispatched = 2024-05-06T09:00:00+08:00',
+            'grades = { "320105001" = "great" }').replace(
+            "due = 2024-05-06T14:30:00+08:00", "balanced = true"),
+        "a grade that does not exist", "RuleCaseError", "cases[0].input.grades.320105001", 8,
+        "'great' is not a Grade"),
     # ------------------------------------------------------------------ case logs: CSV
     Bad("log_truncated.csv", LOG + REPORT + "A1,accept,2024-05-06T09:0",
         "the last row cut short", "CaseLogError", "category", 3, "3 fields, not 7"),

@@ -1,10 +1,12 @@
 """Fuzzing every loader: a mutated valid file loads, or raises an ``UrbangovError``.
 
 The seeds are files urbangov ships or reads every day — the sample district, the default
-policy, the bundled holidays and taxonomy, a small JSON city and a small case log in
-each format. Hypothesis mutates their bytes and lines (bytes replaced, inserted, deleted,
-the file cut short; lines deleted, repeated, swapped, replaced by hostile text; numbers
-replaced by huge or non-finite ones) and the law is that the only exceptions are
+policy, the bundled holidays and taxonomy, a small JSON city, a small case log in each
+format, a bundled assessment standard, a findings file and rule-case files (of the
+escalation and assessment subjects, and a score and a bonds case with inline findings).
+Hypothesis mutates their bytes and lines (bytes replaced, inserted, deleted, the file
+cut short; lines deleted, repeated, swapped, replaced by hostile text; numbers replaced
+by huge or non-finite ones) and the law is that the only exceptions are
 ``UrbangovError`` subclasses, and that ``files.check`` finds a problem exactly when
 ``files.load`` fails.
 """
@@ -26,7 +28,41 @@ from urbangov.errors import UrbangovError
 from urbangov.hierarchy import Hierarchy
 
 DATA = Path(__file__).parents[2] / "src" / "urbangov" / "data"
-LOG = Path(__file__).parents[1] / "fixtures" / "logs" / "good.csv"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+LOG = FIXTURES / "logs" / "good.csv"
+# a score case with inline findings and a bonds case: no file beside them to look for
+ASSESSMENT_CASES = b"""kind = "rule-cases"
+format_version = 1
+
+[[cases]]
+name = "a street's total"
+subject = "score"
+abs = 0.01
+[cases.input]
+standard = "digital_city_management"
+unit = "320105001"
+[cases.input.findings]
+units = [{ code = "320105001", name = "\xe5\x8d\x97\xe6\xb9\x96" }]
+kpis = [
+  { unit = "320105001", due = 100, closed = 80, closed_on_time = 65, suspended = 5 },
+  { unit = "320105001", subset = "urgent", due = 4, closed = 4, closed_on_time = 4 },
+]
+tallies = [{ unit = "320105001", name = "handled_same_day", count = 9, of = 10 }]
+findings = [{ unit = "320105001", item = "rework", outcome = "sent_back", count = 2 }]
+[cases.expected]
+total = 94.23
+items = { on_time = 48.42 }
+
+[[cases]]
+name = "bonds"
+subject = "bonds"
+[cases.input]
+grades = { "320105001" = "excellent", "320105002" = "standard" }
+winners = ["320105001"]
+on = 2024-12-31
+[cases.expected]
+error = "PolicyError"
+"""
 
 SMALL_CITY = Hierarchy.from_rows(
     [
@@ -213,3 +249,30 @@ def test_fuzzed_jsonl_log(log_in: dict[str, bytes], data: st.DataObject) -> None
 def test_fuzzed_parquet_log(log_in: dict[str, bytes], data: st.DataObject) -> None:
     pytest.importorskip("pyarrow")
     _check(".parquet", data.draw(mutated(log_in["parquet"])), _both_readers)
+
+
+@fewer(40)
+@given(st.data())
+def test_fuzzed_standard(data: st.DataObject) -> None:
+    _check(".toml", data.draw(mutated(_seed("standards/digital_city_management.toml"))),
+           files.load)  # fmt: skip
+
+
+@fewer(40)
+@given(st.data())
+def test_fuzzed_findings(data: st.DataObject) -> None:
+    seed = (FIXTURES / "findings" / "may_2024.toml").read_bytes()
+    _check(".toml", data.draw(mutated(seed)), files.load)
+
+
+@fewer(40)
+@given(st.data())
+def test_fuzzed_rule_cases(data: st.DataObject) -> None:
+    seed = (FIXTURES / "rule_cases" / "governance.rules.toml").read_bytes()
+    _check(".toml", data.draw(mutated(seed)), files.load)
+
+
+@fewer(40)
+@given(st.data())
+def test_fuzzed_assessment_rule_cases(data: st.DataObject) -> None:
+    _check(".toml", data.draw(mutated(ASSESSMENT_CASES)), files.load)

@@ -3,10 +3,12 @@ done to a real case log.
 
 The log (CSV, JSON Lines or Parquet) is recomputed under both policies on the batch
 paths (:func:`urbangov.testing.impact`): the cases whose due time or on-time verdict
-changes, sorted by the size of the change (verdicts first), and the rates per unit that
+changes, sorted by the size of the change (verdicts first), the rates per unit that
 move (grid by default; ``--by street`` and the other levels with ``--city FILE``),
-sorted by the size of the change. ``--format csv|json`` prints every change as tidy
-rows (kind, key, measure, baseline, policy, change).
+sorted by the size of the change, and with ``--standard`` the units whose score, grade
+or rank moves (the log gives the standard its KPI counts and triggers; ``--findings
+FILE`` what it cannot give). ``--format csv|json`` prints every change as tidy rows
+(kind, key, measure, baseline, policy, change).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import csv
 import datetime as _dt
 import io as io_text
 import json
+from typing import Any
 
 import click
 from rich import box
@@ -23,9 +26,11 @@ from rich.text import Text
 
 from urbangov import io
 from urbangov.cli._common import console, fail, label
-from urbangov.errors import CalendarCoverageError, UrbangovError
+from urbangov.cli.score import load_standard
+from urbangov.errors import CalendarCoverageError, StandardError, UrbangovError
 from urbangov.hierarchy import Hierarchy
 from urbangov.policy import Policy
+from urbangov.scoring import Findings, Grade
 from urbangov.testing import Impact, impact
 
 __all__ = ["impact_command", "render_impact"]
@@ -49,6 +54,10 @@ def render_impact(
         return zh if lang == "zh" else en
 
     moved_due = sum(1 for c in found.cases if c.baseline_due != c.policy_due)
+    scored = ""
+    if found.standard is not None:
+        scored = pick(f"; {len(found.scores)} unit score(s) move",
+                      f"；{len(found.scores)} 个单位得分变化")  # fmt: skip
     parts: list[Table | Text] = [
         Text(
             pick(
@@ -58,6 +67,7 @@ def render_impact(
                 f"{found.n_cases:,} 个案件（截至 {_when(found.at)}）：{moved_due} 个处置时限改变，"
                 f"{found.verdicts_changed} 个按期判定改变；{len(found.units)} 项单位指标变化",
             )
+            + scored
         )
     ]
     if found.cases:
@@ -107,7 +117,47 @@ def render_impact(
             units.add_row(shown, str(row["measure"]), str(row["baseline"]), str(row["policy"]),
                           str(row["change"]))  # fmt: skip
         parts.append(units)
+    if found.scores:
+        parts.append(_scores_table(found, pick, names))
     return parts
+
+
+def _grade(value: Grade | None, lang: str) -> str:
+    if value is None:
+        return "无数据" if lang == "zh" else "no data"
+    return value.chinese if lang == "zh" else value.value
+
+
+def _scores_table(found: Impact, pick: Any, names: dict[str, str] | None) -> Table:
+    """Scores, grades and ranks that move, by unit (largest change of total first)."""
+    lang = pick("en", "zh")
+    table = Table(
+        title=pick(f"scores by {found.by} ({found.standard})", f"考核得分（{found.standard}）"),
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        title_justify="left",
+    )
+    for en, zh in (("unit", "单位"), ("before", "原得分"), ("after", "新得分"), ("change", "变化"),
+                   ("grade", "等次"), ("rank", "排名")):  # fmt: skip
+        table.add_column(pick(en, zh), overflow="fold", justify="left" if en == "unit" else "right")
+    for move in found.scores:
+        shown = f"{names[move.unit]} {move.unit}" if names and move.unit in names else move.unit
+        grade = _grade(move.policy_grade, lang)
+        if move.grade_changed:
+            grade = f"{_grade(move.baseline_grade, lang)} → {grade}"
+        rank = "—" if move.policy_rank is None else str(move.policy_rank)
+        if move.baseline_rank != move.policy_rank:
+            rank = f"{'—' if move.baseline_rank is None else move.baseline_rank} → {rank}"
+        change = move.change
+        table.add_row(
+            shown,
+            "—" if move.baseline_score is None else str(move.baseline_score),
+            "—" if move.policy_score is None else str(move.policy_score),
+            "" if change is None else (f"+{change}" if change > 0 else str(change)),
+            grade,
+            rank,
+        )
+    return table
 
 
 @click.command("impact")
@@ -120,6 +170,10 @@ def render_impact(
               help="City TOML, for rates by street, community or district.")  # fmt: skip
 @click.option("--by", type=click.Choice(_GROUPS), default=None,
               help="Group the rates [default: street with --city, else grid].")  # fmt: skip
+@click.option("--standard", "standard_name", default=None,
+              help="Also score each unit: a standard file or bundled name.")  # fmt: skip
+@click.option("--findings", "findings_file", type=click.Path(dir_okay=False), default=None,
+              help="With --standard: findings a log cannot give (tallies...).")  # fmt: skip
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True,
               help="Cases shown in the table.")  # fmt: skip
 @click.option("--format", "output", type=click.Choice(("table", "csv", "json")),
@@ -135,24 +189,41 @@ def impact_command(
     policy_file: str,
     city_file: str | None,
     by: str | None,
+    standard_name: str | None,
+    findings_file: str | None,
     limit: int,
     output: str,
     log_format: str | None,
 ) -> None:
-    """What changing the rules from --baseline to --policy moves in a case LOG."""
+    """What changing the rules from --baseline to --policy moves in a case LOG: due
+    times, on-time verdicts, rates per unit and, with --standard, scores, grades and
+    ranks."""
     try:
         baseline = Policy.load(baseline_file)
         policy = Policy.load(policy_file)
         hierarchy = Hierarchy.load(city_file) if city_file else None
+        if findings_file is not None and standard_name is None:
+            raise UrbangovError(
+                "--findings goes with --standard", field="--findings", hint="give --standard"
+            )
+        standard = load_standard(standard_name) if standard_name is not None else None
+        extra = Findings.load(findings_file) if findings_file is not None else None
         group = by if by is not None else ("street" if hierarchy is not None else "grid")
         if group in ("district", "street", "community") and hierarchy is None:
             raise UrbangovError(
                 f"rates by {group} need the city's units", field="--by", hint="give --city FILE"
             )
         columns = io.read_columns(log, format=log_format, taxonomy=policy.taxonomy())
-        found = impact(columns, baseline=baseline, policy=policy, by=group, hierarchy=hierarchy)
+        found = impact(columns, baseline=baseline, policy=policy, by=group, hierarchy=hierarchy,
+                       standard=standard, findings=extra)  # fmt: skip
     except CalendarCoverageError as error:
         fail(error, hint="add the year's holidays to both policies' calendar sections")
+        return
+    except StandardError as error:
+        hint = error.hint
+        if hint is not None and "findings (the CLI: --findings FILE)" in hint:
+            hint = hint.replace("findings (the CLI: --findings FILE)", "--findings FILE")
+        fail(error, hint=hint)
         return
     except UrbangovError as error:
         fail(error, hint="give --city FILE" if error.field in ("by", "--by") else None)
@@ -165,6 +236,8 @@ def impact_command(
             "due_changed": sum(1 for c in found.cases if c.baseline_due != c.policy_due),
             "verdicts_changed": found.verdicts_changed,
             "by": found.by,
+            "standard": found.standard,
+            "scores_changed": len(found.scores),
             "changes": rows,
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -1,7 +1,8 @@
 """``urbangov score FINDINGS --standard FILE``: score sheets, ranking, grades, the red
 flag and (``--bonds``) the bond ledger of a findings file.
 
-The command's core is :func:`score_report` (no I/O); :func:`ranking_table`,
+The command's core is :func:`urbangov.scoring.score_report` (no I/O; :func:`score_report`
+here names the command's flags in its errors); :func:`ranking_table`,
 :func:`ledger_table`, :func:`report_csv` and :func:`report_json` render it, and the demo
 reuses them. Ranking, grades and bonds follow the policy's ``assessment`` section
 (``--policy FILE``; default: the bundled default policy): its precision and tie rule,
@@ -19,29 +20,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attrs
 import click
 from rich import box
 from rich.table import Table
 
+from urbangov import scoring
 from urbangov.cli._common import console, fail, label
 from urbangov.errors import StandardError, UrbangovError
-from urbangov.frozen import FrozenMap
 from urbangov.params import did_you_mean
 from urbangov.policy import Policy
 from urbangov.scoring import (
-    AssessmentRules,
     AssessmentStandard,
     BondLedger,
     Findings,
     Grade,
-    Ranking,
-    ScoreSheet,
-    grade,
-    rank,
-    red_flag,
-    score,
-    settle_bonds,
+    ScoreReport,
 )
 
 __all__ = [
@@ -55,18 +48,6 @@ __all__ = [
     "score_command",
     "score_report",
 ]
-
-
-@attrs.frozen
-class ScoreReport:
-    """What ``urbangov score`` shows: the sheets, the ranking by group, the grades, the
-    red flag of each group and, when asked, the bond ledger."""
-
-    sheets: FrozenMap[str, ScoreSheet]
-    ranking: Ranking
-    grades: FrozenMap[str, Grade | None]
-    red_flags: FrozenMap[str, tuple[str, ...]]
-    ledger: BondLedger | None = None
 
 
 def load_standard(name_or_path: str) -> AssessmentStandard:
@@ -93,61 +74,32 @@ def score_report(
     winners: Iterable[str] = (),
     on: _dt.date | None = None,
 ) -> ScoreReport:
-    """Score ``findings`` and rank, grade and flag the units as ``policy`` says (no I/O).
+    """:func:`urbangov.scoring.score_report`, with errors naming the command's flags
+    (``--group``, ``--bonds``).
 
     >>> std = AssessmentStandard.bundled("digital_city_management")
-    >>> f = Findings(findings=[{"unit": "a", "item": "rework", "outcome": "falsified"},
-    ...                        {"unit": "b", "item": "rework", "outcome": "sent_back"}],
-    ...              kpis=[{"unit": u, "counts": {"due": 10, "closed": 10, "closed_on_time": 10}}
-    ...                    for u in "ab"] + [{"unit": u, "subset": "urgent", "counts": {"due": 1,
-    ...                    "closed": 1, "closed_on_time": 1}} for u in "ab"],
-    ...              tallies=[{"unit": u, "name": "handled_same_day", "count": 1, "of": 1}
-    ...                       for u in "ab"])
-    >>> report = score_report(f, std, Policy())
-    >>> report.red_flags[""], report.ranking.rank_of("a")
-    (('b',), 2)
+    >>> f = Findings(findings=[{"unit": "a", "item": "rework", "outcome": "falsified"}],
+    ...              kpis=[{"unit": "a", "counts": {"due": 1}}])
+    >>> score_report(f, std, Policy(), group="核心区")
+    Traceback (most recent call last):
+    ...
+    urbangov.errors.StandardError: --group: no unit of the findings is in the group '核心区'; ...
     """
-    day = on or findings.start
-    rules = AssessmentRules.of(policy)
-    sheets = score(findings, standard, rules=policy, on=day)
-    if group is not None:
-        groups = sorted({s.unit.group for s in sheets.values()})
-        if group not in groups:
+    try:
+        return scoring.score_report(
+            findings, standard, policy, group=group, bonds=bonds, winners=winners, on=on
+        )
+    except StandardError as error:
+        if error.field == "group":
+            raise StandardError(error.message, field="--group", hint=error.hint) from None
+        if error.field == "bonds":
             raise StandardError(
-                f"no unit of the findings is in the group {group!r}",
-                field="--group",
-                hint=f"the groups are {', '.join(repr(g) for g in groups)}",
-            )
-        sheets = FrozenMap({c: s for c, s in sheets.items() if s.unit.group == group})
-    tie = rules.value("tie", day)
-    precision = rules.value("ranking_precision", day)
-    by_group = {c: s.unit.group for c, s in sheets.items()}
-    ranking = rank(sheets, tie=tie, precision=precision, groups=by_group)
-    cutoffs = rules.value("grades", day)
-    grades = FrozenMap({c: grade(s, cutoffs, group=s.unit.group) for c, s in sheets.items()})
-    flags = FrozenMap(
-        {
-            g: red_flag(
-                {c: s for c, s in sheets.items() if s.unit.group == g}, tie, precision=precision
-            )
-            for g in ranking.groups
-        }
-    )
-    ledger = None
-    if bonds:
-        scheme = rules.street_bonds
-        missing = [code for code in scheme.units if code not in grades or grades[code] is None]
-        if missing:
-            raise StandardError(
-                f"the bond scheme {scheme.name!r} needs a grade for {missing[0]}, "
-                "and the findings give none",
+                error.message,
                 field="--bonds",
                 hint="score every unit of the policy's assessment.street_bonds (or pass "
                 "--policy FILE with your own scheme)",
-            )
-        chosen = {code: grades[code] for code in scheme.units}
-        ledger = settle_bonds(chosen, scheme, winners, on=day)  # type: ignore[arg-type]
-    return ScoreReport(sheets, ranking, grades, flags, ledger)
+            ) from None
+        raise
 
 
 def _pick(lang: str, en: str, zh: str) -> str:

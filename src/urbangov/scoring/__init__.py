@@ -16,6 +16,8 @@ table can be reproduced and a change of method tried on it:
 - :func:`score` → a :class:`ScoreSheet` per unit, every point traceable
   (:meth:`ScoreSheet.explain`); :func:`score_batch` the same totals over columns in int64
   fixed point;
+- :func:`score_report`: a period's sheets, ranking, grades, red flags and bond ledger
+  under a Policy's rules (:class:`ScoreReport`), what ``urbangov score`` shows;
 - :func:`composite`, :func:`annual`, :func:`grade`, :func:`rank`, :func:`red_flag`,
   :func:`red_list`, :func:`black_list`, :func:`settle_bonds`;
 - :class:`AssessmentRules`: the Policy's ``assessment`` section (cut-offs, weights,
@@ -83,6 +85,7 @@ from urbangov.scoring._rank import (
     red_list,
 )
 from urbangov.scoring._rates import KPI_RATES, Band, RateBands, RateLinear, RateTarget, rate_of
+from urbangov.scoring._report import ScoreReport, score_report
 from urbangov.scoring._rules import RULE_KINDS, Given, PerCase, PerFinding, PerTrigger, RankAdjust
 from urbangov.scoring._score import score
 from urbangov.scoring._section import AssessmentRules
@@ -132,6 +135,7 @@ __all__ = [
     "RateTarget",
     "RecordedTrigger",
     "Rounding",
+    "ScoreReport",
     "ScoreSheet",
     "SourceSheet",
     "Tally",
@@ -150,6 +154,7 @@ __all__ = [
     "red_list",
     "score",
     "score_batch",
+    "score_report",
     "settle_bonds",
 ]
 

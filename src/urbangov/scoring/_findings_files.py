@@ -101,25 +101,43 @@ _ROWS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
 }
 
 
-def _rows(cls: type[Any]) -> Callable[[object], tuple[Any, ...]]:
+def _rows(cls: type[Any], table: str) -> Callable[[object], tuple[Any, ...]]:
     def convert(value: object) -> tuple[Any, ...]:
         if isinstance(value, str) or not isinstance(value, Iterable):
-            raise FindingsError(
-                f"expected rows of {cls.__name__}, found {value!r}", field=cls.__name__
-            )
+            raise FindingsError(f"expected rows of {cls.__name__}, found {value!r}", field=table)
+        keys = _ROWS[table][1]
         out = []
         for i, row in enumerate(value):
             if isinstance(row, cls):
                 out.append(row)
             elif isinstance(row, Mapping):
+                unknown = [k for k in row if k not in keys and k not in ("counts", "line")]
+                if unknown:
+                    raise FindingsError(
+                        f"unknown key {unknown[0]!r} in {table}",
+                        field=f"{table}[{i}].{unknown[0]}",
+                        hint=did_you_mean(str(unknown[0]), keys),
+                    )
+                missing = [
+                    f.name
+                    for f in attrs.fields(cls)
+                    if f.default is attrs.NOTHING
+                    and f.name not in row
+                    and not (f.name == "counts" and cls is KpiRecord)
+                ]
+                if missing:
+                    raise FindingsError(
+                        f"missing key {missing[0]!r} in {table}",
+                        field=f"{table}[{i}]",
+                        hint=f"add {missing[0]} = …",
+                    )
                 try:
                     out.append(_build(cls, dict(row)))
                 except UrbangovError as exc:
-                    raise FindingsError(
-                        exc.message, field=f"[{i}].{exc.field}", hint=exc.hint
-                    ) from None
+                    where = f"{table}[{i}]" + (f".{exc.field}" if exc.field else "")
+                    raise FindingsError(exc.message, field=where, hint=exc.hint) from None
             else:
-                raise FindingsError(f"{row!r} is not a {cls.__name__}", field=f"[{i}]")
+                raise FindingsError(f"{row!r} is not a {cls.__name__}", field=f"{table}[{i}]")
         return tuple(out)
 
     return convert
@@ -132,42 +150,42 @@ def _build(cls: type[Any], row: dict[str, Any]) -> Any:
     return cls(**row)
 
 
-_TO_ASSESSEDUNIT = _rows(AssessedUnit)
+_TO_ASSESSEDUNIT = _rows(AssessedUnit, "units")
 
 
 def _to_assessedunit(value: object) -> tuple[AssessedUnit, ...]:
     return _TO_ASSESSEDUNIT(value)
 
 
-_TO_FINDING = _rows(Finding)
+_TO_FINDING = _rows(Finding, "findings")
 
 
 def _to_finding(value: object) -> tuple[Finding, ...]:
     return _TO_FINDING(value)
 
 
-_TO_KPIRECORD = _rows(KpiRecord)
+_TO_KPIRECORD = _rows(KpiRecord, "kpis")
 
 
 def _to_kpirecord(value: object) -> tuple[KpiRecord, ...]:
     return _TO_KPIRECORD(value)
 
 
-_TO_TALLY = _rows(Tally)
+_TO_TALLY = _rows(Tally, "tallies")
 
 
 def _to_tally(value: object) -> tuple[Tally, ...]:
     return _TO_TALLY(value)
 
 
-_TO_MARK = _rows(Mark)
+_TO_MARK = _rows(Mark, "marks")
 
 
 def _to_mark(value: object) -> tuple[Mark, ...]:
     return _TO_MARK(value)
 
 
-_TO_RECORDEDTRIGGER = _rows(RecordedTrigger)
+_TO_RECORDEDTRIGGER = _rows(RecordedTrigger, "triggers")
 
 
 def _to_recordedtrigger(value: object) -> tuple[RecordedTrigger, ...]:
@@ -186,6 +204,9 @@ _TO_STANDARD = to_text("standard", error=FindingsError)
 
 def _to_standard(value: object) -> str:
     return _TO_STANDARD(value)
+
+
+_TO_TOP = {"period": _to_period, "standard": _to_standard}
 
 
 @attrs.frozen(kw_only=True)
@@ -470,7 +491,10 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
     top: dict[str, Any] = {}
     for key in ("period", "standard", "start"):
         if key in data:
-            top[key] = data[key]
+            try:  # each converted here, so that a problem names its own key and line
+                top[key] = _date(data[key]) if key == "start" else _TO_TOP[key](data[key])
+            except UrbangovError as exc:
+                problem((key,), exc.message, exc.hint)
     listed = tables.get("units", [])
     codes = [u.code for u in listed]
     for i, unit in enumerate(listed):

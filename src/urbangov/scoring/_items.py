@@ -428,9 +428,9 @@ class Reader:
         if data is None:
             return None
         before = len(self.problems)
-        self.keys(data, ITEM_KEYS, path, "an item")
+        sound = self.keys(data, ITEM_KEYS, path, "an item")
         for key in ("id", "points"):
-            if key not in data:
+            if key not in data and sound:  # a misspelt key is the problem, not this one
                 self.problem((*path, key), f"missing key {key!r} in an item", f"add {key} = …")
         kwargs = {k: v for k, v in data.items() if k in ITEM_KEYS and k not in ("rules", "items")}
         rules = self.rules(data["rules"], (*path, "rules")) if "rules" in data else ()

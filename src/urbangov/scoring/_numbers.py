@@ -80,6 +80,8 @@ def number(
         if minimum is not None and value < minimum:
             raise error(f"{value} is below {minimum}", field=field, hint=f"give {minimum} or more")
         return value
+    if isinstance(value, Decimal):  # NaN or infinity: TOML's nan and inf
+        raise error(f"{value} is not a finite number", field=field, hint="give a finite number")
     hint = "write it without quotes" if isinstance(value, str) else None
     if isinstance(value, float):
         hint = "pass a Decimal (Decimal('0.3')) so the value stays exact"

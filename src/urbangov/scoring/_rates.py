@@ -77,7 +77,7 @@ def rate_of(
             raise FindingsError(
                 f"{numerator} ({top}) exceeds due − suspended ({bottom}), so the "
                 f"{name} rate without suspended cases would pass 100%: these counts "
-                "count their suspended cases as closed too",
+                f"count their suspended cases as {numerator.replace('_', ' ')} too",
                 field="suspended",
                 hint="exclude_suspended is for published counts whose due includes the "
                 "cases in 缓办; for counts computed from a case log set "

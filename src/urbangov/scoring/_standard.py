@@ -391,6 +391,11 @@ def _walk(
 # ------------------------------------------------------------------ reading a document
 
 
+def _line(doc: TomlDocument, path: PathKey) -> int:
+    """The line of ``path``: of an array of tables (``items``), its first table's."""
+    return doc.line_of(path) or doc.line_of((*path, 0)) or 1
+
+
 def _read(doc: TomlDocument) -> tuple[list[UrbangovError], AssessmentStandard | None]:
     """Every problem of a standard document, located, and the standard when there is none."""
     data = doc.data
@@ -418,9 +423,7 @@ def _read(doc: TomlDocument) -> tuple[list[UrbangovError], AssessmentStandard | 
     if not reader.problems:
         built = AssessmentStandard(**values)
     located: list[UrbangovError] = [
-        StandardError(
-            p.message, field=p.field, file=doc.file, line=doc.line_of(path) or 1, hint=p.hint
-        )
+        StandardError(p.message, field=p.field, file=doc.file, line=_line(doc, path), hint=p.hint)
         for path, p in reader.problems
     ]
     located.sort(key=lambda p: (p.line or 0, p.field or ""))

@@ -4,10 +4,12 @@ a case log, fixtures, and Hypothesis strategies.
 - :func:`load_rule_cases`, :func:`run`, :func:`compare` — rule-case files
   (``kind = "rule-cases"``, ``*.rules.toml``): each case names a :class:`Subject` (a rule
   function: ``due_at``, ``transition``, ``kpi``, ``permits``, ``zone``,
-  ``working_time``), an optional policy and reform, inputs and expected outputs;
+  ``working_time``, ``handling_level``, ``escalation_state``, ``score``, ``grade``,
+  ``rank``, ``bonds``), an optional policy and reform, inputs and expected outputs;
   ``urbangov test`` and the pytest plugin (:mod:`urbangov.testing.plugin`) run them;
 - :func:`impact` — what a policy change moves in a real case log (due times, on-time
-  verdicts, rates per unit); ``urbangov impact``;
+  verdicts, rates per unit and, with a standard, scores, grades and ranks);
+  ``urbangov impact``;
 - :func:`dispatched_case`, :func:`small_city`, :func:`short_repr` — fixtures and short
   reprs for users' own tests;
 - :mod:`urbangov.testing.strategies` and :class:`WorkflowMachine` — Hypothesis
@@ -18,8 +20,8 @@ pytest plugin work with the core install.
 
 >>> from urbangov.testing import SUBJECTS
 >>> sorted(SUBJECTS)
-['due_at', 'escalation_state', 'grade', 'handling_level', 'kpi', 'permits', 'rank',
- 'transition', 'working_time', 'zone']
+['bonds', 'due_at', 'escalation_state', 'grade', 'handling_level', 'kpi', 'permits',
+ 'rank', 'score', 'transition', 'working_time', 'zone']
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from urbangov.testing._files import (
     load_rule_cases,
 )
 from urbangov.testing._fixtures import dispatched_case, short_repr, small_city
-from urbangov.testing._impact import CaseMove, Impact, UnitMove, impact
+from urbangov.testing._impact import CaseMove, Impact, ScoreMove, UnitMove, impact
 from urbangov.testing._runner import (
     MISSING,
     CaseResult,
@@ -68,6 +70,7 @@ __all__ = [
     "Report",
     "RuleCase",
     "RuleCaseFile",
+    "ScoreMove",
     "Subject",
     "UnitMove",
     "WorkflowMachine",

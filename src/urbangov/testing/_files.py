@@ -262,7 +262,7 @@ def _expected(
             reader.problem(where, f"{key} needs the input {missing[0]!r}", f"add {missing[0]} = …")
             bad = True
             continue
-        if output.numeric and isinstance(item, Mapping):
+        if output.numeric and _tolerance_form(item):
             fields = {"value": (output.parse, True), "abs": (r.tolerance, False),
                       "rel": (r.tolerance, False)}  # fmt: skip
             found = reader.table(item, where, fields, "an expected number")
@@ -280,6 +280,14 @@ def _expected(
     if error is not None and expected:
         return reader.problem(path, "a case expects an error or outputs, not both")
     return BAD if bad else (expected, error, tolerances)
+
+
+def _tolerance_form(item: object) -> bool:
+    """Whether an expected numeric output is written ``{ value = …, abs = …, rel = … }``
+    (a table of numbers by unit is not, unless its value is under ``value``)."""
+    if not isinstance(item, Mapping):
+        return False
+    return bool({"value", "abs", "rel"} & set(item))
 
 
 _CASE_KEYS = ("name", "subject", "description", "policy", "input", "expected", "abs", "rel")

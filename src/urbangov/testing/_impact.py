@@ -4,14 +4,17 @@
 :func:`impact` recomputes a log under a baseline and a new policy on the batch paths
 (``deadlines.due_at_batch``, ``deadlines.overdue_batch``, ``kpi.counts_from_columns``)
 and reports what moves: each case whose due time or on-time verdict changes
-(:class:`CaseMove`), and each unit whose rates change (:class:`UnitMove`), sorted by the
-size of the change. An identity reform moves nothing.
+(:class:`CaseMove`), each unit whose rates change (:class:`UnitMove`) and, with a
+standard, each unit whose score, grade or rank changes (:class:`ScoreMove`, from the
+log's KPI counts and triggers: ``_impact_scores.py``), sorted by the size of the change.
+An identity reform moves nothing.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -26,9 +29,11 @@ from urbangov.cases import CaseColumns
 from urbangov.errors import KpiError
 from urbangov.hierarchy import Hierarchy
 from urbangov.policy import Policy
-from urbangov.vocabulary import Level
+from urbangov.scoring import AssessmentStandard, Findings, Grade, ScoreReport
+from urbangov.testing._impact_scores import ScoreMove, log_subsets, score_both, score_moves
+from urbangov.vocabulary import Level, Urgency
 
-__all__ = ["RATES", "CaseMove", "Impact", "UnitMove", "impact"]
+__all__ = ["RATES", "CaseMove", "Impact", "ScoreMove", "UnitMove", "impact"]
 
 _NAT = np.iinfo(np.int64).min
 _UTC = _dt.UTC
@@ -92,8 +97,13 @@ class UnitMove:
 @attrs.frozen(repr=False)
 class Impact:
     """What a change moves in a log: :attr:`cases` (sorted: verdict changes first, then
-    by the size of the due-time shift) and :attr:`units` (sorted by the size of the rate
-    change), over ``[start, end)`` as known at ``at``, units grouped ``by``."""
+    by the size of the due-time shift), :attr:`units` (sorted by the size of the rate
+    change) and, with a standard, :attr:`scores` (sorted by the size of the change of
+    total, then of rank), over ``[start, end)`` as known at ``at``, units grouped ``by``.
+
+    ``standard`` is the standard's id (``None``: no scores); ``reports`` the score
+    report of the log under the baseline and under the new policy (every unit, moved or
+    not)."""
 
     cases: tuple[CaseMove, ...]
     units: tuple[UnitMove, ...]
@@ -102,15 +112,19 @@ class Impact:
     start: _dt.datetime
     end: _dt.datetime
     at: _dt.datetime
+    scores: tuple[ScoreMove, ...] = ()
+    standard: str | None = None
+    reports: tuple[ScoreReport, ScoreReport] | None = attrs.field(default=None, eq=False)
 
     def __repr__(self) -> str:
+        scored = f" and {len(self.scores)} unit score(s)" if self.standard is not None else ""
         return (
-            f"<Impact on {self.n_cases} cases: {len(self.cases)} case(s) and "
-            f"{len(self.units)} unit rate(s) move>"
+            f"<Impact on {self.n_cases} cases: {len(self.cases)} case(s), "
+            f"{len(self.units)} unit rate(s){scored} move>"
         )
 
     def __bool__(self) -> bool:
-        return bool(self.cases or self.units)
+        return bool(self.cases or self.units or self.scores)
 
     @property
     def verdicts_changed(self) -> int:
@@ -118,8 +132,9 @@ class Impact:
         return sum(1 for c in self.cases if c.verdict_changed)
 
     def rows(self) -> Iterator[dict[str, object]]:
-        """Tidy rows for CSV and JSON: ``kind`` (``case`` or ``unit``), ``key``,
-        ``measure``, ``baseline``, ``policy`` and ``change``, as text."""
+        """Tidy rows for CSV and JSON: ``kind`` (``case``, ``unit`` or ``score``),
+        ``key``, ``measure`` (``due``, ``overdue``, a rate, or ``score``, ``grade``,
+        ``rank``), ``baseline``, ``policy`` and ``change``, as text."""
         for c in self.cases:
             if c.baseline_due != c.policy_due:
                 yield _row("case", c.case, "due", _t(c.baseline_due), _t(c.policy_due),
@@ -130,11 +145,34 @@ class Impact:
         for u in self.units:
             yield _row("unit", u.unit, u.measure, _pct(u.baseline), _pct(u.policy),
                        _pct(u.change, signed=True))  # fmt: skip
+        for m in self.scores:
+            if m.baseline_score != m.policy_score:
+                yield _row("score", m.unit, "score", _n(m.baseline_score), _n(m.policy_score),
+                           _signed(m.change))  # fmt: skip
+            if m.grade_changed:
+                yield _row("score", m.unit, "grade", _g(m.baseline_grade), _g(m.policy_grade), "")
+            if m.baseline_rank != m.policy_rank:
+                yield _row("score", m.unit, "rank", _n(m.baseline_rank), _n(m.policy_rank),
+                           _signed(m.rank_change))  # fmt: skip
 
 
 def _row(kind: str, key: str, measure: str, old: str, new: str, change: str) -> dict[str, object]:
     return {"kind": kind, "key": key, "measure": measure, "baseline": old, "policy": new,
             "change": change}  # fmt: skip
+
+
+def _n(value: Decimal | int | None) -> str:
+    return "none" if value is None else str(value)
+
+
+def _g(value: Grade | None) -> str:
+    return "none" if value is None else value.value
+
+
+def _signed(value: Decimal | int | None) -> str:
+    if value is None:
+        return ""
+    return f"+{value}" if value > 0 else str(value)
 
 
 def _t(value: _dt.datetime | None) -> str:
@@ -199,6 +237,8 @@ def impact(
     at: _dt.datetime | None = None,
     start: _dt.datetime | None = None,
     end: _dt.datetime | None = None,
+    standard: AssessmentStandard | None = None,
+    findings: Findings | None = None,
 ) -> Impact:
     """What changing ``baseline`` to ``policy`` moves in a case log.
 
@@ -218,10 +258,25 @@ def impact(
         The instant verdicts are judged at (default: the log's last event).
     start, end
         The period of the rates (default: the log's first report to just after ``at``).
+    standard
+        Also score each unit under both policies (:func:`urbangov.scoring.score_report`)
+        and report the units whose total, grade or rank moves. The log gives the
+        standard each unit's KPI counts (and those of the cases of an urgency, for a
+        subset ``"urgent"``) and the escalation triggers of both policies; nothing else.
+    findings
+        What the log cannot give, scored the same under both policies: findings of
+        inspections, tallies, marks, triggers; units with names and groups (no KPI
+        counts: those are the log's).
 
     Returns
     -------
     Impact
+
+    Raises
+    ------
+    StandardError
+        With ``standard``: an item reads a tally, a mark or a KPI subset that neither
+        the log nor ``findings`` give (see ``docs/testing.md``).
 
     Examples
     --------
@@ -266,7 +321,39 @@ def impact(
     )  # fmt: skip
     units = _unit_moves(table_old, table_new)
     name = group if isinstance(group, str) else group.slug
-    return Impact(cases, units, columns.n_cases, name, start, end, at)
+    if standard is None:
+        return Impact(cases, units, columns.n_cases, name, start, end, at)
+    wanted = log_subsets(standard)
+    keys = list(dict.fromkeys([*table_old.keys(), *table_new.keys()]))
+    subsets = tuple(
+        _subset_counts(columns, group, keys, wanted, start=start, end=end, due=due, rules=rules,
+                       hierarchy=hierarchy, tz=policy.calendar.tz)
+        for due, rules in ((due_old, baseline), (due_new, policy))
+    )  # fmt: skip
+    reports = score_both(
+        columns, (table_old, table_new), (subsets[0], subsets[1]), (baseline, policy),
+        standard=standard, extra=findings, by=group, hierarchy=hierarchy, start=start, at=at,
+    )  # fmt: skip
+    scores = score_moves(*reports)
+    return Impact(cases, units, columns.n_cases, name, start, end, at, scores, standard.id,
+                  reports)  # fmt: skip
+
+
+def _subset_counts(
+    columns: CaseColumns,
+    group: Any,
+    keys: list[Any],
+    wanted: Mapping[str, Urgency],
+    **options: Any,
+) -> dict[str, dict[str, kpi.KpiCounts]]:
+    """Per subset the standard reads, each unit's counts of the cases of its urgency."""
+    if not wanted:
+        return {}
+    table = kpi.counts_from_columns(columns, by=[group, "urgency"], **options)
+    return {
+        subset: {str(key): table.get((key, urgency)) for key in keys}
+        for subset, urgency in wanted.items()
+    }
 
 
 def _case_moves(

@@ -20,7 +20,7 @@ from urbangov.errors import UrbangovError
 from urbangov.frozen import FrozenMap
 from urbangov.policy import Policy
 from urbangov.testing._files import RuleCase, RuleCaseFile, load_rule_cases, policy_of
-from urbangov.testing._subject import Subject, _values, numbers_agree, show
+from urbangov.testing._subject import Subject, _values, agrees, show
 from urbangov.testing._subjects import SUBJECTS
 
 __all__ = [
@@ -133,7 +133,7 @@ def run_case(
     for name, want in case.expected.items():
         got = outcome.values.get(name, MISSING)
         if not _agrees(case, name, want, got):
-            mismatches.append(Mismatch(name, want, got))
+            mismatches.append(Mismatch(name, want, _shown(case, name, want, got)))
     return CaseResult(
         case, not mismatches, outcome.values, outcome.explanation, None, tuple(mismatches)
     )
@@ -142,10 +142,20 @@ def run_case(
 def _agrees(case: RuleCase, name: str, want: object, got: object) -> bool:
     if got is MISSING:
         return False
-    if case.subject.outputs[name].numeric:
-        abs_, rel = case.tolerances.get(name, (None, None))
-        return numbers_agree(want, got, abs_, rel)  # type: ignore[arg-type]
-    return bool(want == got) and (want is None) == (got is None)
+    output = case.subject.outputs[name]
+    abs_, rel = case.tolerances.get(name, (None, None))
+    return agrees(want, got, numeric=output.numeric, partial=output.partial, abs_=abs_, rel=rel)
+
+
+def _shown(case: RuleCase, name: str, want: object, got: object) -> object:
+    """What a mismatch shows of ``got``: a partial table only at the keys expected."""
+    if (
+        case.subject.outputs[name].partial
+        and isinstance(want, Mapping)
+        and isinstance(got, Mapping)
+    ):
+        return FrozenMap({k: got[k] for k in want if k in got})
+    return got
 
 
 def find_rule_files(paths: Iterable[str | Path]) -> tuple[Path, ...]:

@@ -55,12 +55,15 @@ class Input:
 @attrs.frozen
 class Output:
     """One key a case may expect: how to read the expected value, whether ``abs`` and
-    ``rel`` apply (numbers), and the inputs it needs (``overdue`` needs ``at``)."""
+    ``rel`` apply (numbers, or tables of numbers by unit), the inputs it needs
+    (``overdue`` needs ``at``), and whether a table compares only the keys the case
+    names (``partial``: a sheet's items) or every key."""
 
     parse: Parse = attrs.field(eq=False, repr=False)
     doc: str = ""
     numeric: bool = False
     needs: tuple[str, ...] = ()
+    partial: bool = False
 
 
 @attrs.frozen
@@ -201,3 +204,43 @@ def numbers_agree(
     if abs_ is not None and gap <= abs_:
         return True
     return rel is not None and gap <= rel * abs(expected)
+
+
+def agrees(
+    expected: object,
+    actual: object,
+    *,
+    numeric: bool = False,
+    partial: bool = False,
+    abs_: Fraction | None = None,
+    rel: Fraction | None = None,
+) -> bool:
+    """Whether an actual output matches the expected one: numbers within ``abs_`` or
+    ``rel`` when ``numeric``, tables key by key (every key, or with ``partial`` the
+    keys expected), anything else exactly (``None`` only for ``None``).
+
+    >>> from fractions import Fraction as F
+    >>> agrees({"a": F(9443, 100)}, {"a": Decimal("94.43")}, numeric=True)
+    True
+    >>> agrees({"a": F(9493, 100)}, {"a": Decimal("94.94")}, numeric=True, abs_=F(1, 100))
+    True
+    >>> agrees({"a": F(1)}, {"a": Decimal(1), "b": Decimal(2)}, numeric=True)
+    False
+    >>> agrees({"a": F(1)}, {"a": Decimal(1), "b": Decimal(2)}, numeric=True, partial=True)
+    True
+    """
+    if isinstance(expected, Mapping):
+        if not isinstance(actual, Mapping):
+            return False
+        if partial:
+            if any(key not in actual for key in expected):
+                return False
+        elif set(expected) != set(actual):
+            return False
+        return all(
+            agrees(value, actual[key], numeric=numeric, abs_=abs_, rel=rel)
+            for key, value in expected.items()
+        )
+    if numeric:
+        return numbers_agree(expected, actual, abs_, rel)  # type: ignore[arg-type]
+    return bool(expected == actual) and (expected is None) == (actual is None)

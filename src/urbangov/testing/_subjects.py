@@ -19,6 +19,7 @@ from urbangov.cases import EventKind, Status, WorkflowRules, allowed_events, app
 from urbangov.frozen import FrozenMap
 from urbangov.policy import Policy
 from urbangov.testing import readers as r
+from urbangov.testing._assessment_subjects import BONDS, SCORE
 from urbangov.testing._governance_subjects import (
     ESCALATION_STATE,
     GRADE,
@@ -320,8 +321,10 @@ SUBJECTS: FrozenMap[str, Subject] = FrozenMap(
         _WORKING_TIME,
         HANDLING_LEVEL,
         ESCALATION_STATE,
+        SCORE,
         GRADE,
         RANK,
+        BONDS,
     )
 )
 """Every subject rule cases can test, by name (aliases are found by :func:`subject_named`)."""

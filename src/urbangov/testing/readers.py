@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from urbangov._internal.documents import PathKey, TomlDocument, dotted
+from urbangov._internal.documents import PathKey, TomlDocument, dotted, undotted
 from urbangov.calendar import TimeLimit
 from urbangov.cases import Case, CaseEvent
 from urbangov.errors import RuleCaseError, UrbangovError
@@ -30,6 +30,16 @@ from urbangov.frozen import FrozenMap
 from urbangov.hierarchy import Hierarchy
 from urbangov.kpi import FIELDS, KpiCounts
 from urbangov.params import did_you_mean
+from urbangov.scoring import (
+    AssessedUnit,
+    AssessmentStandard,
+    Finding,
+    Findings,
+    KpiRecord,
+    Mark,
+    RecordedTrigger,
+    Tally,
+)
 
 __all__ = [
     "BAD",
@@ -45,6 +55,7 @@ __all__ = [
     "count",
     "day",
     "event",
+    "findings",
     "instant",
     "kpi_counts",
     "limit",
@@ -53,6 +64,7 @@ __all__ = [
     "number",
     "optional",
     "relative_path",
+    "standard",
     "text",
     "tolerance",
     "units",
@@ -482,6 +494,102 @@ def city(reader: Reader, value: object, path: PathKey) -> Any:
             reader.cache[key] = Hierarchy.load(found)
         except UrbangovError as error:
             return reader.problem(path, f"the city file does not load: {error}")
+    return reader.cache[key]
+
+
+# ------------------------------------------------------------------ assessment
+
+_FINDINGS_TABLES: dict[str, type[Any]] = {
+    "units": AssessedUnit,
+    "findings": Finding,
+    "kpis": KpiRecord,
+    "tallies": Tally,
+    "marks": Mark,
+    "triggers": RecordedTrigger,
+}
+_FINDINGS_KEYS = (*_FINDINGS_TABLES, "period", "start", "standard")
+
+
+def _columns(cls: type[Any]) -> tuple[str, ...]:
+    names = [f.name for f in attrs.fields(cls) if f.name != "line"]
+    return (*names, *FIELDS) if cls is KpiRecord else tuple(names)
+
+
+def findings(reader: Reader, value: object, path: PathKey) -> Any:
+    """:class:`~urbangov.scoring.Findings`: a findings file named relative to the
+    rule-case file (TOML, JSON or CSV), or written inline as a table with a findings
+    file's keys (``units``, ``findings``, ``kpis``, ``tallies``, ``marks``,
+    ``triggers``, ``period``, ``start``, ``standard``)."""
+    if isinstance(value, str):
+        found = relative_path(reader, value, path)
+        if found is BAD:
+            return BAD
+        key = ("findings", found)
+        if key not in reader.cache:
+            try:
+                reader.cache[key] = Findings.load(found)
+            except UrbangovError as error:
+                return reader.problem(path, f"the findings file does not load: {error}")
+        return reader.cache[key]
+    if not isinstance(value, Mapping):
+        return reader.wrong(path, "a findings file (a path) or a table of findings", value)
+    bad = False
+    for key in value:
+        if key not in _FINDINGS_KEYS:
+            reader.problem((*path, key), f"unknown key {key!r} in findings",
+                           did_you_mean(key, _FINDINGS_KEYS))  # fmt: skip
+            bad = True
+    fields: dict[str, Any] = {}
+    for table, cls in _FINDINGS_TABLES.items():
+        if table not in value:
+            continue
+        rows = value[table]
+        if not isinstance(rows, list) or not all(isinstance(row, Mapping) for row in rows):
+            reader.wrong((*path, table), f"an array of tables ({table})", rows)
+            bad = True
+            continue
+        columns = _columns(cls)
+        for i, row in enumerate(rows):
+            for key in row:
+                if key not in columns:
+                    reader.problem((*path, table, i, key), f"unknown key {key!r} in {table}",
+                                   did_you_mean(key, columns))  # fmt: skip
+                    bad = True
+        lines = [reader.doc.line_of((*path, table, i)) for i in range(len(rows))]
+        fields[table] = [{**row, "line": n} for row, n in zip(rows, lines, strict=True)]
+    fields.update({k: value[k] for k in ("period", "start", "standard") if k in value})
+    if bad:
+        return BAD
+    try:
+        return Findings(**fields, file=reader.doc.file)
+    except UrbangovError as error:
+        return reader.problem((*path, *undotted(error.field)), error.message, error.hint)
+
+
+def standard(reader: Reader, value: object, path: PathKey) -> Any:
+    """An :class:`~urbangov.scoring.AssessmentStandard`: a bundled standard by name
+    (``"digital_city_management"``), or a standard file named relative to the
+    rule-case file."""
+    if not isinstance(value, str) or not value.strip():
+        return reader.wrong(path, "a bundled standard's name or a standard file", value)
+    names = AssessmentStandard.bundled_names()
+    if value in names and not (reader.folder / value).is_file():
+        return AssessmentStandard.bundled(value)
+    if not (reader.folder / value).is_file() and not value.endswith((".toml", ".json")):
+        return reader.problem(
+            path,
+            f"{value!r} is neither a bundled standard nor a file next to this file",
+            f"{did_you_mean(value, names)}; or name a standard file (standard.toml)",
+        )
+    found = relative_path(reader, value, path)
+    if found is BAD:
+        return BAD
+    key = ("standard", found)
+    if key not in reader.cache:
+        try:
+            reader.cache[key] = AssessmentStandard.load(found)
+        except UrbangovError as error:
+            return reader.problem(path, f"the standard file does not load: {error}")
     return reader.cache[key]
 
 
