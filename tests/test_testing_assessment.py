@@ -378,8 +378,9 @@ def test_a_bond_reform_moves_only_the_bond_cases() -> None:
 
 
 def test_a_grade_cut_off_reform_moves_the_grades_of_a_score_case() -> None:
-    # cut-offs of 95 / 90: every 南通 street of 2017-08 is 达标, none 优秀, and so is the
-    # 金华 example drops from 达标 to 不达标 (86.80); the bond cases, whose grades are given, do not move
+    # cut-offs of 95 / 90: every 南通 street of 2017-08 is 达标, none 优秀; the 金华
+    # example drops from 达标 to 不达标 (86.80); the bond cases, whose grades are given,
+    # do not move
     baseline = Policy.default()
     steps = [{"at_least": 95, "grade": "excellent"}, {"at_least": 90, "grade": "standard"}]
     new = baseline.reform({"assessment.grades.default": {"steps": steps, "below": "substandard"}})
