@@ -377,7 +377,14 @@ def test_calendar_is_an_immutable_picklable_value() -> None:
     assert again.add(at(2024, 9, 30, 17), wh(2)) == cal.add(at(2024, 9, 30, 17), wh(2))
     with pytest.raises(AttributeError):
         cal.tz = "UTC"  # type: ignore[misc]
+    # equality is by value: built twice, the same rules are equal; any rule that differs
+    # (a day, the zone, the office hours) makes calendars unequal
     assert WorkCalendar.china() == WorkCalendar.china()
+    assert hash(WorkCalendar.china()) == hash(WorkCalendar.china())
+    assert cal != CAL
+    assert CAL.with_days(holidays=[date(2024, 10, 8)]) == cal
+    assert WorkCalendar.china(tz="UTC") != WorkCalendar.china()
+    assert WorkCalendar.china(schedule=WorkSchedule.always()) != WorkCalendar.china()
 
 
 def test_bad_zone_names_the_field() -> None:

@@ -389,11 +389,15 @@ def test_counts_with_deadline_rules_call_deadlines_due_at() -> None:
     rules = deadlines.DeadlineRules()
     cal = WorkCalendar.china()
     cases = [make("K1", FULL), make("K2", FULL[:3])]
-    expected = counts(
-        cases, T0, T0 + 30 * DAY, due_at={c.id: deadlines.due_at(c, rules, cal) for c in cases}
+    # 暴露垃圾, 4 working hours (Table A) from the dispatch, Monday 2024-05-06 11:00, in
+    # 09:00-12:00 / 13:30-18:00: 1 h before noon + 3 h after → due 16:30 the same day.
+    due = dt.datetime(2024, 5, 6, 16, 30, tzinfo=SH)
+    assert [deadlines.due_at(c, rules, cal) for c in cases] == [due, due]
+    # K1 closed at 14:00 (on time); K2 still open at the period's end (overdue).
+    expected = KpiCounts(
+        received=2, filed=2, dispatched=2, due=2, closed=1, closed_on_time=1, overdue=1
     )
     assert counts(cases, T0, T0 + 30 * DAY, deadlines=rules, calendar=cal) == expected
-    assert expected.due == 2
     table = counts_from_columns(
         CaseColumns.from_cases(cases),
         start=T0,
