@@ -1,10 +1,12 @@
 """Hypothesis strategies for this project's own tests (hierarchies, instants near a
-change of UTC offset)."""
+change of UTC offset, exact rounding ties)."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import functools
+from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
@@ -132,3 +134,18 @@ def instants_near_offset_changes(
         )
     )
     return name, change + step
+
+
+# --------------------------------------------------------------------------- rates
+
+
+@st.composite
+def percent_ties(draw: st.DrawFn, max_places: int = 6) -> tuple[Fraction, int, Decimal]:
+    """An exact tie for ``kpi.percent``: a rate (up to 2, as filing rates may exceed 1)
+    whose percentage lies exactly halfway between two values shown with ``places``
+    decimals, the places, and the value half-up rounding shows (the upper one)."""
+    places = draw(st.integers(0, max_places))
+    scale = 10**places
+    k = draw(st.integers(0, 200 * scale - 1))
+    rate = Fraction(2 * k + 1, 200 * scale)  # percentage × scale == k + 1/2
+    return rate, places, Decimal(k + 1).scaleb(-places)
