@@ -295,19 +295,16 @@ def test_a_city_that_judges_the_close_sets_on_time_stops_at() -> None:
     assert (late.closed, late.closed_on_time, late.overdue) == (1, 0, 1)
 
 
-def test_batch_counts_closing_exactly_at_the_deadline_on_time() -> None:
-    case = make("E", FULL)  # closed at T0 + 5h
+def test_batch_counts_a_clock_stopped_exactly_at_the_deadline_on_time() -> None:
+    case = make("E", FULL)  # handled at T0 + 3h, closed at T0 + 5h
     cols = CaseColumns.from_cases([case])
     micro = dt.timedelta(microseconds=1)
-    for deadline, on_time in ((T0 + 5 * H, 1), (T0 + 5 * H + micro, 1), (T0 + 5 * H - micro, 0)):
-        due = np.array([_ns(deadline)], dtype="datetime64[ns]")
-        got = counts_from_columns(cols, start=T0, end=T0 + DAY, due=due).total()
-        assert (got.due, got.closed, got.closed_on_time, got.overdue) == (
-            1,
-            1,
-            on_time,
-            1 - on_time,
-        )
+    for rules, stop in ((KpiRules(), T0 + 3 * H), (KpiRules(on_time_stops_at="close"), T0 + 5 * H)):
+        for deadline, on_time in ((stop, 1), (stop + micro, 1), (stop - micro, 0)):
+            due = np.array([_ns(deadline)], dtype="datetime64[ns]")
+            got = counts_from_columns(cols, start=T0, end=T0 + DAY, due=due, rules=rules).total()
+            assert (got.due, got.closed) == (1, 1)
+            assert (got.closed_on_time, got.overdue) == (on_time, 1 - on_time), (rules, deadline)
 
 
 def test_closed_after_the_period_end_is_not_closed_in_the_period() -> None:

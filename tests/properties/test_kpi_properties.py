@@ -239,22 +239,27 @@ def test_percent_rounds_an_exact_tie_up(tie: tuple[Fraction, int, Decimal]) -> N
 
 
 @settings(max_examples=30)
-@given(case_logs(), st.sampled_from((0, -1)))
-def test_a_case_closed_exactly_at_its_deadline_is_on_time(
-    log: tuple[list[Case], dict[str, dt.datetime | None]], nudge_us: int
+@given(case_logs(), st.sampled_from((0, -1)), st.sampled_from(("handle", "close")))
+def test_a_clock_stopped_exactly_at_its_deadline_is_on_time(
+    log: tuple[list[Case], dict[str, dt.datetime | None]], nudge_us: int, stops_at: str
 ) -> None:
-    """On time means closed at or before the deadline: a deadline at the very instant of
-    the close counts the case on time, one microsecond earlier counts it overdue."""
+    """On time means the clock stopped at or before the deadline: a deadline at the very
+    instant it stopped (the last handle of a closed case, or its close when the city
+    judges the close) counts the case on time, one microsecond earlier overdue."""
     cases = [c for c in log[0] if c.closed_at is not None]
     nudge = dt.timedelta(microseconds=nudge_us)
-    due = {c.id: c.closed_at + nudge for c in cases if c.closed_at is not None}
+    stop_kind = EventKind.HANDLE if stops_at == "handle" else EventKind.CLOSE
+    due: dict[str, dt.datetime | None] = {
+        c.id: max(e.at for e in c.history if e.kind is stop_kind) + nudge for c in cases
+    }
+    rules = KpiRules(on_time_stops_at=stops_at)  # type: ignore[arg-type]
     start, end = BASE - dt.timedelta(days=1), BASE + dt.timedelta(days=30)
     on_time = len(cases) if nudge_us == 0 else 0
     expected = (len(cases), len(cases), on_time, len(cases) - on_time)
-    scalar = counts(cases, start, end, due_at=due)
+    scalar = counts(cases, start, end, due_at=due, rules=rules)
     assert (scalar.due, scalar.closed, scalar.closed_on_time, scalar.overdue) == expected
     batch = counts_from_columns(
-        CaseColumns.from_cases(cases), start=start, end=end, due=_due_array(cases, due)
+        CaseColumns.from_cases(cases), start=start, end=end, due=_due_array(cases, due), rules=rules
     ).total()
     assert (batch.due, batch.closed, batch.closed_on_time, batch.overdue) == expected
 
