@@ -112,6 +112,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         )
         self._turn = 0
         self._taken: set[tuple[Status, EventKind]] = set()  # by this run, so far
+        self._tried: set[tuple[Status, EventKind]] = set()  # forbidden ones tried
 
     # ----------------------------------------------------------------- the model
 
@@ -250,10 +251,13 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def forbidden_event(self, data: st.DataObject) -> None:
-        """An event the model forbids raises TransitionError and changes nothing."""
+        """An event the model forbids raises TransitionError and changes nothing (one
+        this run has not tried in this status yet, if there is one)."""
         case = self._current()
-        forbidden = [k for k in EventKind if k not in self.model()[self.expected]]
-        kind = data.draw(st.sampled_from(forbidden), label="forbidden kind")
+        forbidden = [k for k in EventKind if k not in self._model[self.expected]]
+        new = [k for k in forbidden if (self.expected, k) not in self._tried]
+        kind = data.draw(st.sampled_from(new or forbidden), label="forbidden kind")
+        self._tried.add((self.expected, kind))
         event = self.event_for(data, kind, case.last_at)
         snapshot = pickle.dumps(case)
         text = _refusal(case, event, self.workflow_rules)
