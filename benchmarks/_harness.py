@@ -104,6 +104,13 @@ def target(
     return text, verdict(value, limit)
 
 
+def judged(value: float, limit: float, text: str, *, tiny: bool, at_least: bool = False) -> str:
+    """:func:`target` in one cell: ``"≤ 1 s: ok"`` at full size, ``"not judged at
+    --tiny"`` at tiny size."""
+    shown, result = target(value, limit, text, tiny=tiny, at_least=at_least)
+    return result if tiny else f"{shown}: {result}"
+
+
 def warm_median(fn: Callable[[], Any], *, repeat: int) -> float:
     """:func:`median_seconds` after one untimed call (every side of a comparison gets
     the same warm-up: imports, caches and lazily built indexes are paid before timing)."""
