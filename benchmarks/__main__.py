@@ -1,8 +1,11 @@
 """Run every ``benchmarks/bench_*.py`` module: ``python -m benchmarks [--tiny] [NAME...]``.
 
 Each module defines ``main(tiny: bool) -> None`` that measures urbangov and its peers in
-the same run and prints the figures side by side with their ratios. ``--tiny`` runs every
-benchmark at a size that finishes in seconds (CI uses it so that benchmarks cannot rot).
+the same run — on the same inputs, each side warmed by one untimed call and timed as the
+median of the same repeats, every answer compared — and prints the figures side by side
+with their ratios. ``--tiny`` runs every benchmark at a size that finishes in seconds (CI
+uses it so that benchmarks cannot rot); its targets are not judged (``_harness.target``):
+they are set for the full size.
 """
 
 from __future__ import annotations

@@ -82,3 +82,44 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[objec
 def verdict(value: float, limit: float) -> str:
     """'ok' or 'OVER' against a target (targets are reported, not asserted)."""
     return "ok" if value <= limit else "OVER"
+
+
+NOT_JUDGED = "not judged at --tiny"
+
+
+def target(
+    value: float, limit: float, text: str, *, tiny: bool, at_least: bool = False
+) -> tuple[str, str]:
+    """The target and verdict cells of one measure.
+
+    At full size: ``(text, "ok")`` when ``value`` is within ``limit`` (at most, or with
+    ``at_least`` at least), else ``(text, "OVER")`` / ``(text, "UNDER")``. At ``--tiny``
+    size: ``("—", "not judged at --tiny")`` — every target is set for the full size, and a
+    tiny run's fixed costs and warm caches make its figures say nothing about it.
+    """
+    if tiny:
+        return "—", NOT_JUDGED
+    if at_least:
+        return text, "ok" if value >= limit else "UNDER"
+    return text, verdict(value, limit)
+
+
+def judged(value: float, limit: float, text: str, *, tiny: bool, at_least: bool = False) -> str:
+    """:func:`target` in one cell: ``"≤ 1 s: ok"`` at full size, ``"not judged at
+    --tiny"`` at tiny size."""
+    shown, result = target(value, limit, text, tiny=tiny, at_least=at_least)
+    return result if tiny else f"{shown}: {result}"
+
+
+def warm_median(fn: Callable[[], Any], *, repeat: int) -> float:
+    """:func:`median_seconds` after one untimed call (every side of a comparison gets
+    the same warm-up: imports, caches and lazily built indexes are paid before timing)."""
+    fn()
+    return median_seconds(fn, repeat=repeat)
+
+
+def warm_per_call(fn: Callable[..., Any], inputs: Sequence[Any], *, star: bool = False) -> float:
+    """:func:`per_call_median` after one untimed pass over ``inputs``."""
+    for x in inputs:
+        fn(*x) if star else fn(x)
+    return per_call_median(fn, inputs, star=star)

@@ -196,6 +196,18 @@ def test_workdays_between_is_half_open() -> None:
     assert CAL.workdays_between(date(2024, 10, 13), date(2024, 9, 29)) == -7
 
 
+def test_workdays_between_excludes_an_end_that_is_a_working_day() -> None:
+    # the end b is never counted, even when it is a working day
+    assert CAL.workdays_between(date(2024, 10, 8), date(2024, 10, 9)) == 1  # Tue → Wed
+    assert CAL.workdays_between(date(2024, 5, 6), date(2024, 5, 10)) == 4  # Mon → Fri
+    # Sep 29 (Sun, 调休上班), Sep 30, Oct 8-11; the make-up Saturday Oct 12 is the end
+    assert CAL.workdays_between(date(2024, 9, 29), date(2024, 10, 12)) == 6
+    assert CAL.workdays_between(date(2024, 9, 28), date(2024, 9, 29)) == 0  # Sat, a rest day
+    assert CAL.workdays_between(date(2024, 10, 12), date(2024, 10, 8)) == -4  # -[Oct 8, 12)
+    # across a year end: Dec 30 and 31 2024 (Mon, Tue); Jan 1 2025 is 元旦; Jan 2 the end
+    assert CAL.workdays_between(date(2024, 12, 30), date(2025, 1, 2)) == 2
+
+
 def test_dates_must_be_dates() -> None:
     with pytest.raises(CalendarError, match="date"):
         CAL.is_workday(datetime(2024, 10, 1, tzinfo=SH))  # type: ignore[arg-type]
@@ -377,7 +389,14 @@ def test_calendar_is_an_immutable_picklable_value() -> None:
     assert again.add(at(2024, 9, 30, 17), wh(2)) == cal.add(at(2024, 9, 30, 17), wh(2))
     with pytest.raises(AttributeError):
         cal.tz = "UTC"  # type: ignore[misc]
+    # equality is by value: built twice, the same rules are equal; any rule that differs
+    # (a day, the zone, the office hours) makes calendars unequal
     assert WorkCalendar.china() == WorkCalendar.china()
+    assert hash(WorkCalendar.china()) == hash(WorkCalendar.china())
+    assert cal != CAL
+    assert CAL.with_days(holidays=[date(2024, 10, 8)]) == cal
+    assert WorkCalendar.china(tz="UTC") != WorkCalendar.china()
+    assert WorkCalendar.china(schedule=WorkSchedule.always()) != WorkCalendar.china()
 
 
 def test_bad_zone_names_the_field() -> None:

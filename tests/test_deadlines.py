@@ -304,6 +304,50 @@ def test_handled_in_time_is_never_overdue_and_late_stays_overdue() -> None:
     assert remaining(late, RULES, CAL, at(30, 9)) == -dt.timedelta(minutes=1)
 
 
+def test_handled_exactly_at_the_due_time_is_on_time() -> None:
+    micro = dt.timedelta(microseconds=1)
+    on_time = case("道路不洁", CaseEvent("handle", at(6, 11)))  # due 11:00, handled 11:00
+    assert not is_overdue(on_time, RULES, CAL, at(30, 9))
+    assert not deadline(on_time, RULES, CAL).overdue_at_stop  # type: ignore[union-attr]
+    assert remaining(on_time, RULES, CAL, at(30, 9)) == dt.timedelta(0)
+    late = case("道路不洁", CaseEvent("handle", at(6, 11) + micro))
+    assert is_overdue(late, RULES, CAL, at(30, 9))
+    assert deadline(late, RULES, CAL).overdue_at_stop  # type: ignore[union-attr]
+    # while the clock runs, a case is overdue only once its due time has passed
+    running = case("道路不洁")
+    assert not is_overdue(running, RULES, CAL, at(6, 11))
+    assert is_overdue(running, RULES, CAL, at(6, 11) + micro)
+    cols = CaseColumns.from_cases([on_time, attrs.evolve(late, id="A2")])
+    assert overdue_batch(cols, RULES, CAL, at(30, 9)).tolist() == [False, True]
+    cols = CaseColumns.from_cases([running])
+    assert overdue_batch(cols, RULES, CAL, at(6, 11)).tolist() == [False]
+    assert overdue_batch(cols, RULES, CAL, at(6, 11) + micro).tolist() == [True]
+
+
+def test_events_at_the_dispatch_instant_count() -> None:
+    # The clock starts at the dispatch; an event at that very instant is on the clock.
+    ext = case("暴露垃圾", CaseEvent("extend", MON, extension=TimeLimit.working_hours(1)))
+    assert due_at(ext, RULES, CAL) == at(6, 15, 30)  # 14:30 + 1 working hour
+    # suspended the moment it was dispatched: no working time used until Tuesday 09:00
+    paused = case("暴露垃圾", CaseEvent("suspend", MON), CaseEvent("resume", at(7, 9)))
+    assert due_at(paused, RULES, CAL) == at(7, 14, 30)  # 09:00–12:00 + 13:30–14:30
+    assert deadline(paused, RULES, CAL).pauses == ((MON, at(7, 9)),)  # type: ignore[union-attr]
+    still = case("暴露垃圾", CaseEvent("suspend", MON))
+    assert due_at(still, RULES, CAL) is None
+    assert remaining(still, RULES, CAL, at(20, 9)) == dt.timedelta(hours=4)
+    handled = case("暴露垃圾", CaseEvent("handle", MON))
+    assert deadline(handled, RULES, CAL).stopped == MON  # type: ignore[union-attr]
+    assert not is_overdue(handled, RULES, CAL, at(30, 9))
+    rows = [attrs.evolve(c, id=f"A{i}") for i, c in enumerate((ext, paused, still, handled))]
+    batch = due_at_batch(CaseColumns.from_cases(rows), RULES, CAL)
+    assert batch.astype("datetime64[m]").astype(str).tolist() == [  # UTC, +08:00 in Shanghai
+        "2024-05-06T07:30",
+        "2024-05-07T06:30",
+        "NaT",
+        "2024-05-06T06:30",
+    ]
+
+
 def test_judged_as_known_at_the_time_asked() -> None:
     # handled at 15:00, late; at 10:00 it was neither handled nor overdue
     c = case("道路不洁", CaseEvent("handle", at(6, 15)))

@@ -91,12 +91,20 @@ def test_accountability_edges(graph: AccountabilityGraph) -> None:
     assert _kinds(graph, "f_shop", "S1") == {"responsible_for"}
 
 
-def test_queries_agree_with_the_city(graph: AccountabilityGraph, city: City) -> None:
+def test_queries_answer_the_fixture_duties(graph: AccountabilityGraph) -> None:
+    # the expected parties are read off org_city.toml's [[organisation.duties]] by hand
     assert graph.lead_for("sanitation", GRID, "road.city_list") == "hw_station"
-    assert graph.cooperating_for("city_appearance", GRID) == city.cooperating_for(
-        "city_appearance", GRID
-    )
+    assert graph.lead_for("sanitation", GRID) == "320105001"  # lead = "level:street"
+    assert graph.lead_for("city_appearance", GRID, "bus_stop") == "cons_bureau"
+    assert graph.cooperating_for("city_appearance", GRID) == ("cityapp_bureau", "brigade")
+    # cooperating = ["cityapp_bureau", "level:street"]: the grid's own street
+    assert graph.cooperating_for("municipal_facilities", GRID) == ("cityapp_bureau", "320105001")
+    assert graph.cooperating_for("city_appearance", GRID, "kiosk") == ()
     assert graph.supervising_for("sanitation", GRID) == ("cityapp_bureau",)
+    assert graph.supervising_for("sanitation", GRID, "road.city_list") == (
+        "cityapp_bureau",
+        "320105001",
+    )
 
 
 def test_graph_is_read_only(graph: AccountabilityGraph) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,19 +32,55 @@ def test_every_deadline_category_is_in_the_taxonomy() -> None:
     assert missing == [], f"deadline rows for categories the taxonomy lacks: {missing}"
 
 
-def test_every_category_dispatches_to_a_lead_in_every_street(city: City) -> None:
-    # Dispatch must find a lead department for any problem anywhere
+_LEVEL_CODE_LENGTH = {"district": 6, "street": 9, "community": 12, "grid": 15}
+
+
+def _file_lead(duties: list[dict[str, Any]], domain: str, grid: str, kind: str | None) -> str:
+    """The lead the sample file's own duty rows give, by a plain scan of the TOML (not
+    through urbangov.org): the exact asset kind, then its dotted parents, then none; among
+    those, the deepest territory on the grid's code chain; a ``level:`` lead is the grid's
+    own ancestor at that level (a prefix of its code)."""
+    kinds: list[str | None] = [None]
+    if kind is not None:
+        parts = kind.split(".")
+        kinds = [".".join(parts[:i]) for i in range(len(parts), 0, -1)] + [None]
+    chain = [grid[:n] for n in (15, 12, 9, 6)]
+    found = [
+        (kinds.index(row.get("asset_kind")), chain.index(row["territory"]), row["lead"])
+        for row in duties
+        if row["domain"] == domain and row.get("asset_kind") in kinds and row["territory"] in chain
+    ]
+    lead: str = min(found)[2]
+    if lead.startswith("level:"):
+        return grid[: _LEVEL_CODE_LENGTH[lead.removeprefix("level:")]]
+    return lead
+
+
+def test_every_category_dispatches_to_its_lead_in_every_street(city: City) -> None:
+    # Dispatch must find the lead department for any problem anywhere
     # (《城市管理协管员考核办法》篇5 §二: every domain has a lead everywhere), through
-    # taxonomy → domain/asset kind → duty matrix.
+    # taxonomy → domain/asset kind → duty matrix; the expected lead is read off the
+    # file's [[organisation.duties]] rows directly.
+    with SAMPLE.open("rb") as f:
+        document = tomllib.load(f)
+    duties = document["organisation"]["duties"]
+    departments = {d["code"] for d in document["organisation"]["departments"]}
     h = city.hierarchy
     grids = [h.descendants(s, level="grid")[0] for s in h.at_level("street")]
     t = dt.datetime(2024, 5, 6, 9, 0, tzinfo=SHANGHAI)
     steps = (CaseEvent("accept", t), CaseEvent("file", t))
+    seen: set[str] = set()
     for category in Taxonomy.default().categories():
         for grid in grids:
             case = Case.new("C1", category.slug, grid.code, reported_at=t, history=steps)
-            dispatched = dispatch_to_lead(case, t, city.duties)
-            assert dispatched.department, (category.slug, grid.code)
+            got = dispatch_to_lead(case, t, city.duties).department
+            expected = _file_lead(duties, category.domain.value, grid.code, category.asset_kind)
+            assert got == expected, (category.slug, grid.code)
+            assert got in departments or got == grid.code[:9], (category.slug, got)
+            seen.add(got)
+    # the file's leads are not all one department: the street and several bureaus lead
+    assert len(seen & departments) >= 5
+    assert {g.code[:9] for g in grids} <= seen
 
 
 def test_default_policy_gives_a_due_time_for_a_dispatched_sample_case(city: City) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import builtins
+import csv
 import datetime as _dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -108,6 +110,48 @@ def test_written_csv_is_utf8_with_newline_ends(tmp_path: Path) -> None:
     assert b"\r" not in raw
     assert raw.endswith(b"\n")
     assert raw.decode("utf-8").splitlines()[0] == HEADER
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _dt.datetime(2024, 3, 31, 1, tzinfo=_dt.UTC),  # London springs forward, GMT → BST
+        _dt.datetime(2024, 10, 27, 1, tzinfo=_dt.UTC),  # and falls back, BST → GMT
+    ],
+)
+def test_written_local_times_change_offset_at_the_instant_of_a_dst_change(
+    tmp_path: Path, change: _dt.datetime
+) -> None:
+    # Every instant of the day in its own offset, as datetime.isoformat writes it: the
+    # offset of the day's midnight would keep the instant right and the text wrong.
+    london = ZoneInfo("Europe/London")
+    second, micro = _dt.timedelta(seconds=1), _dt.timedelta(microseconds=1)
+    times = [
+        change - _dt.timedelta(hours=1),  # the UTC midnight of the day
+        change - second,
+        change - micro,
+        change,
+        change + micro,
+        change + second,
+        change + _dt.timedelta(hours=12),
+    ]
+    history = [CaseEvent("accept", times[0]), CaseEvent("file", times[1])]
+    history += [CaseEvent("void", times[2])]
+    cases = [Case.new("L1", "暴露垃圾", "320102001001001", reported_at=times[0], history=history)]
+    cases += [
+        Case.new(f"L{i}", "暴露垃圾", "320102001001001", reported_at=t)
+        for i, t in enumerate(times[3:], 2)
+    ]
+    path = tmp_path / "log.csv"
+    io.write_columns(path, CaseColumns.from_cases(cases), tz="Europe/London")
+    with path.open(encoding="utf-8", newline="") as f:
+        written = [row["at"] for row in csv.DictReader(f)]
+    instants = [times[0], times[0], times[1], times[2], *times[3:]]
+    assert written == [t.astimezone(london).isoformat() for t in instants]
+    summer, winter = "+01:00", "+00:00"
+    before, after = (winter, summer) if change.month == 3 else (summer, winter)
+    assert [w[-6:] for w in written] == [before] * 4 + [after] * 4
+    assert io.read_columns(path) == CaseColumns.from_cases(cases)
 
 
 def test_empty_logs_round_trip(tmp_path: Path) -> None:

@@ -199,6 +199,24 @@ def test_percent_rounds_half_up_not_to_even() -> None:
     assert str(percent(Fraction(1))) == "100.00"
 
 
+@pytest.mark.parametrize(
+    ("rate", "places", "shown"),
+    [
+        # exact ties, halfway between two shown values: half-up (四舍五入) takes the upper
+        (Fraction(1, 200), 0, "1"),  # 0.5 %: banker's rounding would give 0
+        (Fraction(3, 200), 0, "2"),  # 1.5 %: truncating a half would give 1
+        (Fraction(5, 200), 0, "3"),  # 2.5 %: banker's rounding would give 2
+        (Fraction(9, 16), 1, "56.3"),  # 56.25 %: banker's 56.2
+        (Fraction(449, 800), 2, "56.13"),  # 56.125 %: banker's 56.12
+        (Fraction(3, 800), 2, "0.38"),  # 0.375 %: half-down 0.37
+        (Fraction(1999, 2000), 1, "100.0"),  # 99.95 %: the tie carries into 100
+        (Fraction(201, 200), 0, "101"),  # 100.5 %: a filing rate above 1
+    ],
+)
+def test_percent_rounds_an_exact_tie_up(rate: Fraction, places: int, shown: str) -> None:
+    assert str(percent(rate, places)) == shown
+
+
 @pytest.mark.parametrize("places", [-1, 1.5, True])
 def test_percent_refuses_bad_places(places: Any) -> None:
     with pytest.raises(KpiError) as info:
@@ -275,6 +293,18 @@ def test_a_city_that_judges_the_close_sets_on_time_stops_at() -> None:
     assert counts([case], T0, T0 + DAY, due_at={"E": T0 + 5 * H}, rules=close).overdue == 0
     late = counts([case], T0, T0 + DAY, due_at={"E": T0 + 4 * H}, rules=close)
     assert (late.closed, late.closed_on_time, late.overdue) == (1, 0, 1)
+
+
+def test_batch_counts_a_clock_stopped_exactly_at_the_deadline_on_time() -> None:
+    case = make("E", FULL)  # handled at T0 + 3h, closed at T0 + 5h
+    cols = CaseColumns.from_cases([case])
+    micro = dt.timedelta(microseconds=1)
+    for rules, stop in ((KpiRules(), T0 + 3 * H), (KpiRules(on_time_stops_at="close"), T0 + 5 * H)):
+        for deadline, on_time in ((stop, 1), (stop + micro, 1), (stop - micro, 0)):
+            due = np.array([_ns(deadline)], dtype="datetime64[ns]")
+            got = counts_from_columns(cols, start=T0, end=T0 + DAY, due=due, rules=rules).total()
+            assert (got.due, got.closed) == (1, 1)
+            assert (got.closed_on_time, got.overdue) == (on_time, 1 - on_time), (rules, deadline)
 
 
 def test_closed_after_the_period_end_is_not_closed_in_the_period() -> None:
@@ -389,11 +419,15 @@ def test_counts_with_deadline_rules_call_deadlines_due_at() -> None:
     rules = deadlines.DeadlineRules()
     cal = WorkCalendar.china()
     cases = [make("K1", FULL), make("K2", FULL[:3])]
-    expected = counts(
-        cases, T0, T0 + 30 * DAY, due_at={c.id: deadlines.due_at(c, rules, cal) for c in cases}
+    # 暴露垃圾, 4 working hours (Table A) from the dispatch, Monday 2024-05-06 11:00, in
+    # 09:00-12:00 / 13:30-18:00: 1 h before noon + 3 h after → due 16:30 the same day.
+    due = dt.datetime(2024, 5, 6, 16, 30, tzinfo=SH)
+    assert [deadlines.due_at(c, rules, cal) for c in cases] == [due, due]
+    # K1 closed at 14:00 (on time); K2 still open at the period's end (overdue).
+    expected = KpiCounts(
+        received=2, filed=2, dispatched=2, due=2, closed=1, closed_on_time=1, overdue=1
     )
     assert counts(cases, T0, T0 + 30 * DAY, deadlines=rules, calendar=cal) == expected
-    assert expected.due == 2
     table = counts_from_columns(
         CaseColumns.from_cases(cases),
         start=T0,

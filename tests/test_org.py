@@ -103,6 +103,29 @@ def test_exact_asset_kind_beats_deeper_generic_rule() -> None:
     assert m.lead_for("sanitation", GRID_NANHU, hierarchy=h) == "grid_team"
 
 
+def test_exact_asset_kind_at_the_district_beats_its_parent_kind_at_the_grid() -> None:
+    # The asset kind is compared first, the territory second: a rule for roads on the
+    # city's list (road.city_list) set for the whole district wins over a rule for roads
+    # in general (road) set for one grid, for a road on the list in that grid.
+    h = _small_hierarchy()
+    m = DutyMatrix(
+        [
+            *_everywhere("street_office"),
+            DutyRule(Domain.SANITATION, "road.city_list", "320105", "hw_station"),
+            DutyRule(Domain.SANITATION, "road", GRID_NANHU, "grid_team"),
+        ]
+    )
+    on_list = m.rule_for("sanitation", GRID_NANHU, "road.city_list", hierarchy=h)
+    assert (on_list.asset_kind, on_list.territory) == ("road.city_list", "320105")
+    assert m.lead_for("sanitation", GRID_NANHU, "road.city_list", hierarchy=h) == "hw_station"
+    assert m.bind(h).lead_for("sanitation", GRID_NANHU, "road.city_list") == "hw_station"
+    # other roads of that grid fall back to the grid's road rule, and elsewhere to the list
+    assert m.lead_for("sanitation", GRID_NANHU, "road.other", hierarchy=h) == "grid_team"
+    assert m.lead_for("sanitation", GRID_NANHU, "road", hierarchy=h) == "grid_team"
+    assert m.lead_for("sanitation", "320105002", "road.city_list", hierarchy=h) == "hw_station"
+    assert m.lead_for("sanitation", "320105002", "road.other", hierarchy=h) == "street_office"
+
+
 def test_dotted_asset_kind_falls_back_to_its_parent() -> None:
     h = _small_hierarchy()
     m = DutyMatrix([*_everywhere("office"), DutyRule(Domain.SANITATION, "road", "320105", "roads")])

@@ -127,7 +127,11 @@ def test_dated_default_fills_the_gaps() -> None:
 
 
 def test_dated_touching_periods_do_not_overlap() -> None:
-    Dated((Period(1, until=d("2024-06-01")), Period(2, start=d("2024-06-01"))))
+    # one period ends where the next begins (until is excluded): both are valid, and the
+    # day they touch belongs to the later one
+    touching = Dated((Period(1, until=d("2024-06-01")), Period(2, start=d("2024-06-01"))))
+    assert [touching.at(d(x)) for x in ("2024-01-01", "2024-05-31")] == [1, 1]
+    assert [touching.at(d(x)) for x in ("2024-06-01", "2030-01-01")] == [2, 2]
 
 
 @pytest.mark.parametrize(

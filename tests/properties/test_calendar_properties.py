@@ -123,6 +123,31 @@ def test_monotone_in_the_limit(name: str, start: datetime, a: int, b: int) -> No
     )
 
 
+@st.composite
+def day_spans(draw: st.DrawFn) -> tuple[date, date]:
+    """Two dates up to 40 days apart, either order, near holidays and make-up days; the
+    later one is a working day half the time (the end that a half-open count excludes)."""
+    a = draw(st.one_of(st.sampled_from(_SPECIAL), st.dates(date(2004, 1, 3), LAST_START)))
+    b = a + timedelta(days=draw(st.integers(0, 40)))
+    if draw(st.booleans()):
+        b = CAL.next_workday(b - timedelta(days=1)) if b > a else CAL.next_workday(a)
+    return (b, a) if draw(st.booleans()) else (a, b)
+
+
+@given(day_spans())
+def test_workdays_between_counts_the_working_days_of_the_half_open_span(
+    span: tuple[date, date],
+) -> None:
+    a, b = span
+    lo, hi = min(a, b), max(a, b)
+    days = [lo + timedelta(days=k) for k in range((hi - lo).days)]  # [lo, hi)
+    count = sum(CAL.is_workday(d) for d in days)
+    assert CAL.workdays_between(a, b) == (count if a <= b else -count)
+    # b itself is never counted: one more day adds it exactly when it is a working day
+    if a <= b:
+        assert CAL.workdays_between(a, b + timedelta(days=1)) == count + CAL.is_workday(b)
+
+
 @given(CALENDARS, instants(), working_days)
 def test_working_days_end_at_a_close_of_a_working_day(
     name: str, start: datetime, limit: TimeLimit

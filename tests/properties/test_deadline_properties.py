@@ -52,8 +52,10 @@ settings_ = settings(
 
 
 def steps() -> st.SearchStrategy[dt.timedelta]:
-    """Gaps between events: whole minutes mostly, sometimes odd seconds/microseconds."""
+    """Gaps between events: none at all (two events at one instant, e.g. a suspension at
+    the dispatch), whole minutes, sometimes odd seconds/microseconds."""
     return st.one_of(
+        st.just(dt.timedelta(0)),
         st.integers(0, 3 * 24 * 60).map(lambda m: dt.timedelta(minutes=m)),
         st.integers(0, 3 * 86_400).map(lambda s: dt.timedelta(seconds=s)),
         st.integers(0, 10**9).map(lambda us: dt.timedelta(microseconds=us)),
@@ -237,6 +239,35 @@ def test_an_extension_adds_exactly_its_working_time(case: Case, ext: TimeLimit, 
     assert after is not None
     assert CAL.working_time_between(before, after) == dt.timedelta(microseconds=ext.microseconds())
     assert after == CAL.add(before, ext)
+
+
+@settings_
+@given(cases(), st.sampled_from((0, -1, 1)), rule_variants())
+def test_handled_at_the_due_time_is_on_time_and_a_microsecond_later_is_not(
+    case: Case, nudge_us: int, rules: DeadlineRules
+) -> None:
+    """On time means the clock stopped at or before the due time (scalar and batch)."""
+    case = dispatched(case)
+    keep = []
+    for e in case.history:
+        keep.append(e)
+        if e.kind is EventKind.DISPATCH:
+            break
+    plain = attrs.evolve(case, history=tuple(keep))
+    due = due_at(plain, rules, CAL)
+    assert due is not None
+    stop = max(due + dt.timedelta(microseconds=nudge_us), keep[-1].at)
+    handled = attrs.evolve(plain, history=(*keep, CaseEvent("handle", stop)))
+    late = stop > due
+    later = stop + dt.timedelta(days=3)
+    assert is_overdue(handled, rules, CAL, later) is late
+    assert deadline(handled, rules, CAL).overdue_at_stop is late  # type: ignore[union-attr]
+    cols = CaseColumns.from_cases([handled])
+    assert overdue_batch(cols, rules, CAL, later).tolist() == [late]
+    # before it is handled, the running clock is overdue only after the due time
+    assert is_overdue(plain, rules, CAL, due) is False
+    assert is_overdue(plain, rules, CAL, due + dt.timedelta(microseconds=1)) is True
+    assert overdue_batch(CaseColumns.from_cases([plain]), rules, CAL, due).tolist() == [False]
 
 
 @settings_

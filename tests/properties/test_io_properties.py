@@ -3,6 +3,7 @@ vectorised time parser and formatter agree with ``datetime``."""
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
 import tempfile
 from pathlib import Path
@@ -13,6 +14,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.strategies import instants_near_offset_changes
 from urbangov import io, sim
 from urbangov._internal.instants import to_ns
 from urbangov.cases import Case, CaseColumns
@@ -160,3 +162,33 @@ def test_instants_of_local_mean_time_read_back(times: list[_dt.datetime], zone: 
             assert io.read_columns(path) == cols
             (back,) = io.read_cases(path)
             assert back.reported_at.astimezone(_dt.UTC) == times[0]
+
+
+@given(st.lists(instants_near_offset_changes(), min_size=1, max_size=20))
+def test_vectorised_format_agrees_with_isoformat_around_offset_changes(
+    drawn: list[tuple[str, _dt.datetime]],
+) -> None:
+    # the instants of one call share a zone (the first drawn); a day around a change of
+    # offset holds instants of both offsets
+    zone = ZoneInfo(drawn[0][0])
+    values = [v for _, v in drawn]
+    ns = np.array([to_ns(v, "at") for v in values], dtype=np.int64)
+    assert format_instants(ns, zone) == [v.astimezone(zone).isoformat() for v in values]
+
+
+@settings(max_examples=25)
+@given(st.lists(instants_near_offset_changes(("Europe/London",)), min_size=1, max_size=8))
+def test_written_log_times_are_isoformat_in_the_zone(
+    drawn: list[tuple[str, _dt.datetime]],
+) -> None:
+    london = ZoneInfo("Europe/London")
+    cases = [
+        Case.new(f"L{i}", "exposed_garbage", "320102001001001", reported_at=v)
+        for i, (_, v) in enumerate(drawn)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "log.csv"
+        io.write_columns(path, CaseColumns.from_cases(cases), tz="Europe/London")
+        with path.open(encoding="utf-8", newline="") as f:
+            written = [row["at"] for row in csv.DictReader(f)]
+    assert written == [v.astimezone(london).isoformat() for _, v in drawn]

@@ -15,6 +15,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.strategies import percent_ties
 from urbangov.calendar import TimeLimit
 from urbangov.cases import (
     Case,
@@ -116,7 +117,9 @@ def histories(draw: st.DrawFn, reported: dt.datetime) -> tuple[CaseEvent, ...]:
 @st.composite
 def case_logs(draw: st.DrawFn) -> tuple[list[Case], dict[str, dt.datetime | None]]:
     """A few cases reported within two days of BASE, with a deadline for each
-    dispatched case (from a few hours before its dispatch to two days after)."""
+    dispatched case: a third of the time on a boundary (exactly at its close, a handle or
+    its dispatch, or a microsecond either side), else from a few hours before its
+    dispatch to two days after."""
     n = draw(st.integers(0, 10))
     cases: list[Case] = []
     due: dict[str, dt.datetime | None] = {}
@@ -133,11 +136,21 @@ def case_logs(draw: st.DrawFn) -> tuple[list[Case], dict[str, dt.datetime | None
         cases.append(case)
         if case.dispatched_at is None:
             due[case.id] = None
+            continue
+        # a third of the deadlines sit on a boundary: exactly at the close (or the last
+        # handle, or the dispatch), or a microsecond either side of it
+        boundaries = [e.at for e in case.history if e.kind in _BOUNDARY_EVENTS]
+        if draw(st.integers(0, 2)) == 0:
+            nudge = dt.timedelta(microseconds=draw(st.sampled_from((0, -1, 1))))
+            due[case.id] = draw(st.sampled_from(boundaries)) + nudge
         else:
             offset = draw(st.integers(-6 * 3600, 2 * 86_400))
             micro = draw(st.integers(0, 999_999))
             due[case.id] = case.dispatched_at + dt.timedelta(seconds=offset, microseconds=micro)
     return cases, due
+
+
+_BOUNDARY_EVENTS = (EventKind.CLOSE, EventKind.HANDLE, EventKind.DISPATCH)
 
 
 @st.composite
@@ -191,8 +204,17 @@ def test_bounded_rates_lie_in_the_unit_interval(c: KpiCounts) -> None:
 # --------------------------------------------------------------------------- rounding
 
 
-@given(st.integers(0, 10**7), st.integers(1, 10**7), st.integers(0, 6))
-def test_percent_is_the_half_up_decimal_of_the_exact_rate(num: int, den: int, places: int) -> None:
+def _rates() -> st.SearchStrategy[tuple[int, int, int]]:
+    """(numerator, denominator, places): any rate, or one that is an exact tie."""
+    ties = percent_ties().map(lambda t: (t[0].numerator, t[0].denominator, t[1]))
+    return st.one_of(
+        st.tuples(st.integers(0, 10**7), st.integers(1, 10**7), st.integers(0, 6)), ties
+    )
+
+
+@given(_rates())
+def test_percent_is_the_half_up_decimal_of_the_exact_rate(drawn: tuple[int, int, int]) -> None:
+    num, den, places = drawn
     rate = Fraction(num, den)
     shown = percent(rate, places)
     assert shown is not None
@@ -201,6 +223,45 @@ def test_percent_is_the_half_up_decimal_of_the_exact_rate(num: int, den: int, pl
         ctx.prec = 60
         exact = Decimal(num) * 100 / Decimal(den)
         assert shown == exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+@given(percent_ties())
+def test_percent_rounds_an_exact_tie_up(tie: tuple[Fraction, int, Decimal]) -> None:
+    rate, places, expected = tie
+    shown = percent(rate, places)
+    assert shown == expected
+    assert shown is not None
+    assert Fraction(shown) - rate * 100 == Fraction(1, 2 * 10**places)  # the upper neighbour
+    # one more place shows the tie exactly, with no rounding at all
+    exact = rate * 100 * 10 ** (places + 1)
+    assert exact.denominator == 1
+    assert percent(rate, places + 1) == Decimal(exact.numerator).scaleb(-(places + 1))
+
+
+@settings(max_examples=30)
+@given(case_logs(), st.sampled_from((0, -1)), st.sampled_from(("handle", "close")))
+def test_a_clock_stopped_exactly_at_its_deadline_is_on_time(
+    log: tuple[list[Case], dict[str, dt.datetime | None]], nudge_us: int, stops_at: str
+) -> None:
+    """On time means the clock stopped at or before the deadline: a deadline at the very
+    instant it stopped (the last handle of a closed case, or its close when the city
+    judges the close) counts the case on time, one microsecond earlier overdue."""
+    cases = [c for c in log[0] if c.closed_at is not None]
+    nudge = dt.timedelta(microseconds=nudge_us)
+    stop_kind = EventKind.HANDLE if stops_at == "handle" else EventKind.CLOSE
+    due: dict[str, dt.datetime | None] = {
+        c.id: max(e.at for e in c.history if e.kind is stop_kind) + nudge for c in cases
+    }
+    rules = KpiRules(on_time_stops_at=stops_at)  # type: ignore[arg-type]
+    start, end = BASE - dt.timedelta(days=1), BASE + dt.timedelta(days=30)
+    on_time = len(cases) if nudge_us == 0 else 0
+    expected = (len(cases), len(cases), on_time, len(cases) - on_time)
+    scalar = counts(cases, start, end, due_at=due, rules=rules)
+    assert (scalar.due, scalar.closed, scalar.closed_on_time, scalar.overdue) == expected
+    batch = counts_from_columns(
+        CaseColumns.from_cases(cases), start=start, end=end, due=_due_array(cases, due), rules=rules
+    ).total()
+    assert (batch.due, batch.closed, batch.closed_on_time, batch.overdue) == expected
 
 
 # --------------------------------------------------------------------------- partitions

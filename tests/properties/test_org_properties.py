@@ -64,6 +64,18 @@ def cities(draw: st.DrawFn) -> City:
     rules = [DutyRule(d, None, "320105", draw(parties)) for d in Domain]
     keys = {r.key for r in rules}
     units = [u.code for u in h.units]
+    # the pair that decides precedence: an exact asset kind high up on a unit's chain and
+    # its dotted parent kind deeper on the same chain, with different leads
+    for _ in range(draw(st.integers(1, 2))):
+        domain = draw(st.sampled_from(list(Domain)))
+        deep = draw(st.sampled_from([u for u in units if h.unit(u).level > Level.DISTRICT]))
+        high = draw(st.sampled_from(_chain(h, deep)[1:]))
+        exact = draw(st.sampled_from(("road.city_list", "road.other")))
+        lead_high, lead_deep = draw(st.lists(parties, min_size=2, max_size=2, unique=True))
+        pair = [DutyRule(domain, exact, high, lead_high), DutyRule(domain, "road", deep, lead_deep)]
+        if not keys & {r.key for r in pair}:
+            keys |= {r.key for r in pair}
+            rules += pair
     for _ in range(draw(st.integers(0, 12))):
         rule = DutyRule(
             draw(st.sampled_from(list(Domain))),
@@ -147,6 +159,44 @@ def test_most_specific_rule_wins(city: City, data: st.DataObject) -> None:
         assert lead == h.territory_of(unit, expected.lead).code
     else:
         assert lead == expected.lead
+
+
+def _shadowing_pairs(matrix: DutyMatrix, h: Hierarchy) -> list[tuple[DutyRule, DutyRule]]:
+    """(exact, parent) rules of one domain: ``parent``'s asset kind is a dotted parent of
+    ``exact``'s, and ``parent`` lies strictly deeper on the chain of ``exact``'s territory."""
+    return [
+        (exact, parent)
+        for exact in matrix.rules
+        for parent in matrix.rules
+        if exact.domain is parent.domain
+        and exact.asset_kind is not None
+        and parent.asset_kind is not None
+        and exact.asset_kind.startswith(parent.asset_kind + ".")
+        and exact.territory in _chain(h, parent.territory)[1:]
+    ]
+
+
+@FAST
+@given(cities())
+def test_an_exact_asset_kind_beats_its_parent_kind_at_a_deeper_territory(city: City) -> None:
+    h, matrix = city.hierarchy, city.organisation.duties
+    pairs = _shadowing_pairs(matrix, h)
+    assert pairs, "cities() plants at least one such pair"
+    for exact, parent in pairs:
+        kind = exact.asset_kind
+        for unit in [parent.territory, *(u.code for u in h.descendants(parent.territory))]:
+            expected = _reference_rule(matrix, h, exact.domain, unit, kind)
+            assert expected.asset_kind == kind  # the deeper `road` rule never wins
+            assert city.duties.rule_for(exact.domain, unit, kind) == expected
+            lead = city.lead_for(exact.domain, unit, kind)
+            if isinstance(expected.lead, Level):
+                assert lead == h.territory_of(unit, expected.lead).code
+            else:
+                assert lead == expected.lead
+            # the parent kind itself, there, is the deeper rule's (or a deeper one's)
+            parent_rule = city.duties.rule_for(exact.domain, unit, parent.asset_kind)
+            assert parent_rule == _reference_rule(matrix, h, exact.domain, unit, parent.asset_kind)
+            assert parent_rule.asset_kind == parent.asset_kind
 
 
 @FAST

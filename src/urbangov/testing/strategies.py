@@ -258,17 +258,43 @@ def _gaps() -> st.SearchStrategy[_dt.timedelta]:
 def case_events(kind: EventKind, after: _dt.datetime) -> st.SearchStrategy[CaseEvent]:
     """A well-formed event of ``kind`` at or after ``after``: a department on dispatch,
     an extension on extend, sometimes an outcome on handle or close."""
-    return st.builds(
-        CaseEvent,
-        kind=st.just(kind),
-        at=_gaps().map(lambda gap: after + gap),
-        actor=st.none() | st.sampled_from(_ACTORS),
-        department=st.sampled_from(_DEPARTMENTS) if kind is EventKind.DISPATCH else st.none(),
-        extension=time_limits() if kind is EventKind.EXTEND else st.none(),
-        outcome=st.none() | st.sampled_from(Outcome)
+    return _event_fields(kind).map(lambda fields: _event(kind, after, *fields))
+
+
+def _event(
+    kind: EventKind,
+    after: _dt.datetime,
+    gap: _dt.timedelta,
+    actor: str | None,
+    department: str | None,
+    extension: TimeLimit | None,
+    outcome: Outcome | None,
+    note: str,
+) -> CaseEvent:
+    return CaseEvent(
+        kind,
+        after + gap,
+        actor=actor,
+        department=department,
+        extension=extension,
+        outcome=outcome,
+        note=note,
+    )
+
+
+@functools.cache
+def _event_fields(kind: EventKind) -> st.SearchStrategy[tuple[Any, ...]]:
+    """(gap, actor, department, extension, outcome, note) of an event of ``kind``: built
+    once per kind, so that drawing many events does not rebuild (and re-validate) it."""
+    return st.tuples(
+        _gaps(),
+        st.none() | st.sampled_from(_ACTORS),
+        st.sampled_from(_DEPARTMENTS) if kind is EventKind.DISPATCH else st.none(),
+        time_limits() if kind is EventKind.EXTEND else st.none(),
+        st.none() | st.sampled_from(Outcome)
         if kind in (EventKind.HANDLE, EventKind.CLOSE)
         else st.none(),
-        note=st.sampled_from(("", "", "photo attached", "门前三包")),
+        st.sampled_from(("", "", "photo attached", "门前三包")),
     )
 
 
@@ -279,20 +305,60 @@ def case_histories(
     rules: WorkflowRules = WorkflowRules(),  # noqa: B008 - frozen value
     max_events: int = 15,
 ) -> tuple[CaseEvent, ...]:
-    """A valid history from REPORTED: each event allowed by ``rules`` where it falls."""
+    """A valid history from REPORTED: each event allowed by ``rules`` where it falls.
+
+    The history ends in a status drawn evenly from those ``max_events`` events can reach
+    (so closed, open, rejected and voided cases are all common), by the shortest way
+    there with detours now and then (send back, suspend and resume, extend, rework),
+    and it may go round a loop at its end status. It shrinks towards shorter histories
+    that end earlier on the way to closing.
+    """
     at = start if start is not None else draw(aware_datetimes())
-    status = Status.REPORTED
+    steps = _steps(rules)
+    targets = [s for s in Status if steps[Status.REPORTED][s] <= max_events]
+    target = draw(st.sampled_from(targets))
+    status, budget = Status.REPORTED, max_events
     out: list[CaseEvent] = []
-    for _ in range(draw(st.integers(0, max_events))):
-        allowed = allowed_events(status, rules)
-        if not allowed:
+    while budget > 0:
+        # the events after which the target is still within reach, the nearest first
+        ways = sorted(
+            (steps[_TARGET[k]][target], n, k)
+            for n, k in enumerate(allowed_events(status, rules))
+            if steps[_TARGET[k]][target] <= budget - 1
+        )
+        if not ways or (status is target and not draw(st.booleans())):
             break
-        kind = draw(st.sampled_from(allowed))
+        detour = draw(st.integers(0, 2)) == 2
+        kind = draw(st.sampled_from([k for *_, k in ways])) if detour else ways[0][2]
         event = draw(case_events(kind, at))
         out.append(event)
         at = event.at
         status = _TARGET[kind]
+        budget -= 1
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=16)
+def _steps(rules: WorkflowRules) -> dict[Status, dict[Status, int]]:
+    """The fewest events from each status to each other under ``rules`` (a large
+    number where there is no way)."""
+    out: dict[Status, dict[Status, int]] = {}
+    for origin in Status:
+        found = {origin: 0}
+        frontier = [origin]
+        while frontier:
+            nxt = []
+            for status in frontier:
+                for kind in allowed_events(status, rules):
+                    if _TARGET[kind] not in found:
+                        found[_TARGET[kind]] = found[status] + 1
+                        nxt.append(_TARGET[kind])
+            frontier = nxt
+        out[origin] = {s: found.get(s, _NO_WAY) for s in Status}
+    return out
+
+
+_NO_WAY = 10**9
 
 
 _TARGET = {
@@ -319,7 +385,8 @@ def cases(
     rules: WorkflowRules = WorkflowRules(),  # noqa: B008 - frozen value
     max_events: int = 15,
 ) -> Case:
-    """Cases with a valid random history under ``rules``."""
+    """Cases with a valid random history under ``rules``, ending in every status about
+    equally often (see :func:`case_histories`)."""
     case = draw(fresh_cases(taxonomy))
     history = draw(case_histories(case.reported_at, rules, max_events))
     return Case(

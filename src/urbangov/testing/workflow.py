@@ -1,6 +1,6 @@
 """``WorkflowMachine``: a Hypothesis state machine over :func:`urbangov.cases.apply`.
 
-The machine drives one case through random events — mostly allowed ones, sometimes
+The machine drives cases through random events — mostly allowed ones, sometimes
 forbidden ones and events earlier than the last — and checks after every step that:
 
 - allowed events move the case to the status the **model** table says (the table is
@@ -11,6 +11,19 @@ forbidden ones and events earlier than the last — and checks after every step 
 - every reachable status is legal, the history replays to the same case, the derived
   counts and times match the history, and the columnar form agrees with the case.
 
+So that a run reaches every status and takes every transition of the model:
+
+- each case starts at REPORTED or with a transition of the model (its status reached
+  from REPORTED by the shortest way, every step checked), the next start in turn whose
+  transition the run has not taken yet;
+- two rules take allowed events: :meth:`~WorkflowMachine.move_on` the one that moves
+  the case on towards closing, :meth:`~WorkflowMachine.allowed_event` any allowed one,
+  preferring one the run has not taken yet;
+- a case at an end (closed, rejected, voided) is followed by a new one.
+
+:meth:`WorkflowMachine.observe` sees every transition taken, e.g. to assert that a run
+covered the model.
+
 Run it as a test by exposing its ``TestCase``:
 
 >>> from hypothesis import settings
@@ -20,7 +33,8 @@ Run it as a test by exposing its ``TestCase``:
 Subclass it for your own workflow rules: set :attr:`WorkflowMachine.workflow_rules`
 (and :attr:`WorkflowMachine.taxonomy` for your categories); override :meth:`model` if
 your rules change the table, :meth:`event_for` to shape events (your departments,
-extensions), or add ``@rule``/``@invariant`` methods of your own:
+extensions), :meth:`observe` to record the transitions taken, or add
+``@rule``/``@invariant`` methods of your own:
 
 >>> from urbangov.cases import WorkflowRules
 >>> class NoVerification(WorkflowMachine):
@@ -86,6 +100,19 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.case: Case | None = None
         self.expected: Status = Status.REPORTED
         self.applied: list[EventKind] = []
+        self._model = self.model()
+        self._forward = self.forward()
+        self._paths = _shortest_paths(self._model, Status.REPORTED)
+        order = list(Status).index
+        # how each case starts: at REPORTED, or through one transition of the model
+        self._starts: list[tuple[Status, EventKind | None]] = [(Status.REPORTED, None)]
+        self._starts += sorted(
+            ((status, kind) for status in self._paths for kind in self._model[status]),
+            key=lambda sk: (order(sk[0]), sk[1]),
+        )
+        self._turn = 0
+        self._taken: set[tuple[Status, EventKind]] = set()  # by this run, so far
+        self._tried: set[tuple[Status, EventKind]] = set()  # forbidden ones tried
 
     # ----------------------------------------------------------------- the model
 
@@ -114,45 +141,123 @@ class WorkflowMachine(RuleBasedStateMachine):
             table[_S.HANDLED][_E.CLOSE] = _S.CLOSED
         return table
 
+    @classmethod
+    def forward(cls) -> Mapping[Status, EventKind]:
+        """For each open status, the allowed event on a shortest way to CLOSED in
+        :meth:`model` (the first in sorted order among equals): the event
+        :meth:`move_on` takes there.
+
+        >>> WorkflowMachine.forward()[Status.DISPATCHED]
+        <EventKind.HANDLE: 'handle'>
+        """
+        model = cls.model()
+        distance = {Status.CLOSED: 0}
+        changed = True
+        while changed:  # Bellman–Ford over a table of ten states
+            changed = False
+            for status, moves in model.items():
+                best = min((distance[t] + 1 for t in moves.values() if t in distance), default=None)
+                if best is not None and best < distance.get(status, best + 1):
+                    distance[status] = best
+                    changed = True
+        out: dict[Status, EventKind] = {}
+        for status, moves in model.items():
+            ways = sorted((distance[t], k) for k, t in moves.items() if t in distance)
+            if ways:
+                out[status] = ways[0][1]
+        return out
+
     def event_for(self, data: st.DataObject, kind: EventKind, after: _dt.datetime) -> CaseEvent:
         """Draw a well-formed event of ``kind`` at or after ``after`` (override to shape
         your events)."""
         return data.draw(us.case_events(kind, after), label=f"{kind.value} event")
 
+    def observe(self, before: Status, kind: EventKind, after: Status) -> None:
+        """Called after each transition the machine takes and checks (override it to
+        record them, e.g. to assert that a run took every transition of the model)."""
+
     # ----------------------------------------------------------------- rules
 
-    @initialize(case=us.fresh_cases())
-    def report(self, case: Case) -> None:
-        """Start from a freshly reported case."""
-        self.case = case
+    @initialize(data=st.data())
+    def report(self, data: st.DataObject) -> None:
+        """Start from a freshly reported case: left at REPORTED, or taken through a
+        transition of the model by the shortest way to that transition's status (each
+        step checked like :meth:`allowed_event`). The first case of a run starts in a
+        way drawn from all of them; each next case in the next way, in turn."""
+        self._turn = data.draw(st.integers(0, len(self._starts) - 1), label="first start")
+        self._start(data)
+
+    def _start(self, data: st.DataObject) -> None:
+        self.case = data.draw(us.fresh_cases(self.taxonomy), label="fresh case")
+        self.expected = Status.REPORTED
+        self.applied = []
+        n = len(self._starts)
+        for skip in range(n):  # the next start in turn whose transition is still new
+            status, kind = self._starts[(self._turn + skip) % n]
+            if kind is None or (status, kind) not in self._taken:
+                break
+        self._turn += skip + 1
+        for step in self._paths[status]:
+            self._take(data, step)
+        if kind is not None:
+            self._take(data, kind)
+
+    def _take(self, data: st.DataObject, kind: EventKind) -> None:
+        """Apply an allowed event of ``kind``: the case moves to the model's status."""
+        case = self._current()
+        before = self.expected
+        event = self.event_for(data, kind, case.last_at)
+        new = apply(case, event, self.workflow_rules)
+        assert new.status is self._model[before][kind], (before, kind, new.status)
+        assert new.history == (*case.history, event)
+        self.case, self.expected = new, new.status
+        self.applied.append(kind)
+        self._taken.add((before, kind))
+        self.observe(before, kind, new.status)
 
     def _current(self) -> Case:
         assert self.case is not None, "the machine has no case yet"
         return self.case
 
     def _open(self) -> bool:
-        return bool(self.model()[self.expected])
+        return bool(self._model[self.expected])
 
-    @precondition(lambda self: self._open())
+    @rule(data=st.data())
+    def move_on(self, data: st.DataObject) -> None:
+        """The :meth:`forward` event moves the case on towards closing (a case at an
+        end is followed by a new one first, see :meth:`report`)."""
+        if self._next_case_if_ended(data):
+            kind = self._forward.get(self.expected, min(self._model[self.expected]))
+            self._take(data, kind)
+
     @rule(data=st.data())
     def allowed_event(self, data: st.DataObject) -> None:
-        """An event the model allows moves the case to the model's next status."""
-        case = self._current()
-        allowed = sorted(self.model()[self.expected])
-        kind = data.draw(st.sampled_from(allowed), label="allowed kind")
-        event = self.event_for(data, kind, case.last_at)
-        new = apply(case, event, self.workflow_rules)
-        assert new.status is self.model()[self.expected][kind], (new.status, kind)
-        assert new.history == (*case.history, event)
-        self.case, self.expected = new, new.status
-        self.applied.append(kind)
+        """Any event the model allows moves the case to the model's next status, one
+        this run has not taken from this status yet if there is one (a case at an end
+        is followed by a new one first, see :meth:`report`)."""
+        if self._next_case_if_ended(data):
+            allowed = sorted(self._model[self.expected])
+            new = [k for k in allowed if (self.expected, k) not in self._taken]
+            self._take(data, data.draw(st.sampled_from(new or allowed), label="allowed kind"))
+
+    def _next_case_if_ended(self, data: st.DataObject) -> bool:
+        """Start new cases while the case is at an end (no allowed event); whether it
+        is open now."""
+        for _ in self._starts:
+            if self._open():
+                return True
+            self._start(data)
+        return self._open()
 
     @rule(data=st.data())
     def forbidden_event(self, data: st.DataObject) -> None:
-        """An event the model forbids raises TransitionError and changes nothing."""
+        """An event the model forbids raises TransitionError and changes nothing (one
+        this run has not tried in this status yet, if there is one)."""
         case = self._current()
-        forbidden = [k for k in EventKind if k not in self.model()[self.expected]]
-        kind = data.draw(st.sampled_from(forbidden), label="forbidden kind")
+        forbidden = [k for k in EventKind if k not in self._model[self.expected]]
+        new = [k for k in forbidden if (self.expected, k) not in self._tried]
+        kind = data.draw(st.sampled_from(new or forbidden), label="forbidden kind")
+        self._tried.add((self.expected, kind))
         event = self.event_for(data, kind, case.last_at)
         snapshot = pickle.dumps(case)
         text = _refusal(case, event, self.workflow_rules)
@@ -228,6 +333,24 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         """Nothing to release (values only)."""
+
+
+def _shortest_paths(
+    model: Mapping[Status, Mapping[EventKind, Status]], origin: Status
+) -> dict[Status, tuple[EventKind, ...]]:
+    """The events of a shortest way from ``origin`` to each status the model reaches
+    (breadth first, events in sorted order)."""
+    paths: dict[Status, tuple[EventKind, ...]] = {origin: ()}
+    frontier = [origin]
+    while frontier:
+        nxt = []
+        for status in frontier:
+            for kind, target in sorted(model.get(status, {}).items()):
+                if target not in paths:
+                    paths[target] = (*paths[status], kind)
+                    nxt.append(target)
+        frontier = nxt
+    return paths
 
 
 def _refusal(case: Case, event: CaseEvent, rules: WorkflowRules) -> str | None:
