@@ -50,6 +50,15 @@ import warnings
 from typing import Any
 
 from urbangov._internal.public import publish
+from urbangov.io._frames import (
+    arrow_schema,
+    from_arrow,
+    from_pandas,
+    from_polars,
+    to_arrow,
+    to_pandas,
+    to_polars,
+)
 from urbangov.io._logs import (
     read_cases,
     read_columns,
@@ -60,8 +69,15 @@ from urbangov.io._table import COLUMNS
 
 __all__ = [
     "COLUMNS",
+    "arrow_schema",
+    "from_arrow",
+    "from_pandas",
+    "from_polars",
     "read_cases",
     "read_columns",
+    "to_arrow",
+    "to_pandas",
+    "to_polars",
     "write_cases",
     "write_columns",
 ]

@@ -37,7 +37,16 @@ from urbangov.io._times import format_instants
 from urbangov.taxonomy import Taxonomy
 from urbangov.vocabulary import Source, Urgency, ZoneTier
 
-__all__ = ["Layout", "cases_from_table", "columns_from_table", "table_from_cases"]
+__all__ = [
+    "REPORT",
+    "Layout",
+    "cases_from_table",
+    "check_writable",
+    "columns_from_table",
+    "extension_text",
+    "table_from_cases",
+    "table_from_columns",
+]
 
 T = TypeVar("T")
 
@@ -94,6 +103,22 @@ def _codes(
         row, error = min(bad, key=lambda b: b[0])
         raise table.error(row, field, error.message, error.hint)
     return resolved, inverse
+
+
+def _required_codes(
+    table: Table, field: str, column: Column
+) -> tuple[list[str], NDArray[np.int64]]:
+    """:func:`_codes` with :func:`_required` (the same errors), for columns of many
+    distinct values (case ids): one pass over the distinct texts, no call per text."""
+    distinct, inverse = column.codes()
+    bad = [k for k, text in enumerate(distinct) if not text or text.isspace()]
+    if bad:
+        row, k = min((int(np.argmax(inverse == k)), k) for k in bad)
+        try:
+            _required(field)(distinct[k])
+        except CaseLogError as exc:
+            raise table.error(row, field, exc.message, exc.hint) from None
+    return distinct, inverse
 
 
 def _required(name: str) -> Callable[[str], str]:
@@ -208,8 +233,11 @@ def columns_from_table(
         return table.error(row, "at", message, hint)
 
     at_all = at_column.instants(fail)
-    order = np.argsort(case_of[event_rows], kind="stable")
-    rows = event_rows[order]
+    event_cases = case_of[event_rows]
+    if event_cases.size > 1 and (event_cases[1:] < event_cases[:-1]).any():
+        rows = event_rows[np.argsort(event_cases, kind="stable")]
+    else:  # each case's rows together, cases in report order: as urbangov writes logs
+        rows = event_rows
     values: dict[str, Any] = {
         "ids": ids,
         **_report_values(table, report_rows, taxonomy),
@@ -239,7 +267,7 @@ def _case_index(
     is_report = kind_all < 0
     report_rows = np.flatnonzero(is_report)
     event_rows = np.flatnonzero(~is_report)
-    id_texts, id_inverse = _codes(table, "case_id", column("case_id"), _required("case_id"))
+    id_texts, id_inverse = _required_codes(table, "case_id", column("case_id"))
     report_ids = id_inverse[report_rows]
     ids = [id_texts[k] for k in report_ids.tolist()]
     case_map = np.full(len(id_texts) + 1, -1, dtype=np.int64)
@@ -335,7 +363,7 @@ def _event_values(
     column = table.column
     outcome = _enum_codes(table, "outcome", Outcome.parse, CaseColumns.OUTCOMES, False, report_rows)
     extensions, ext_inverse = _codes(table, "extension", column("extension"), _extension)
-    ext = np.array([*extensions, (0, -1)], dtype=np.int64).reshape(-1, 2)[ext_inverse]
+    ext = np.array([*extensions, (0, -1)], dtype=np.int64).reshape(-1, 2)[ext_inverse[rows]]
     departments, dep_codes = _lookup_codes(table, "department", column("department"))
     actors, actor_codes = _lookup_codes(table, "actor", column("actor"))
     distinct_notes, note_inverse = column("note").codes()
@@ -343,8 +371,8 @@ def _event_values(
     rank = {v: i for i, v in enumerate(notes)}
     note_codes = np.array([rank.get(v, -1) for v in distinct_notes] + [-1], np.int64)[note_inverse]
     return {
-        "extension_min": ext[rows, 0],
-        "extension_unit": ext[rows, 1],
+        "extension_min": ext[:, 0],
+        "extension_unit": ext[:, 1],
         "event_department": dep_codes[rows],
         "departments": departments,
         "actor": actor_codes[rows],
@@ -524,9 +552,9 @@ def table_from_cases(cases: Sequence[Case]) -> list[list[str]]:
     return [list(col) for col in zip(*rows, strict=True)]
 
 
-def table_from_columns(columns: CaseColumns, zone: _dt.tzinfo) -> list[list[str]]:
-    """The columns (in :data:`COLUMNS` order) of a log holding ``columns``, times in
-    ``zone``."""
+def check_writable(columns: CaseColumns) -> None:
+    """Raise unless a log of ``columns`` reads back equal: no empty string in a lookup,
+    instants in whole microseconds and in the years a log stores."""
     for name in ("ids", "categories", "grids", "segments", "departments", "actors", "notes"):
         if "" in getattr(columns, name):
             raise CaseLogError(
@@ -552,6 +580,17 @@ def table_from_columns(columns: CaseColumns, zone: _dt.tzinfo) -> list[list[str]
                 field=name,
                 hint="a log read back would refuse it; check the times",
             )
+
+
+def extension_text(minutes: int, unit: int) -> str:
+    """The text of an extension as :class:`CaseColumns` codes it (``'5 working days'``)."""
+    return str(_limit(minutes, unit))
+
+
+def table_from_columns(columns: CaseColumns, zone: _dt.tzinfo) -> list[list[str]]:
+    """The columns (in :data:`COLUMNS` order) of a log holding ``columns``, times in
+    ``zone``."""
+    check_writable(columns)
     n, m = columns.n_cases, columns.n_events
     starts = np.searchsorted(columns.case, np.arange(n))
     report_pos = np.arange(n) + starts
