@@ -34,7 +34,14 @@ from urbangov._internal import switch
 from urbangov._internal.instants import MAX_YEAR, MIN_YEAR
 from urbangov.cases import CaseColumns
 from urbangov.errors import CaseLogError, MissingExtraError
-from urbangov.io._cells import ByteColumn, CodedColumn, Column, InstantColumn, TextColumn
+from urbangov.io._cells import (
+    ByteColumn,
+    CodedColumn,
+    Column,
+    InstantColumn,
+    ParsedTimes,
+    TextColumn,
+)
 from urbangov.io._convert import REPORT, check_writable, extension_text
 from urbangov.io._table import COLUMNS, Table, check_header
 from urbangov.io._times import offset_text
@@ -44,6 +51,7 @@ __all__ = [
     "arrow_from_text",
     "log_schema",
     "modules",
+    "parquet_modules",
     "read_jsonl",
     "read_parquet",
     "table_from_arrow",
@@ -81,7 +89,7 @@ def modules(what: str = "Arrow tables") -> tuple[Any, Any]:
     return pa, pc
 
 
-def _parquet() -> tuple[Any, Any, Any]:
+def parquet_modules() -> tuple[Any, Any, Any]:
     pa, pc = modules("Parquet case logs")
     try:
         pq = importlib.import_module("pyarrow.parquet")
@@ -223,7 +231,7 @@ def arrow_from_text(columns: Sequence[Sequence[str]]) -> Any:
 def write_parquet(path: str | Path, table: Any) -> None:
     """Write an Arrow log table as a Parquet file (zstd; byte-identical for equal
     tables)."""
-    _, _, pq = _parquet()
+    _, _, pq = parquet_modules()
     pq.write_table(table, path, compression="zstd")
 
 
@@ -232,7 +240,7 @@ def write_parquet(path: str | Path, table: Any) -> None:
 
 def read_parquet(path: str | Path, allow_unknown: bool) -> Table:
     """Read a Parquet log into a :class:`Table`."""
-    pa, _, pq = _parquet()
+    pa, _, pq = parquet_modules()
     file = str(path)
     try:
         table = pq.read_table(path)
@@ -296,7 +304,12 @@ def _text(pa: Any, pc: Any, column: Any, name: str, file: str | None, coded: boo
         plain = column.cast(values) if pa.types.is_dictionary(kind) else column
         if not (pa.types.is_string(values) or pa.types.is_large_string(values)):
             plain = plain.cast(pa.large_string())
-        return _byte_cells(pa, plain, name, file)
+        cells = _byte_cells(pa, plain, name, file)
+        if name == "at" and switch.enabled():
+            parsed = _canonical_instants(pa, pc, plain)
+            if parsed is not None:
+                return ParsedTimes(cells, parsed)
+        return cells
     if not pa.types.is_dictionary(kind):
         array = column.combine_chunks()
         if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
@@ -341,8 +354,7 @@ def _coded(
     if indices.null_count:
         indices = pc.fill_null(indices, size)
     index = indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    unique = pc.count_distinct(dictionary, mode="all").as_py() == size
-    if unique and "" not in texts:  # the usual dictionary: no remapping
+    if "" not in texts and len(set(texts)) == size:  # the usual dictionary: no remapping
         return CodedColumn([*texts, ""], index)
     position: dict[str, int] = {}
     renumber = [position.setdefault(text, len(position)) for text in texts]
@@ -381,6 +393,31 @@ def _utf8_error(name: str, file: str | None, row: int | None) -> CaseLogError:
     if row is None:
         return CaseLogError("a cell is not valid UTF-8 text", field=name, file=file, hint=hint)
     return _located("the cell is not valid UTF-8 text", name, file, row, hint)
+
+
+# the two forms urbangov writes: 2024-05-06T09:30:00+08:00, 2024-05-06T09:30:00.250000+08:00
+_CANONICAL = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?[+-][0-9]{2}:[0-9]{2}$"
+)
+
+
+def _canonical_instants(pa: Any, pc: Any, column: Any) -> NDArray[np.int64] | None:
+    """The instants of a text column whose every cell has one of the two forms urbangov
+    writes, parsed by Arrow's cast (which refuses what the numpy parser refuses: a
+    month 13, February 30, hour 24, minute or second 60, offset +24:00); ``None`` when
+    a cell has another form, or is refused, or lies outside the years a log stores,
+    so the numpy parser reads the column and names the bad row."""
+    if column.null_count or not pc.all(pc.match_substring_regex(column, _CANONICAL)).as_py():
+        return None
+    year = pc.cast(pc.utf8_slice_codeunits(column, 0, 4), pa.int16()).to_numpy()
+    if len(year) and not (year.min() >= MIN_YEAR and year.max() <= MAX_YEAR):
+        return None
+    try:
+        instants = pc.cast(column, pa.timestamp("ns", tz="UTC"))
+    except pa.ArrowException:
+        return None
+    ns: NDArray[np.int64] = instants.cast(pa.int64()).to_numpy().astype(np.int64)
+    return ns
 
 
 def _byte_cells(pa: Any, column: Any, name: str, file: str | None) -> Column:

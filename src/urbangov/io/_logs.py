@@ -15,6 +15,7 @@ from urbangov.errors import CaseLogError
 from urbangov.io._arrow import (
     arrow_from_columns,
     arrow_from_text,
+    parquet_modules,
     read_jsonl,
     read_parquet,
     write_parquet,
@@ -179,6 +180,7 @@ def write_columns(
     """
     found = format_of(path, format)
     if found == "parquet":
+        parquet_modules()
         write_parquet(path, arrow_from_columns(columns, tz))
         return
     zone = zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
