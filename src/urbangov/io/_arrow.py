@@ -300,6 +300,9 @@ def _text(pa: Any, pc: Any, column: Any, name: str, file: str | None, coded: boo
             file=file,
             hint=_TEXT_HINT,
         )
+    if pa.types.is_dictionary(kind):
+        for chunk, start in zip(column.chunks, _chunk_starts(column), strict=True):
+            _check_indices(pc, chunk.indices, len(chunk.dictionary), name, file, start)
     if not coded:
         plain = column.cast(values) if pa.types.is_dictionary(kind) else column
         if not (pa.types.is_string(values) or pa.types.is_large_string(values)):
@@ -329,19 +332,6 @@ def _coded(
 ) -> CodedColumn:
     """A :class:`CodedColumn` of an Arrow dictionary and its indices (nulls: empty)."""
     size = len(dictionary)
-    bounds = pc.min_max(indices)
-    low, high = bounds["min"], bounds["max"]
-    if low.is_valid and (low.as_py() < 0 or high.as_py() >= size):
-        index = indices.to_numpy(zero_copy_only=False)
-        valid = indices.is_valid().to_numpy(zero_copy_only=False)
-        row = int(np.argmax(valid & ((index < 0) | (index >= size))))
-        raise _located(
-            "the cell's dictionary index is outside its dictionary",
-            name,
-            file,
-            row,
-            "write the column as plain strings, or as a valid dictionary array",
-        )
     try:
         dictionary.validate(full=True)
     except pa.ArrowException:
@@ -360,6 +350,34 @@ def _coded(
     renumber = [position.setdefault(text, len(position)) for text in texts]
     renumber.append(position.setdefault("", len(position)))
     return CodedColumn(list(position), np.array(renumber, dtype=np.int64)[index])
+
+
+def _chunk_starts(column: Any) -> list[int]:
+    """The row at which each chunk of ``column`` starts."""
+    lengths = [len(chunk) for chunk in column.chunks]
+    return [sum(lengths[:i]) for i in range(len(lengths))]
+
+
+def _check_indices(
+    pc: Any, indices: Any, size: int, name: str, file: str | None, start: int
+) -> None:
+    """Refuse a dictionary index outside its dictionary (a table built without
+    checks), naming the row (``start``: the row of ``indices[0]``)."""
+    if not len(indices):
+        return
+    bounds = pc.min_max(indices)
+    low, high = bounds["min"], bounds["max"]
+    if low.is_valid and (low.as_py() < 0 or high.as_py() >= size):
+        index = indices.to_numpy(zero_copy_only=False)
+        valid = indices.is_valid().to_numpy(zero_copy_only=False)
+        row = start + int(np.argmax(valid & ((index < 0) | (index >= size))))
+        raise _located(
+            "the cell's dictionary index is outside its dictionary",
+            name,
+            file,
+            row,
+            "write the column as plain strings, or as a valid dictionary array",
+        )
 
 
 def _located(message: str, name: str, file: str | None, row: int, hint: str) -> CaseLogError:
