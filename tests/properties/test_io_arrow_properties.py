@@ -97,14 +97,32 @@ _CELLS = st.sampled_from(
 )  # fmt: skip
 
 
+_FOR_COLUMN = {  # values that fit the column, so that the deeper checks are reached
+    "event": ["accept", "file", "dispatch", "handle", "extend", "close", "void", "受理", "上报"],
+    "at": ["2024-05-06T09:00:00+08:00", "2024-05-06T08:59:59.999999+08:00",
+           "2024-05-06T09:00:00Z", "2024-05-06 09:00:00+08:00", "2024-05-06T09:00:00",
+           "2024-05-06T09:00:00.1234567+08:00", "2261-12-31T23:00:00-05:00"],
+    "department": ["street", "sanitation_station", "", " "],
+    "extension": ["5 working days", "4工作时", "0 minutes", "1000 years", ""],
+    "category": ["exposed_garbage", "暴露垃圾", "unlicensed_vendor", "no_such_thing", ""],
+    "grid": ["320102001001001", "320102", "3201020010010019", "", "\u3000"],
+    "source": ["hotline", "热线", "SUPERVISOR", "", "radio"],
+    "urgency": ["normal", "urgent", "URGENT", "", "high"],
+    "zone": ["strict", "严管区", "", "nowhere"],
+}  # fmt: skip
+
+
 @st.composite
 def mutated_logs(draw: st.DrawFn) -> list[tuple[str, ...]]:
-    """The small log above with a few cells replaced by tricky values."""
+    """The small log above with a few cells replaced by tricky values, most of them
+    values that fit the cell's column."""
     rows = [list(r) for r in _BASE]
     for _ in range(draw(st.integers(0, 3))):
         i = draw(st.integers(0, len(rows) - 1))
         j = draw(st.integers(0, len(_HEADER) - 1))
-        rows[i][j] = draw(_CELLS)
+        fitting = _FOR_COLUMN.get(_HEADER[j])
+        cells = st.sampled_from(fitting) | _CELLS if fitting else _CELLS
+        rows[i][j] = draw(cells)
     return [tuple(r) for r in rows]
 
 
