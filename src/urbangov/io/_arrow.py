@@ -42,9 +42,10 @@ from urbangov.io._cells import (
     ParsedTimes,
     TextColumn,
 )
-from urbangov.io._convert import REPORT, check_writable, extension_text
+from urbangov.io._convert import REPORT
 from urbangov.io._table import COLUMNS, Table, check_header
 from urbangov.io._times import offset_text
+from urbangov.io._written import check_writable, extension_text
 
 __all__ = [
     "arrow_from_columns",

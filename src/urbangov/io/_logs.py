@@ -20,13 +20,9 @@ from urbangov.io._arrow import (
     read_parquet,
     write_parquet,
 )
-from urbangov.io._convert import (
-    cases_from_table,
-    columns_from_table,
-    table_from_cases,
-    table_from_columns,
-)
+from urbangov.io._convert import cases_from_table, columns_from_table
 from urbangov.io._table import Table, format_of, read_bytes, read_text_table, write_table
+from urbangov.io._written import table_from_cases, table_from_columns
 from urbangov.taxonomy import Taxonomy
 
 __all__ = ["read_cases", "read_columns", "write_cases", "write_columns"]
