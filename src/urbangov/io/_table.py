@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 
 from urbangov._internal.documents import write_text
 from urbangov.errors import CaseLogError
-from urbangov.io._cells import ByteColumn, Column, TextColumn, split_csv
+from urbangov.io._cells import ByteColumn, CodedColumn, Column, TextColumn, split_csv
 
 __all__ = [
     "COLUMNS",
@@ -84,7 +85,7 @@ class Table:
     def column(self, name: str) -> Column:
         """The column ``name`` (all empty when the file has no such column)."""
         found = self.columns.get(name)
-        return found if found is not None else TextColumn([""] * self.n)
+        return found if found is not None else CodedColumn([""], np.zeros(self.n, np.int64))
 
 
 def format_of(path: str | Path, format: str | None) -> str:
