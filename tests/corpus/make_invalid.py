@@ -133,6 +133,14 @@ def _parquet(change: str) -> Callable[[Path], None]:
             table = table.set_column(table.column_names.index("grid"), "grid", grid)
         elif change == "extra":
             table = table.append_column("colour", pa.array(["red"] * table.num_rows))
+        elif change == "naive":  # times without their zone
+            at = table.column("at").cast(pa.timestamp("us"))
+            table = table.set_column(table.column_names.index("at"), "at", at)
+        elif change == "nanoseconds":  # row 3's time is 1 ns past a microsecond
+            ns = table.column("at").cast(pa.int64()).to_numpy() * 1000
+            ns[2] += 1
+            at = pa.array(ns, pa.timestamp("ns", tz="Asia/Shanghai"))
+            table = table.set_column(table.column_names.index("at"), "at", at)
         pq.write_table(table, path)
         if change == "truncated":
             path.write_bytes(path.read_bytes()[:200])
@@ -492,6 +500,10 @@ CORPUS: tuple[Bad, ...] = (
         "a grid column of integers", "CaseLogError", "grid", None, "not string"),
     Bad("log_extra_column.parquet", _parquet("extra"),
         "an unknown column", "CaseLogError", "colour", None, "unknown column"),
+    Bad("log_naive_times.parquet", _parquet("naive"),
+        "times stored without a time zone", "CaseLogError", "at", None, "without a time zone"),
+    Bad("log_nanoseconds.parquet", _parquet("nanoseconds"),
+        "a time 1 ns past a microsecond", "CaseLogError", "at", 3, "6 fractional digits"),
     Bad("log_truncated.parquet", _parquet("truncated"),
         "a file cut after 200 bytes", "CaseLogError", None, None, "cannot read"),
 )  # fmt: skip

@@ -44,7 +44,6 @@ calendar tests both ways, and property tests compare the two paths directly.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from array import array
 from bisect import bisect_left
 from typing import Any
@@ -52,6 +51,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from urbangov._internal.switch import SWITCH, enabled
 from urbangov.calendar._batch import Clock
 
 __all__ = ["SWITCH", "FastAdd", "enabled"]
@@ -74,15 +74,8 @@ _utcoffset = _dt.datetime.utcoffset
 
 DayKindRecord = tuple[tuple[tuple[int, int], ...], int, int]
 
-SWITCH = "URBANGOV_FAST_PATH"
-"""The environment variable that turns the hot path off: ``URBANGOV_FAST_PATH=0`` makes
-every :meth:`~urbangov.calendar.WorkCalendar.add` take the exact path (read when a
-calendar first computes; the test suite runs the calendar tests both ways)."""
-
-
-def enabled() -> bool:
-    """Whether the hot path is on (it is unless ``URBANGOV_FAST_PATH=0``)."""
-    return os.environ.get(SWITCH, "1") != "0"
+# ``URBANGOV_FAST_PATH=0`` (SWITCH, the one switch of every fast path) makes every
+# WorkCalendar.add take the exact path; it is read when a calendar first computes.
 
 
 class FastAdd:

@@ -126,7 +126,9 @@ class CaseColumns:
 
     Build with :meth:`from_cases` (or from arrays, as ``urbangov.io`` does); go back with
     :meth:`to_cases`. :meth:`invalid` checks every event against the transition table at
-    once; :meth:`derived` gives filed, dispatched and closed times and the counts.
+    once; :meth:`derived` gives filed, dispatched and closed times and the counts. As a
+    case log (files, Arrow tables, pandas and polars data frames) see ``urbangov.io``:
+    ``io.read_columns``, ``io.to_arrow(columns)``, ``io.from_arrow(table)``.
 
     Examples
     --------

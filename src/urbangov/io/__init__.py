@@ -1,4 +1,5 @@
-"""Case event logs (案件流转日志) in CSV, JSON Lines and Parquet files.
+"""Case event logs (案件流转日志) in CSV, JSON Lines and Parquet files, and as Arrow
+tables and pandas or polars data frames.
 
 A log has one row per event and, for each case, one ``report`` row carrying the case's
 attributes. The columns, in the order urbangov writes them:
@@ -28,6 +29,12 @@ nothing is dropped silently. Unknown columns are errors unless
 ``allow_unknown_columns=True``; a required field left empty, an event of a case with no
 report row, an event the workflow does not allow, a time without an offset — all errors.
 
+The same log held in memory as a ``pyarrow.Table`` (:func:`to_arrow`, :func:`from_arrow`;
+:func:`to_pandas`, :func:`from_pandas`, :func:`to_polars`, :func:`from_polars`) has
+these columns too, ``at`` as a timestamp with a time zone and the others as text
+(:func:`arrow_schema`); it is what a Parquet log holds, and it is read with the same
+checks and errors as a file.
+
 Writing is deterministic: fixed column order, ``\n`` line ends, UTF-8, cases in the
 order given and each case's report row followed by its events in order. So
 ``read(write(v)) == v`` for ``Case`` lists and :class:`~urbangov.cases.CaseColumns`, and
@@ -50,6 +57,15 @@ import warnings
 from typing import Any
 
 from urbangov._internal.public import publish
+from urbangov.io._frames import (
+    arrow_schema,
+    from_arrow,
+    from_pandas,
+    from_polars,
+    to_arrow,
+    to_pandas,
+    to_polars,
+)
 from urbangov.io._logs import (
     read_cases,
     read_columns,
@@ -60,8 +76,15 @@ from urbangov.io._table import COLUMNS
 
 __all__ = [
     "COLUMNS",
+    "arrow_schema",
+    "from_arrow",
+    "from_pandas",
+    "from_polars",
     "read_cases",
     "read_columns",
+    "to_arrow",
+    "to_pandas",
+    "to_polars",
     "write_cases",
     "write_columns",
 ]

@@ -1,26 +1,38 @@
 """Columns of text cells, and a vectorised CSV splitter (private; used by urbangov.io).
 
-A column is either :class:`TextColumn` (a sequence of ``str``) or :class:`ByteColumn`
+A column is a :class:`TextColumn` (a sequence of ``str``), a :class:`ByteColumn`
 (fields of one UTF-8 buffer, given by start and length arrays, so that a million cells
-need no million Python strings). Both give distinct values with per-row codes, a
-filled mask, single cells for messages, and parsed instants.
+need no million Python strings), a :class:`CodedColumn` (distinct texts and a code per
+row: an Arrow dictionary) or an :class:`InstantColumn` (instants already typed: an Arrow
+timestamp column). Each gives distinct values with per-row codes, a filled mask, single
+cells for messages, and parsed instants.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-from urbangov.io._times import parse_instants, parse_instants_at
+from urbangov.io._times import outside_years, parse_instants, parse_instants_at, too_fine
 
-__all__ = ["ByteColumn", "Column", "TextColumn", "split_csv"]
+__all__ = [
+    "ByteColumn",
+    "CodedColumn",
+    "Column",
+    "InstantColumn",
+    "ParsedTimes",
+    "TextColumn",
+    "split_csv",
+]
 
 Fail = Callable[[int, str, str], Exception]
 _MATRIX_LIMIT = 64 * 2**20  # bytes of the cell matrix built to find distinct values
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 
 
 class Column(Protocol):
@@ -151,6 +163,140 @@ class ByteColumn:
 
     def instants(self, fail: Fail) -> NDArray[np.int64]:
         return parse_instants_at(self.buf, self.start, self.length, self.text, fail)
+
+
+class CodedColumn:
+    """A column held as distinct texts and, per row, the index of its text (the form of
+    an Arrow dictionary array); ``distinct`` holds no text twice and may hold texts no
+    row uses (:meth:`codes` leaves them out).
+
+    >>> col = CodedColumn(["b", "", "unused"], np.array([0, 1, 0]))
+    >>> col.codes(), col.filled().tolist(), col.text(2)
+    ((['b', ''], array([0, 1, 0])), [True, False, True], 'b')
+    """
+
+    __slots__ = ("distinct", "empty", "index")
+
+    def __init__(self, distinct: Sequence[str], index: NDArray[np.int64]) -> None:
+        self.distinct = distinct
+        self.index = index
+        self.empty = next((k for k, v in enumerate(distinct) if not v), -1)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def text(self, row: int) -> str:
+        return self.distinct[int(self.index[row])]
+
+    def take(self, rows: NDArray[np.int64]) -> CodedColumn:
+        return CodedColumn(self.distinct, self.index[rows])
+
+    def filled(self) -> NDArray[np.bool_]:
+        return np.asarray(self.index != self.empty)
+
+    def codes(self) -> tuple[list[str], NDArray[np.int64]]:
+        used = np.bincount(self.index, minlength=len(self.distinct)) > 0
+        if used.all():
+            return list(self.distinct), self.index
+        keep = np.flatnonzero(used)
+        renumber = np.full(len(self.distinct), -1, dtype=np.int64)
+        renumber[keep] = np.arange(keep.size)
+        return [self.distinct[k] for k in keep.tolist()], renumber[self.index]
+
+    def instants(self, fail: Fail) -> NDArray[np.int64]:
+        distinct = self.distinct
+        return parse_instants([distinct[k] for k in self.index.tolist()], fail)
+
+
+class InstantColumn:
+    """A column of instants already typed (an Arrow timestamp column): nanoseconds
+    since the epoch (UTC), and per row a problem code — 0 none, :data:`NULL`,
+    :data:`FINER` (a fraction finer than a microsecond), :data:`OUTSIDE` (outside the
+    years a log stores). ``text(row)`` is the instant in ISO 8601, in ``zone`` ("" for
+    a null).
+
+    >>> import datetime as dt
+    >>> col = InstantColumn(np.array([0, 0]), np.array([0, 1], dtype=np.int8), dt.UTC,
+    ...                     lambda row: "1970-01-01T00:00:00+00:00")
+    >>> col.text(0), col.text(1), col.filled().tolist()
+    ('1970-01-01T00:00:00+00:00', '', [True, False])
+    """
+
+    __slots__ = ("ns", "problem", "shown", "zone")
+
+    NULL, FINER, OUTSIDE = 1, 2, 3
+
+    def __init__(
+        self,
+        ns: NDArray[np.int64],
+        problem: NDArray[np.int8],
+        zone: _dt.tzinfo,
+        shown: Callable[[int], str],
+    ) -> None:
+        self.ns = ns
+        self.problem = problem
+        self.zone = zone
+        self.shown = shown  # the text of a row whose instant is not kept (for messages)
+
+    def __len__(self) -> int:
+        return len(self.ns)
+
+    def text(self, row: int) -> str:
+        problem = int(self.problem[row])
+        if problem == self.NULL:
+            return ""
+        if problem:
+            return self.shown(row)
+        moment = _EPOCH + _dt.timedelta(microseconds=int(self.ns[row]) // 1000)
+        return moment.astimezone(self.zone).isoformat()
+
+    def take(self, rows: NDArray[np.int64]) -> InstantColumn:
+        return InstantColumn(self.ns[rows], self.problem[rows], self.zone, self.shown)
+
+    def filled(self) -> NDArray[np.bool_]:
+        return np.asarray(self.problem != self.NULL)
+
+    def codes(self) -> tuple[list[str], NDArray[np.int64]]:
+        return TextColumn([self.text(i) for i in range(len(self))]).codes()
+
+    def instants(self, fail: Fail) -> NDArray[np.int64]:
+        bad = np.flatnonzero(self.problem)
+        if bad.size:
+            row = int(bad[0])
+            text = self.text(row)
+            if int(self.problem[row]) == self.FINER:
+                raise fail(row, *too_fine(text))
+            raise fail(row, *outside_years(text))  # (a null: fail says it is required)
+        return self.ns
+
+
+class ParsedTimes:
+    """A text column of times already parsed: the cells of ``cells``, and their
+    instants ``ns`` (ns since the epoch, UTC), as ``cells.instants`` would give them."""
+
+    __slots__ = ("cells", "ns")
+
+    def __init__(self, cells: Column, ns: NDArray[np.int64]) -> None:
+        self.cells = cells
+        self.ns = ns
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def text(self, row: int) -> str:
+        return self.cells.text(row)
+
+    def take(self, rows: NDArray[np.int64]) -> ParsedTimes:
+        return ParsedTimes(self.cells.take(rows), self.ns[rows])
+
+    def filled(self) -> NDArray[np.bool_]:
+        return self.cells.filled()
+
+    def codes(self) -> tuple[list[str], NDArray[np.int64]]:
+        return self.cells.codes()
+
+    def instants(self, fail: Fail) -> NDArray[np.int64]:
+        return self.ns
 
 
 _MASKS = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [2**64 - 1], dtype=np.uint64)

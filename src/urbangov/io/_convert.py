@@ -1,4 +1,5 @@
-"""Case-log tables to and from :class:`CaseColumns` and :class:`Case` values (private).
+"""Case-log tables into :class:`CaseColumns` and :class:`Case` values (private; writing
+is in ``_written``).
 
 Used by :mod:`urbangov.io`. Reading is vectorised over a column at a time: each distinct
 value of a coded column is resolved once (a dict), times are parsed with numpy, and the
@@ -9,7 +10,7 @@ workflow is checked with :meth:`CaseColumns.invalid`; the first bad row raises
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -17,7 +18,6 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from urbangov._internal.instants import MAX_YEAR, MIN_YEAR
 from urbangov.calendar import TimeLimit, TimeUnit
 from urbangov.cases import (
     Case,
@@ -32,12 +32,11 @@ from urbangov.cases import (
 )
 from urbangov.errors import CaseLogError, UrbangovError
 from urbangov.io._cells import Column
-from urbangov.io._table import COLUMNS, EVENT_COLUMNS, REPORT_COLUMNS, Table
-from urbangov.io._times import format_instants
+from urbangov.io._table import EVENT_COLUMNS, REPORT_COLUMNS, Table
 from urbangov.taxonomy import Taxonomy
 from urbangov.vocabulary import Source, Urgency, ZoneTier
 
-__all__ = ["Layout", "cases_from_table", "columns_from_table", "table_from_cases"]
+__all__ = ["REPORT", "Layout", "cases_from_table", "columns_from_table", "limit_of"]
 
 T = TypeVar("T")
 
@@ -94,6 +93,22 @@ def _codes(
         row, error = min(bad, key=lambda b: b[0])
         raise table.error(row, field, error.message, error.hint)
     return resolved, inverse
+
+
+def _required_codes(
+    table: Table, field: str, column: Column
+) -> tuple[list[str], NDArray[np.int64]]:
+    """:func:`_codes` with :func:`_required` (the same errors), for columns of many
+    distinct values (case ids): one pass over the distinct texts, no call per text."""
+    distinct, inverse = column.codes()
+    bad = [k for k, text in enumerate(distinct) if not text or text.isspace()]
+    if bad:
+        row, k = min((int(np.argmax(inverse == k)), k) for k in bad)
+        try:
+            _required(field)(distinct[k])
+        except CaseLogError as exc:
+            raise table.error(row, field, exc.message, exc.hint) from None
+    return distinct, inverse
 
 
 def _required(name: str) -> Callable[[str], str]:
@@ -208,8 +223,11 @@ def columns_from_table(
         return table.error(row, "at", message, hint)
 
     at_all = at_column.instants(fail)
-    order = np.argsort(case_of[event_rows], kind="stable")
-    rows = event_rows[order]
+    event_cases = case_of[event_rows]
+    if event_cases.size > 1 and (event_cases[1:] < event_cases[:-1]).any():
+        rows = event_rows[np.argsort(event_cases, kind="stable")]
+    else:  # each case's rows together, cases in report order: as urbangov writes logs
+        rows = event_rows
     values: dict[str, Any] = {
         "ids": ids,
         **_report_values(table, report_rows, taxonomy),
@@ -239,7 +257,7 @@ def _case_index(
     is_report = kind_all < 0
     report_rows = np.flatnonzero(is_report)
     event_rows = np.flatnonzero(~is_report)
-    id_texts, id_inverse = _codes(table, "case_id", column("case_id"), _required("case_id"))
+    id_texts, id_inverse = _required_codes(table, "case_id", column("case_id"))
     report_ids = id_inverse[report_rows]
     ids = [id_texts[k] for k in report_ids.tolist()]
     case_map = np.full(len(id_texts) + 1, -1, dtype=np.int64)
@@ -335,7 +353,7 @@ def _event_values(
     column = table.column
     outcome = _enum_codes(table, "outcome", Outcome.parse, CaseColumns.OUTCOMES, False, report_rows)
     extensions, ext_inverse = _codes(table, "extension", column("extension"), _extension)
-    ext = np.array([*extensions, (0, -1)], dtype=np.int64).reshape(-1, 2)[ext_inverse]
+    ext = np.array([*extensions, (0, -1)], dtype=np.int64).reshape(-1, 2)[ext_inverse[rows]]
     departments, dep_codes = _lookup_codes(table, "department", column("department"))
     actors, actor_codes = _lookup_codes(table, "actor", column("actor"))
     distinct_notes, note_inverse = column("note").codes()
@@ -343,8 +361,8 @@ def _event_values(
     rank = {v: i for i, v in enumerate(notes)}
     note_codes = np.array([rank.get(v, -1) for v in distinct_notes] + [-1], np.int64)[note_inverse]
     return {
-        "extension_min": ext[rows, 0],
-        "extension_unit": ext[rows, 1],
+        "extension_min": ext[:, 0],
+        "extension_unit": ext[:, 1],
         "event_department": dep_codes[rows],
         "departments": departments,
         "actor": actor_codes[rows],
@@ -447,7 +465,7 @@ def cases_from_table(table: Table, columns: CaseColumns, layout: Layout) -> tupl
                 key = (int(columns.extension_min[j]), unit)
                 extension = limits.get(key)
                 if extension is None:
-                    extension = limits[key] = _limit(*key)
+                    extension = limits[key] = limit_of(*key)
             dep, act, outc, note = (
                 int(columns.event_department[j]),
                 int(columns.actor[j]),
@@ -487,117 +505,7 @@ def cases_from_table(table: Table, columns: CaseColumns, layout: Layout) -> tupl
     return tuple(out)
 
 
-def _limit(minutes: int, unit: int) -> TimeLimit:
+def limit_of(minutes: int, unit: int) -> TimeLimit:
+    """The :class:`TimeLimit` of an extension as :class:`CaseColumns` codes it."""
     u = _UNITS[unit]
     return TimeLimit(Decimal(minutes) / _PER[u], u)
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def table_from_cases(cases: Sequence[Case]) -> list[list[str]]:
-    """The columns (in :data:`COLUMNS` order) of a log holding ``cases``."""
-    seen: set[str] = set()
-    rows: list[tuple[str, ...]] = []
-    for case in cases:
-        if case.id in seen:
-            raise CaseLogError(
-                f"two cases have the id {case.id!r}",
-                field="case_id",
-                hint="give each case its own id (a log keys events by case id)",
-            )
-        seen.add(case.id)
-        rows.append(
-            (case.id, REPORT, case.reported_at.isoformat(), "", "", "", "", "",
-             case.category, case.grid, case.segment or "", case.source.value,
-             case.urgency.value, "" if case.zone is None else case.zone.value)
-        )  # fmt: skip
-        for e in case.history:
-            rows.append(
-                (case.id, e.kind.value, e.at.isoformat(), e.actor or "", e.department or "",
-                 "" if e.extension is None else str(e.extension),
-                 "" if e.outcome is None else e.outcome.value, e.note,
-                 "", "", "", "", "", "")
-            )  # fmt: skip
-    if not rows:
-        return [[] for _ in COLUMNS]
-    return [list(col) for col in zip(*rows, strict=True)]
-
-
-def table_from_columns(columns: CaseColumns, zone: _dt.tzinfo) -> list[list[str]]:
-    """The columns (in :data:`COLUMNS` order) of a log holding ``columns``, times in
-    ``zone``."""
-    for name in ("ids", "categories", "grids", "segments", "departments", "actors", "notes"):
-        if "" in getattr(columns, name):
-            raise CaseLogError(
-                "an empty string in the lookup would read back as none",
-                field=name,
-                hint="use -1 codes for none instead of an empty string",
-            )
-    for name in ("at", "reported_at"):
-        ns = getattr(columns, name).view(np.int64)
-        if (ns % 1000).any():
-            raise CaseLogError(
-                "an instant is not a whole microsecond; the log would lose it",
-                field=name,
-                hint="round the times to microseconds before writing",
-            )
-        years = getattr(columns, name).astype("datetime64[Y]").astype(np.int64) + 1970
-        outside = (years < MIN_YEAR) | (years > MAX_YEAR)
-        if outside.any():
-            i = int(np.argmax(outside))
-            raise CaseLogError(
-                f"{getattr(columns, name)[i]} (UTC) is outside the years {MIN_YEAR}..{MAX_YEAR} "
-                "a case log stores",
-                field=name,
-                hint="a log read back would refuse it; check the times",
-            )
-    n, m = columns.n_cases, columns.n_events
-    starts = np.searchsorted(columns.case, np.arange(n))
-    report_pos = np.arange(n) + starts
-    event_pos = np.arange(m) + columns.case + 1
-    total = n + m
-
-    def fill(on_reports: Any, on_events: Any) -> list[str]:
-        out = np.full(total, "", dtype=object)
-        if on_reports is not None:
-            out[report_pos] = on_reports
-        if on_events is not None:
-            out[event_pos] = on_events
-        cells: list[str] = out.tolist()
-        return cells
-
-    def look(values: Iterable[Any], codes: NDArray[Any]) -> NDArray[Any]:
-        table = np.array([*values, ""], dtype=object)
-        found: NDArray[Any] = table[codes]  # code -1 → ""
-        return found
-
-    ext = np.full(m, "", dtype=object)
-    with_ext = np.flatnonzero(columns.extension_unit >= 0)
-    if with_ext.size:
-        pairs = zip(
-            columns.extension_min[with_ext].tolist(),
-            columns.extension_unit[with_ext].tolist(),
-            strict=True,
-        )
-        texts: dict[tuple[int, int], str] = {}
-        ext[with_ext] = [texts.get(p) or texts.setdefault(p, str(_limit(*p))) for p in pairs]
-    times = format_instants(
-        np.concatenate([columns.reported_at.view(np.int64), columns.at.view(np.int64)]), zone
-    )
-    return [
-        fill(np.array(columns.ids, dtype=object), look(columns.ids, columns.case)),
-        fill(REPORT, look((k.value for k in _KINDS), columns.kind)),
-        fill(np.array(times[:n], dtype=object), np.array(times[n:], dtype=object)),
-        fill(None, look(columns.actors, columns.actor)),
-        fill(None, look(columns.departments, columns.event_department)),
-        fill(None, ext),
-        fill(None, look((o.value for o in CaseColumns.OUTCOMES), columns.outcome)),
-        fill(None, look(columns.notes, columns.note)),
-        fill(look(columns.categories, columns.category), None),
-        fill(look(columns.grids, columns.grid), None),
-        fill(look(columns.segments, columns.segment), None),
-        fill(look((s.value for s in CaseColumns.SOURCES), columns.source), None),
-        fill(look((u.value for u in CaseColumns.URGENCIES), columns.urgency), None),
-        fill(look((z.value for z in CaseColumns.ZONES), columns.zone), None),
-    ]

@@ -12,16 +12,35 @@ from pathlib import Path
 
 from urbangov.cases import Case, CaseColumns
 from urbangov.errors import CaseLogError
-from urbangov.io._convert import (
-    cases_from_table,
-    columns_from_table,
-    table_from_cases,
-    table_from_columns,
+from urbangov.io._arrow import (
+    arrow_from_columns,
+    arrow_from_text,
+    parquet_modules,
+    read_jsonl,
+    read_parquet,
+    write_parquet,
 )
-from urbangov.io._table import format_of, read_table, write_table
+from urbangov.io._convert import cases_from_table, columns_from_table
+from urbangov.io._table import Table, format_of, read_bytes, read_text_table, write_table
+from urbangov.io._written import table_from_cases, table_from_columns
 from urbangov.taxonomy import Taxonomy
 
 __all__ = ["read_cases", "read_columns", "write_cases", "write_columns"]
+
+
+def _read(path: str | Path, format: str | None, allow_unknown: bool) -> Table:
+    """The :class:`Table` of a log file: Parquet through Arrow; JSON Lines through
+    pyarrow's JSON reader when it is sure to read the file as the Python reader does,
+    else (and CSV) from the file's bytes."""
+    found = format_of(path, format)
+    if found == "parquet":
+        return read_parquet(path, allow_unknown)
+    raw = read_bytes(path)
+    if found == "jsonl":
+        fast = read_jsonl(raw, str(path), allow_unknown)
+        if fast is not None:
+            return fast
+    return read_text_table(raw, str(path), found, allow_unknown)
 
 
 def read_columns(
@@ -86,8 +105,7 @@ def read_columns(
     line 2); add the offset, e.g. 2024-05-06T09:30:00+08:00 (times are never naive)
     >>> tmp.cleanup()
     """
-    table = read_table(path, format_of(path, format), allow_unknown_columns)
-    columns, _ = columns_from_table(table, taxonomy, check)
+    columns, _ = columns_from_table(_read(path, format, allow_unknown_columns), taxonomy, check)
     return columns
 
 
@@ -115,7 +133,7 @@ def read_cases(
     True
     >>> tmp.cleanup()
     """
-    table = read_table(path, format_of(path, format), allow_unknown_columns)
+    table = _read(path, format, allow_unknown_columns)
     columns, layout = columns_from_table(table, taxonomy, True)
     return cases_from_table(table, columns, layout)
 
@@ -156,8 +174,13 @@ def write_columns(
     <BLANKLINE>
     >>> tmp.cleanup()
     """
+    found = format_of(path, format)
+    if found == "parquet":
+        parquet_modules()
+        write_parquet(path, arrow_from_columns(columns, tz))
+        return
     zone = zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
-    write_table(path, format_of(path, format), table_from_columns(columns, zone))
+    write_table(path, found, table_from_columns(columns, zone))
 
 
 def write_cases(path: str | Path, cases: Iterable[Case], *, format: str | None = None) -> None:
@@ -189,4 +212,8 @@ def write_cases(path: str | Path, cases: Iterable[Case], *, format: str | None =
             raise CaseLogError(
                 f"{type(case).__name__} is not a Case", field=f"cases[{i}]", hint="give Cases"
             )
-    write_table(path, format_of(path, format), table_from_cases(cases))
+    found = format_of(path, format)
+    if found == "parquet":
+        write_parquet(path, arrow_from_text(table_from_cases(cases)))
+        return
+    write_table(path, found, table_from_cases(cases))

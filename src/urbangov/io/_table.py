@@ -1,13 +1,13 @@
-"""Case logs as tables of text: CSV, JSON Lines and Parquet files (private).
+"""Case logs as tables of text cells: CSV and JSON Lines files (private).
 
-Used by :mod:`urbangov.io`. A :class:`Table` is the file's columns as lists of ``str``
-(``""`` for an empty field) with the file name and a way back from a row to its line.
+Used by :mod:`urbangov.io` (Parquet files and Arrow tables: ``_arrow``). A
+:class:`Table` is a log's columns of cells (``""`` for an empty field) with the file
+name and a way back from a row to its line.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib
 import io as _stdio
 import json
 import re
@@ -18,11 +18,10 @@ from typing import Any
 
 import attrs
 import numpy as np
-from numpy.typing import NDArray
 
 from urbangov._internal.documents import write_text
-from urbangov.errors import CaseLogError, MissingExtraError
-from urbangov.io._cells import ByteColumn, Column, TextColumn, split_csv
+from urbangov.errors import CaseLogError
+from urbangov.io._cells import ByteColumn, CodedColumn, Column, TextColumn, split_csv
 
 __all__ = [
     "COLUMNS",
@@ -30,7 +29,11 @@ __all__ = [
     "REPORT_COLUMNS",
     "REQUIRED",
     "Table",
-    "read_table",
+    "check_header",
+    "format_of",
+    "read_bytes",
+    "read_text_table",
+    "render",
     "write_table",
 ]
 
@@ -66,19 +69,23 @@ _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "
 class Table:
     """The columns of a log file as text cells, ``""`` for an empty field."""
 
-    file: str
+    file: str | None  # None: an Arrow table in memory
     columns: dict[str, Column]
     n: int
     line_of: Callable[[int], int]  # row index → line (CSV, JSON Lines) or row number
 
     def error(self, row: int, field: str, message: str, hint: str | None = None) -> CaseLogError:
-        """A :class:`CaseLogError` for ``row`` and ``field``."""
-        return CaseLogError(message, field=field, file=self.file, line=self.line_of(row), hint=hint)
+        """A :class:`CaseLogError` for ``row`` and ``field``; for a table in memory
+        the message names the row (counted from 1)."""
+        line = self.line_of(row)
+        if self.file is None:
+            message = f"{message} (row {line})"
+        return CaseLogError(message, field=field, file=self.file, line=line, hint=hint)
 
     def column(self, name: str) -> Column:
         """The column ``name`` (all empty when the file has no such column)."""
         found = self.columns.get(name)
-        return found if found is not None else TextColumn([""] * self.n)
+        return found if found is not None else CodedColumn([""], np.zeros(self.n, np.int64))
 
 
 def format_of(path: str | Path, format: str | None) -> str:
@@ -102,14 +109,16 @@ def format_of(path: str | Path, format: str | None) -> str:
     return found
 
 
-def _decode(path: str | Path) -> tuple[bytes, str]:
-    file = str(path)
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of a text log, without a byte-order mark (spreadsheets write one)."""
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise CaseLogError(f"cannot read the file: {exc.strerror or exc}", file=file) from exc
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]  # a byte-order mark (spreadsheets write one) is not data
+        raise CaseLogError(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from exc
+    return raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+
+
+def _decode(raw: bytes, file: str) -> tuple[bytes, str]:
     try:
         return raw, raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -146,20 +155,19 @@ def _field_at(raw: bytes, before: str) -> str | None:
 # --------------------------------------------------------------------------- reading
 
 
-def read_table(path: str | Path, format: str, allow_unknown: bool) -> Table:
-    """Read a log file into a :class:`Table` (header and cell checks only)."""
-    if format == "parquet":
-        return _read_parquet(path, allow_unknown)
-    raw, text = _decode(path)
+def read_text_table(raw: bytes, file: str, format: str, allow_unknown: bool) -> Table:
+    """Read the bytes of a CSV or JSON Lines log into a :class:`Table` (header and cell
+    checks only)."""
+    raw, text = _decode(raw, file)
     if format == "jsonl":
-        return _read_jsonl(text, str(path), allow_unknown)
-    return _read_csv(raw, text, str(path), allow_unknown)
+        return _read_jsonl(text, file, allow_unknown)
+    return _read_csv(raw, text, file, allow_unknown)
 
 
-def _check_header(
-    names: Sequence[str], file: str, allow_unknown: bool, *, line: int | None = 1
+def check_header(
+    names: Sequence[str], file: str | None, allow_unknown: bool, *, line: int | None = 1
 ) -> None:
-    """Check the column names (a header line, or a Parquet file's columns: ``line``
+    """Check the column names (a header line, or an Arrow table's columns: ``line``
     ``None``)."""
     seen: set[str] = set()
     for name in names:
@@ -206,7 +214,7 @@ def _read_csv(raw: bytes, text: str, file: str, allow_unknown: bool) -> Table:
     header_line = raw[:header_end].decode("utf-8")
     if '"' not in header_line and "\r" not in header_line:
         header = header_line.split(",")
-        _check_header(header, file, allow_unknown)
+        check_header(header, file, allow_unknown)
         split = split_csv(raw, header_end, len(header))
         if split is not None:  # the fast path: no Python string per cell
             buf, starts, lengths = split
@@ -227,7 +235,7 @@ def _read_csv(raw: bytes, text: str, file: str, allow_unknown: bool) -> Table:
             line=reader.line_num,
             hint="quote fields that hold commas, quotes or line breaks",
         ) from None
-    _check_header(header, file, allow_unknown)
+    check_header(header, file, allow_unknown)
     first_lines: list[int] = []
 
     def line_of(row: int) -> int:
@@ -395,117 +403,12 @@ def _check_text(value: str, key: str, file: str, line: int) -> None:
             ) from None
 
 
-def _pyarrow() -> tuple[Any, Any]:
-    try:
-        pa = importlib.import_module("pyarrow")
-        pq = importlib.import_module("pyarrow.parquet")
-    except ImportError as exc:
-        raise MissingExtraError(
-            "Parquet case logs need pyarrow, which is in the 'parquet' extra",
-            field="format",
-            hint="install it with: pip install 'urbangov[parquet]'",
-        ) from exc
-    return pa, pq
-
-
-def _read_parquet(path: str | Path, allow_unknown: bool) -> Table:
-    pa, pq = _pyarrow()
-    file = str(path)
-    try:
-        table = pq.read_table(path)
-    except (OSError, pa.ArrowException) as exc:
-        raise CaseLogError(
-            f"cannot read the Parquet file: {exc}",
-            file=file,
-            hint="check that it is a whole Parquet file, of string columns",
-        ) from None
-    try:
-        names = table.column_names
-    except UnicodeDecodeError:
-        raise CaseLogError(
-            "a column name is not valid UTF-8 text",
-            file=file,
-            hint="check that it is a whole Parquet file, of string columns",
-        ) from None
-    _check_header(names, file, allow_unknown, line=None)
-    columns: dict[str, Column] = {}
-    for name in names:
-        if name not in COLUMNS:
-            continue
-        column = table.column(name)
-        kind = column.type
-        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)) and not (
-            pa.types.is_null(kind)
-        ):
-            raise CaseLogError(
-                f"the column has type {column.type}, not string",
-                field=name,
-                file=file,
-                hint="store every column of a case log as strings",
-            )
-        columns[name] = _arrow_cells(pa, column, name, file)
-    return Table(file, columns, table.num_rows, lambda row: row + 1)
-
-
-def _arrow_cells(pa: Any, column: Any, name: str, file: str) -> Column:
-    """A string column of an Arrow table as a :class:`ByteColumn` over its own buffers
-    (no Python string per cell); nulls read as empty. A cell that is not UTF-8 raises,
-    naming the column and the row (rows count from 1)."""
-    n = len(column)
-    if pa.types.is_null(column.type):
-        return TextColumn([""] * n)
-    array = column.combine_chunks() if hasattr(column, "combine_chunks") else column
-    try:
-        array.validate(full=True)
-    except pa.ArrowException:
-        raise _bad_cell(pa, array, name, file) from None
-    _, offsets_buf, data_buf = array.buffers()
-    wide = pa.types.is_large_string(array.type)
-    raw_offsets = np.frombuffer(offsets_buf, dtype=np.int64 if wide else np.int32)
-    offsets: NDArray[np.int64] = raw_offsets[array.offset : array.offset + n + 1].astype(np.int64)
-    data = np.zeros(0, dtype=np.uint8) if data_buf is None else np.frombuffer(data_buf, np.uint8)
-    if (data == 0).any():  # a NUL character: keep exact strings
-        return TextColumn(["" if v is None else v for v in array.to_pylist()])
-    length = np.diff(offsets)
-    if array.null_count:
-        length[~array.is_valid().to_numpy(zero_copy_only=False)] = 0
-    return ByteColumn(data, offsets[:-1].copy(), length)
-
-
-def _bad_cell(pa: Any, array: Any, name: str, file: str) -> CaseLogError:
-    """The error for the first cell of ``array`` that is not valid UTF-8."""
-    row = None
-    binary = array.view(pa.large_binary() if pa.types.is_large_string(array.type) else pa.binary())
-    for i in range(len(binary)):
-        value = binary[i].as_py()
-        if value is None:
-            continue
-        try:
-            value.decode("utf-8")
-        except UnicodeDecodeError:
-            row = i + 1
-            break
-    return CaseLogError(
-        "the cell is not valid UTF-8 text",
-        field=name,
-        file=file,
-        line=row,
-        hint="write the log's strings as UTF-8 (the row number counts from 1)",
-    )
-
-
 # --------------------------------------------------------------------------- writing
 
 
 def write_table(path: str | Path, format: str, columns: Sequence[Sequence[str]]) -> None:
-    """Write columns (in :data:`COLUMNS` order, all the same length) to a log file."""
-    if format == "parquet":
-        pa, pq = _pyarrow()
-        table = pa.table(
-            {name: pa.array(col, pa.string()) for name, col in zip(COLUMNS, columns, strict=True)}
-        )
-        pq.write_table(table, path, compression="zstd")
-        return
+    """Write columns (in :data:`COLUMNS` order, all the same length) to a CSV or JSON
+    Lines file."""
     write_text(path, render(format, columns))
 
 

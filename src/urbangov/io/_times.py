@@ -17,7 +17,14 @@ from numpy.typing import NDArray
 
 from urbangov._internal.instants import MAX_YEAR, MIN_YEAR, to_ns
 
-__all__ = ["format_instants", "offset_text", "parse_instants"]
+__all__ = [
+    "format_instants",
+    "offset_text",
+    "outside_years",
+    "parse_instants",
+    "parse_instants_at",
+    "too_fine",
+]
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 _US = _dt.timedelta(microseconds=1)
@@ -34,10 +41,7 @@ def _parse_one(text: str) -> int | tuple[str, str]:
     ``datetime`` values, which hold microseconds.
     """
     if _FINE.search(text):
-        return (
-            f"{text!r} has more than 6 fractional digits of a second",
-            "urbangov keeps times to the microsecond; round the time to 6 digits",
-        )
+        return too_fine(text)
     try:
         value = _dt.datetime.fromisoformat(text)
     except ValueError:
@@ -51,11 +55,21 @@ def _parse_one(text: str) -> int | tuple[str, str]:
             "add the offset, e.g. 2024-05-06T09:30:00+08:00 (times are never naive)",
         )
     if not _MIN_YEAR <= value.astimezone(_dt.UTC).year <= _MAX_YEAR:
-        return (
-            f"{text!r} is outside the years {_MIN_YEAR}..{_MAX_YEAR}",
-            "check the year",
-        )
+        return outside_years(text)
     return to_ns(value, "at")
+
+
+def too_fine(text: str) -> tuple[str, str]:
+    """The message and hint for a time finer than a microsecond."""
+    return (
+        f"{text!r} has more than 6 fractional digits of a second",
+        "urbangov keeps times to the microsecond; round the time to 6 digits",
+    )
+
+
+def outside_years(text: str) -> tuple[str, str]:
+    """The message and hint for a time outside the years a log stores."""
+    return (f"{text!r} is outside the years {_MIN_YEAR}..{_MAX_YEAR}", "check the year")
 
 
 def parse_instants(
