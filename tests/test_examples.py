@@ -38,6 +38,17 @@ EXPECTED = {
         "differ from the policy in force: 8; unchanged: 3",
         "May 2024, 600 cases: 255 due times move, 22 change their on-time verdict",
     ],
+    "kpi_report/report.py": [
+        "KPI report, May 2024 — cases_2024_05.csv (6,815 cases)",
+        "南湖街道       1,097    908     907      787     99.89     86.67     3.74",
+        "双闸街道       1,246  1,065   1,065      912    100.00     85.63     5.92",
+        "total 合计     6,648  5,548   5,547    4,856     99.98     87.53     5.28",
+        "District on-time rate (按期结案率): 4,856 of 5,548 due = 87.53%",
+        "   1  沙洲街道        90.14      521    578",
+        "   7  双闸街道        85.63      912  1,065",
+        "Red flag (流动红旗): 沙洲街道, on-time rate 90.14%",
+        "Last: 双闸街道 85.63% (precision 0.01 percentage points; ties: share)",
+    ],
     "hotline_service/demo.py": [
         "POST /cases → 201 HX-000001 dispatched to 南湖街道办事处, due 2024-10-08T11:00:00+08:00",
         "POST /cases (a misspelt category) → 422 category: '暴露拉圾' is not a category of "
@@ -60,6 +71,7 @@ EXPECTED = {
 
 #: The files each make-script writes into its example's folder.
 MADE = {
+    "make_kpi_report_example.py": ("kpi_report", ("cases_2024_05.csv",)),
     "make_rule_case_example.py": (
         "rule_cases",
         ("policy_in_force.toml", "policy_proposed.toml", "cases_2024_05.csv"),
@@ -71,10 +83,12 @@ _ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
 @functools.cache
 def _output(script: Path) -> str:
-    """What ``script`` prints (run once per test session)."""
-    return subprocess.run(
+    """What ``script`` prints (run once per test session), each line's trailing
+    whitespace dropped (rich pads table lines; a README does not keep it)."""
+    out = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, check=True, env=_ENV, cwd="/"
     ).stdout
+    return "\n".join(line.rstrip() for line in out.splitlines()) + "\n"
 
 
 def test_every_script_has_expected_output() -> None:
