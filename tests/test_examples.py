@@ -49,6 +49,18 @@ EXPECTED = {
         "Red flag (流动红旗): 沙洲街道, on-time rate 90.14%",
         "Last: 双闸街道 85.63% (precision 0.01 percentage points; ties: share)",
     ],
+    "street_assessment/report.py": [
+        "Street assessment 2024 (digital_city_management): 77,059 simulated cases",
+        "2024-02  81.13  79.00  79.00  86.92  92.10  79.00   82.21",
+        "2024-12  86.95  91.00  87.71  85.90  89.72  86.95   92.60",
+        "   1  沙洲街道     88.02  standard 达标",
+        "   7  双闸街道     85.28  standard 达标",
+        "Red flag of the year (流动红旗): 沙洲街道",
+        "沙洲街道    达标     100,000    115,000    115,000   50,000  30,000          0",
+        "City winner (synthetic): 沙洲街道; balanced: True; net cost 580,000 yuan",
+        "  不达标: 南湖街道、双闸街道、江心洲街道",
+        "  forfeited 445,000 yuan; net cost -15,000 yuan (was 580,000)",
+    ],
     "hotline_service/demo.py": [
         "POST /cases → 201 HX-000001 dispatched to 南湖街道办事处, due 2024-10-08T11:00:00+08:00",
         "POST /cases (a misspelt category) → 422 category: '暴露拉圾' is not a category of "
