@@ -175,7 +175,8 @@ def create_app(
     @app.post("/cases", status_code=201)
     def report(body: ReportIn, request: Request) -> dict[str, Any]:
         world = world_of(request)
-        # Every rule runs before the transaction: a report urbangov refuses stores nothing.
+        # The rules of intake run before the transaction, the answer's (due time,
+        # escalation) inside it: whatever urbangov refuses, nothing is stored.
         case = service.intake(Report(**body.model_dump()), f"{PREFIX}-pending", world)
         with store_of(request).write() as conn:
             seq = store.next_number(conn)
@@ -183,7 +184,7 @@ def create_app(
             row, events = service.rows_of(case, seq)
             store.insert_case(conn, row)
             store.append_events(conn, seq, events)
-        return service.case_view(case, case.reported_at, world)
+            return service.case_view(case, case.reported_at, world)  # raises → rolled back
 
     def _load(conn: Any, case_id: str, world: World) -> tuple[int, Case]:
         found = store.load_case(conn, case_id)
@@ -201,7 +202,7 @@ def create_app(
             seq, case = _load(conn, case_id, world)
             case = apply(case, event, world.policy)  # TransitionError → 409, rolled back
             store.append_events(conn, seq, [service.event_row(len(case.history) - 1, event)])
-        return service.case_view(case, event.at, world)
+            return service.case_view(case, event.at, world)  # raises → rolled back
 
     @app.get("/cases/{case_id}")
     def show(case_id: str, request: Request, at: str | None = None) -> dict[str, Any]:

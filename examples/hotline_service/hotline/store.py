@@ -78,10 +78,11 @@ def _statements(script: str) -> Iterator[str]:
             if buffer.strip():
                 yield buffer.strip()
             buffer = ""
-    if buffer.strip() and not all(
-        part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()
-    ):
-        raise ValueError(f"an incomplete statement at the end of the migration: {buffer!r}")
+    rest = [
+        line for line in buffer.splitlines() if line.strip() and not line.strip().startswith("--")
+    ]
+    if rest:
+        raise ValueError(f"an incomplete statement at the end of a migration: {buffer!r}")
 
 
 def _now() -> str:
