@@ -8,7 +8,8 @@ The process is what ``uvicorn hotline.app:app`` starts (the README's command), w
 ``HOTLINE_DB`` and the other settings in its environment. Readiness is polled on
 ``GET /health`` until a deadline; the process is stopped (SIGTERM, then SIGKILL) when
 the block ends, also when it raises. The server's own output goes to
-``DB.server.log`` beside the database.
+``DB.server.log`` beside the database. A port another process takes between
+:func:`free_port` and uvicorn's bind is retried on a new port (twice).
 """
 
 from __future__ import annotations
@@ -38,23 +39,27 @@ def free_port() -> int:
         return port
 
 
+class _PortTakenError(Exception):
+    """Another process bound the free port first (a race between free_port and bind)."""
+
+
 @contextmanager
 def running(
     db: Path, *, env: Mapping[str, str] | None = None, ready_within: float = 60.0
 ) -> Iterator[str]:
     """Start the service on ``db`` and yield its base URL (``http://127.0.0.1:PORT``)."""
-    port = free_port()
     settings = {**os.environ, **(env or {}), "HOTLINE_DB": str(db)}
     paths = [str(HERE), *filter(None, settings.get("PYTHONPATH", "").split(os.pathsep))]
     settings["PYTHONPATH"] = os.pathsep.join(paths)
-    command = [sys.executable, "-m", "uvicorn", "hotline.app:app", "--host", "127.0.0.1",
-               "--port", str(port), "--log-level", "warning"]  # fmt: skip
     log = db.with_name(f"{db.name}.server.log")
-    with log.open("ab") as out:
-        process = subprocess.Popen(command, cwd=HERE, env=settings, stdout=out, stderr=out)
-    base = f"http://127.0.0.1:{port}"
+    for attempt in range(3):
+        try:
+            process, base = _start(settings, log, ready_within)
+            break
+        except _PortTakenError:
+            if attempt == 2:
+                raise
     try:
-        _wait(process, base, ready_within, log)
         yield base
     finally:
         process.terminate()
@@ -65,16 +70,31 @@ def running(
             process.wait()
 
 
-def _wait(process: subprocess.Popen[bytes], base: str, within: float, log: Path) -> None:
+def _start(
+    settings: Mapping[str, str], log: Path, within: float
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "hotline.app:app", "--host", "127.0.0.1",
+               "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    with log.open("ab") as out:
+        start = out.tell()
+        process = subprocess.Popen(command, cwd=HERE, env=settings, stdout=out, stderr=out)
+    base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            out = log.read_text(encoding="utf-8", errors="replace")
-            raise RuntimeError(f"the service exited with {process.returncode}:\n{out}")
+            with log.open("rb") as f:
+                f.seek(start)
+                said = f.read().decode("utf-8", errors="replace")
+            if "address already in use" in said.lower():
+                raise _PortTakenError(port)
+            raise RuntimeError(f"the service exited with {process.returncode}:\n{said}")
         try:
             if httpx.get(f"{base}/health", timeout=1.0).status_code == 200:
-                return
+                return process, base
         except httpx.TransportError:
             pass
         time.sleep(0.05)  # polling for readiness, with a deadline
+    process.kill()
+    process.wait()
     raise TimeoutError(f"the service at {base} was not ready within {within} s")
