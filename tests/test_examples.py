@@ -1,9 +1,21 @@
 """Every example under ``examples/`` runs and says what its README says; the example's
-files are what ``scripts/make_rule_case_example.py`` writes."""
+files are what the ``scripts/make_*.py`` that writes them writes.
+
+- Each ``examples/*/*.py`` script runs (from ``/``, so it finds its files itself) and
+  prints every line of its ``EXPECTED`` entry: the figures its README quotes.
+- A README block marked ``<!-- output: SCRIPT -->`` is quoted from that script's
+  output, verbatim (``test_the_readme_quotes_its_scripts_output_verbatim``).
+- ``MADE`` lists the files each make-script writes; they must be byte-identical to the
+  committed ones.
+
+The hotline service's own tests (a server, a database) are in ``tests/examples/``.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -17,6 +29,7 @@ from urbangov.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SCRIPTS = sorted(EXAMPLES.glob("*/*.py"))
+READMES = sorted(EXAMPLES.glob("*/README.md"))
 
 #: Lines each example script must print (its README quotes these figures).
 EXPECTED = {
@@ -25,7 +38,69 @@ EXPECTED = {
         "differ from the policy in force: 8; unchanged: 3",
         "May 2024, 600 cases: 255 due times move, 22 change their on-time verdict",
     ],
+    "kpi_report/report.py": [
+        "KPI report, May 2024 — cases_2024_05.csv (6,815 cases)",
+        "南湖街道       1,097    908     907      787     99.89     86.67     3.74",
+        "双闸街道       1,246  1,065   1,065      912    100.00     85.63     5.92",
+        "total 合计     6,648  5,548   5,547    4,856     99.98     87.53     5.28",
+        "District on-time rate (按期结案率): 4,856 of 5,548 due = 87.53%",
+        "   1  沙洲街道        90.14      521    578",
+        "   7  双闸街道        85.63      912  1,065",
+        "Red flag (流动红旗): 沙洲街道, on-time rate 90.14%",
+        "Last: 双闸街道 85.63% (precision 0.01 percentage points; ties: share)",
+    ],
+    "street_assessment/report.py": [
+        "Street assessment 2024 (digital_city_management): 77,059 simulated cases",
+        "2024-02  81.13  79.00  79.00  86.92  92.10  79.00   82.21",
+        "2024-12  86.95  91.00  87.71  85.90  89.72  86.95   92.60",
+        "   1  沙洲街道     88.02  standard 达标",
+        "   7  双闸街道     85.28  standard 达标",
+        "Red flag of the year (流动红旗): 沙洲街道",
+        "沙洲街道    达标     100,000    115,000    115,000   50,000  30,000          0",
+        "City winner (synthetic): 沙洲街道; balanced: True; net cost 580,000 yuan",
+        "  不达标: 南湖街道、双闸街道、江心洲街道",
+        "  forfeited 445,000 yuan; net cost -15,000 yuan (was 580,000)",
+    ],
+    "hotline_service/demo.py": [
+        "POST /cases → 201 HX-000001 dispatched to 南湖街道办事处, due 2024-10-08T11:00:00+08:00",
+        "POST /cases (a misspelt category) → 422 category: '暴露拉圾' is not a category of "
+        "this taxonomy; did you mean '暴露垃圾'?",
+        "POST /cases/HX-000001/events close → 409 case HX-000001: close (结案) is not allowed "
+        "in state dispatched (派遣); allowed: handle, send_back, suspend, extend",
+        "GET /cases/HX-000001?at=2024-10-15T09:00:00+08:00 → overdue True, remaining "
+        "-43:00:00; taken: 《催办通知书》, 抄报分管领导; next: 书面通报批评 at "
+        "2024-10-15T18:00:00+08:00",
+        "GET /overdue?at=2024-10-16T09:00:00+08:00 → 1 open case past due: HX-000001 "
+        "(书面通报批评)",
+        "POST /cases/HX-000001/events close → 201 closed",
+        "POST /cases → 201 HX-000002 dispatched to 滨湖街道办事处, due 2024-10-08T11:00:00+08:00",
+        "GET /kpi?month=2024-10&by=street → 南湖街道: due 1, closed 1, on time 0, on-time "
+        "rate 0.00%",
+        "GET /kpi?month=2024-10&by=street → 滨湖街道: due 1, closed 1, on time 1, on-time "
+        "rate 100.00%",
+    ],
 }
+
+#: The files each make-script writes into its example's folder.
+MADE = {
+    "make_kpi_report_example.py": ("kpi_report", ("cases_2024_05.csv",)),
+    "make_rule_case_example.py": (
+        "rule_cases",
+        ("policy_in_force.toml", "policy_proposed.toml", "cases_2024_05.csv"),
+    ),
+}
+
+_ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+
+@functools.cache
+def _output(script: Path) -> str:
+    """What ``script`` prints (run once per test session), each line's trailing
+    whitespace dropped (rich pads table lines; a README does not keep it)."""
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=True, env=_ENV, cwd="/"
+    ).stdout
+    return "\n".join(line.rstrip() for line in out.splitlines()) + "\n"
 
 
 def test_every_script_has_expected_output() -> None:
@@ -34,12 +109,21 @@ def test_every_script_has_expected_output() -> None:
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: str(p.relative_to(EXAMPLES)))
 def test_the_example_script_runs_and_prints_what_its_readme_says(script: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    out = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, check=True, env=env, cwd="/"
-    ).stdout
-    for line in EXPECTED[str(script.relative_to(EXAMPLES))]:
-        assert line in out.splitlines()
+    out = _output(script).splitlines()
+    missing = [line for line in EXPECTED[str(script.relative_to(EXAMPLES))] if line not in out]
+    assert not missing
+
+
+_QUOTED = re.compile(r"<!-- output: (?P<script>[\w.-]+) -->\n```\w*\n(?P<text>.*?)\n```", re.DOTALL)
+
+
+@pytest.mark.parametrize("readme", READMES, ids=lambda p: str(p.relative_to(EXAMPLES)))
+def test_the_readme_quotes_its_scripts_output_verbatim(readme: Path) -> None:
+    text = readme.read_text(encoding="utf-8")
+    for quoted in _QUOTED.finditer(text):
+        script = readme.parent / quoted["script"]
+        assert script in SCRIPTS, f"{readme}: no script {quoted['script']}"
+        assert quoted["text"] in _output(script), f"{readme}: a block is not {script.name}'s"
 
 
 def test_the_readme_workflow_runs(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -56,9 +140,11 @@ def test_the_readme_workflow_runs(monkeypatch: pytest.MonkeyPatch) -> None:
         assert result.exit_code == 0, (args, result.output)
 
 
-def test_the_example_files_are_what_the_script_writes(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    make = ROOT / "scripts" / "make_rule_case_example.py"
-    subprocess.run([sys.executable, str(make), str(tmp_path)], check=True, env=env)
-    for name in ("policy_in_force.toml", "policy_proposed.toml", "cases_2024_05.csv"):
-        assert (tmp_path / name).read_bytes() == (EXAMPLES / "rule_cases" / name).read_bytes()
+@pytest.mark.parametrize("make", sorted(MADE))
+def test_the_example_files_are_what_the_script_writes(make: str, tmp_path: Path) -> None:
+    folder, names = MADE[make]
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / make), str(tmp_path)], check=True, env=_ENV
+    )
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (EXAMPLES / folder / name).read_bytes(), name
