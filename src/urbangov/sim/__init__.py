@@ -7,6 +7,8 @@ working time in the order the policy names, verification and rework — and retu
 :class:`SimResult` (the case table, due times, KPI tables). :class:`SyntheticCity`
 builds cities from the bundled sample district (:func:`sample_city`) up to national
 scale; :func:`stable_hash` keys seeds by name. ``docs/simulation.md`` states the model.
+:func:`compare` runs policy variants over seeded replicates on any executor into a
+:class:`Comparison` (``docs/sweeps.md``).
 
 >>> city = sample_city()
 >>> len(city.hierarchy.grids())
@@ -17,6 +19,8 @@ True
 
 from urbangov._internal.public import publish
 from urbangov.sim._cities import sample_city, sample_city_path
+from urbangov.sim._compare import compare, run_seed
+from urbangov.sim._comparison import METRICS, Comparison, Summary, SummaryRow
 from urbangov.sim._engine import Progress, run
 from urbangov.sim._example_log import example_log
 from urbangov.sim._model import Behaviour, CategoryModel, DepartmentModel
@@ -25,17 +29,23 @@ from urbangov.sim._result import EscalationHook, Hooks, ScoringHook, SimResult
 from urbangov.sim._synthetic import SyntheticCity
 
 __all__ = [
+    "METRICS",
     "Behaviour",
     "CategoryModel",
+    "Comparison",
     "DepartmentModel",
     "EscalationHook",
     "Hooks",
     "Progress",
     "ScoringHook",
     "SimResult",
+    "Summary",
+    "SummaryRow",
     "SyntheticCity",
+    "compare",
     "example_log",
     "run",
+    "run_seed",
     "sample_city",
     "sample_city_path",
     "stable_hash",
