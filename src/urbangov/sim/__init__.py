@@ -18,6 +18,7 @@ True
 """
 
 from urbangov._internal.public import publish
+from urbangov.sim._calibrate import Calibration, calibrate, scaled
 from urbangov.sim._cities import sample_city, sample_city_path
 from urbangov.sim._compare import compare, run_seed
 from urbangov.sim._comparison import METRICS, Comparison, Summary, SummaryRow
@@ -27,10 +28,13 @@ from urbangov.sim._model import Behaviour, CategoryModel, DepartmentModel
 from urbangov.sim._random import stable_hash
 from urbangov.sim._result import EscalationHook, Hooks, ScoringHook, SimResult
 from urbangov.sim._synthetic import SyntheticCity
+from urbangov.sim._target import CalibrationTarget, check_target, load_target
 
 __all__ = [
     "METRICS",
     "Behaviour",
+    "Calibration",
+    "CalibrationTarget",
     "CategoryModel",
     "Comparison",
     "DepartmentModel",
@@ -42,12 +46,16 @@ __all__ = [
     "Summary",
     "SummaryRow",
     "SyntheticCity",
+    "calibrate",
+    "check_target",
     "compare",
     "example_log",
+    "load_target",
     "run",
     "run_seed",
     "sample_city",
     "sample_city_path",
+    "scaled",
     "stable_hash",
 ]
 
