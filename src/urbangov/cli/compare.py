@@ -309,7 +309,8 @@ def compare_command(
     out.print(
         label(
             ctx,
-            f"{model.name}: {len(policies)} policies × {replicates} replicates, {days} days "
+            f"{model.name}: {len(policies)} policies × {replicates} replicates, {days} "
+            f"day{'s' if days != 1 else ''} "
             f"from {start:%Y-%m-%d}, seed {seed} (common random numbers; "
             f"base {comparison.baseline})",
             f"{model.name}：{len(policies)} 个方案 × {replicates} 次重复，{start:%Y-%m-%d} 起 "
