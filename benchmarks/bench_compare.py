@@ -13,6 +13,7 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import multiprocessing
+import os
 import resource
 import time
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ def _children_peak() -> int:
 
 
 def main(tiny: bool) -> None:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     grids, days, replicates = (1_500, 14, 2) if tiny else (40_000, 42, 2)
     city = SyntheticCity.generate(
         grids=grids, streets=max(1, grids // 200), districts=max(1, grids // 3000), seed=1
@@ -79,7 +81,9 @@ def main(tiny: bool) -> None:
     print(f"one run in this process: {fmt_time(t_run)}, {rate:,.0f} reports/s on one core, "
           f"{per_report:,.0f} bytes a report at the peak "
           f"({per_report * n / grids / 2**20:,.2f} MiB a grid for {days} days)")  # fmt: skip
-    print(f"a worker's peak memory: {_children_peak() / 2**30:.2f} GiB")
+    print(f"a worker's peak memory: {_children_peak() / 2**30:.2f} GiB; load average "
+          f"{load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end on "
+          f"{os.cpu_count()} cores (other jobs share them)")  # fmt: skip
     print(f"national scale (1,000,000 grids, a year, ~{national / 1e6:,.0f} million reports): "
           f"{national / rate / 3600:,.1f} core-hours and ~{per_report * national / 2**30:,.0f} "
           f"GiB per variant and replicate, if one run held the whole year")  # fmt: skip

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import statistics
 import time
 import types
@@ -173,6 +174,7 @@ def simpy_queues(
 
 
 def main(tiny: bool) -> None:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     grids, days, seeds = (800, 7, (1, 2)) if tiny else (12_000, 14, (1, 2, 3))
     city = SyntheticCity.generate(
         grids=grids, streets=max(1, grids // 200), districts=max(1, grids // 3000), seed=1
@@ -209,5 +211,7 @@ def main(tiny: bool) -> None:
         ],
     )  # fmt: skip
     gap = abs(statistics.mean(s[0] for s in ours_stats) - statistics.mean(s[0] for s in peer_stats))
+    print(f"load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end on "
+          f"{os.cpu_count()} cores (other jobs share them)")  # fmt: skip
     print(f"on-time shares differ by {100 * gap:.2f} points "
           f"({'agree' if gap < 0.02 else 'DIFFER'}: within 2 points)")  # fmt: skip
