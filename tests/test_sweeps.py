@@ -89,6 +89,7 @@ def test_a_dask_local_cluster_gives_exactly_the_serial_comparison(
     city: SyntheticCity, variants: dict[str, Policy], serial: Comparison
 ) -> None:
     import distributed  # the dask extra, installed by .[test]: this test never skips
+
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
