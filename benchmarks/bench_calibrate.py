@@ -24,6 +24,10 @@ WEEK = KpiCounts(received=51571, filed=51229, dispatched=49151, due=52434, close
                  closed_on_time=40394, reworked=276, extended=104)  # fmt: skip
 
 
+def _shown(name: str, value: float) -> str:
+    return f"{value:.2%}" if name.endswith("_rate") else f"{value:,.0f}"
+
+
 def main(tiny: bool) -> None:
     scale = 20 if tiny else 1
     target = KpiCounts(**{k: round(v / scale) for k, v in WEEK.as_dict().items()})
@@ -42,7 +46,7 @@ def main(tiny: bool) -> None:
         f"handlers ×{p['capacity_scale']:.3f}",
         ["figure", "published", "simulated", "error", "fitted"],
         [
-            (n, f"{w:,.4g}", f"{a:,.4g}", f"{e:+.1%}", "✓" if f else "")
+            (n, _shown(n, w), _shown(n, a), f"{e:+.1%}", "✓" if f else "")
             for n, w, a, e, f in fit.rows()
         ],
     )
