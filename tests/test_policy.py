@@ -256,8 +256,8 @@ def test_validate_names_the_kinds_it_reads_for_an_unknown_kind(tmp_path: Path) -
     assert result.exit_code == 1
     assert "does not read files of kind 'weather'" in result.output
     assert (
-        "known kinds: calendar, city, findings, policy, rule-cases, standard, taxonomy"
-        in result.output
+        "known kinds: calendar, calibration-target, city, findings, policy, rule-cases, standard, "
+        "taxonomy" in result.output
     )
 
 

@@ -14,14 +14,17 @@ kind           loads                                               checks every 
 ``standard``   :class:`urbangov.scoring.AssessmentStandard`        every item and rule
 ``findings``   :class:`urbangov.scoring.Findings`                  every unit, finding, count
 ``rule-cases`` :class:`urbangov.testing.RuleCaseFile`              every case and its policy
+``calibration-target`` :class:`urbangov.sim.CalibrationTarget`     counts, rates, period
 =============  ==================================================  ==========================
 
-The rule-case runner lives on the applications floor (``urbangov.testing``: its
-subjects run every rule package), above this registry; so its loader and checker are
-named by module and imported on first use, as ``urbangov`` itself loads ``testing``.
+The rule-case runner (``urbangov.testing``: its subjects run every rule package) and the
+simulation (``urbangov.sim``, whose calibration reads target files) live on the
+applications floor, above this registry; so their loaders and checkers are named by
+module and imported on first use, as ``urbangov`` itself loads ``testing``.
 
->>> sorted(KINDS)
-['calendar', 'city', 'findings', 'policy', 'rule-cases', 'standard', 'taxonomy']
+>>> sorted(KINDS)  # doctest: +NORMALIZE_WHITESPACE
+['calendar', 'calibration-target', 'city', 'findings', 'policy', 'rule-cases',
+ 'standard', 'taxonomy']
 >>> kind, problems = check("no/such/file.toml")
 >>> kind, problems[0].message[:20]
 (None, 'cannot read the file')
@@ -61,11 +64,12 @@ class FileKind:
     check: Callable[[Path], tuple[UrbangovError, ...]] = attrs.field(eq=False, repr=False)
 
 
-def _later(name: str) -> Callable[[Path], Any]:
-    """The function ``name`` of :mod:`urbangov.testing`, imported when first called."""
+def _later(name: str, module: str = "urbangov.testing") -> Callable[[Path], Any]:
+    """The function ``name`` of ``module`` (an applications-floor package), imported
+    when first called."""
 
     def call(path: Path) -> Any:
-        return getattr(importlib.import_module("urbangov.testing"), name)(path)
+        return getattr(importlib.import_module(module), name)(path)
 
     call.__name__ = name
     return call
@@ -94,6 +98,12 @@ KINDS: FrozenMap[str, FileKind] = FrozenMap(
             "rule cases: inputs and expected outputs of rule functions",
             _later("load_rule_cases"),
             _later("check_rule_cases"),
+        ),
+        FileKind(
+            "calibration-target",
+            "published KPI figures to calibrate a simulated city to",
+            _later("load_target", "urbangov.sim"),
+            _later("check_target", "urbangov.sim"),
         ),
     )
 )

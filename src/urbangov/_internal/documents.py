@@ -49,7 +49,16 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
-KINDS = ("policy", "city", "calendar", "taxonomy", "standard", "findings", "rule-cases")
+KINDS = (
+    "policy",
+    "city",
+    "calendar",
+    "taxonomy",
+    "standard",
+    "findings",
+    "rule-cases",
+    "calibration-target",
+)
 MAX_DIGITS = 4300
 """The most digits an integer in a file may have (Python's own limit for reading text)."""
 

@@ -13,6 +13,8 @@ import click
 
 from urbangov._version import __version__
 from urbangov.cli._common import LANGS
+from urbangov.cli.calibrate import calibrate_command
+from urbangov.cli.compare import compare_command
 from urbangov.cli.deadline import deadline
 from urbangov.cli.demo import demo
 from urbangov.cli.diff import diff_command
@@ -50,6 +52,8 @@ main.add_command(validate)
 main.add_command(deadline)
 main.add_command(kpi)
 main.add_command(simulate)
+main.add_command(compare_command)
+main.add_command(calibrate_command)
 main.add_command(zones_command)
 main.add_command(permits_command)
 main.add_command(score_command)

@@ -7,6 +7,8 @@ working time in the order the policy names, verification and rework — and retu
 :class:`SimResult` (the case table, due times, KPI tables). :class:`SyntheticCity`
 builds cities from the bundled sample district (:func:`sample_city`) up to national
 scale; :func:`stable_hash` keys seeds by name. ``docs/simulation.md`` states the model.
+:func:`compare` runs policy variants over seeded replicates on any executor into a
+:class:`Comparison` (``docs/sweeps.md``).
 
 >>> city = sample_city()
 >>> len(city.hierarchy.grids())
@@ -16,28 +18,44 @@ True
 """
 
 from urbangov._internal.public import publish
+from urbangov.sim._calibrate import Calibration, calibrate, scaled
 from urbangov.sim._cities import sample_city, sample_city_path
+from urbangov.sim._compare import compare, run_seed
+from urbangov.sim._comparison import METRICS, Comparison, Summary, SummaryRow
 from urbangov.sim._engine import Progress, run
 from urbangov.sim._example_log import example_log
 from urbangov.sim._model import Behaviour, CategoryModel, DepartmentModel
 from urbangov.sim._random import stable_hash
 from urbangov.sim._result import EscalationHook, Hooks, ScoringHook, SimResult
 from urbangov.sim._synthetic import SyntheticCity
+from urbangov.sim._target import CalibrationTarget, check_target, load_target
 
 __all__ = [
+    "METRICS",
     "Behaviour",
+    "Calibration",
+    "CalibrationTarget",
     "CategoryModel",
+    "Comparison",
     "DepartmentModel",
     "EscalationHook",
     "Hooks",
     "Progress",
     "ScoringHook",
     "SimResult",
+    "Summary",
+    "SummaryRow",
     "SyntheticCity",
+    "calibrate",
+    "check_target",
+    "compare",
     "example_log",
+    "load_target",
     "run",
+    "run_seed",
     "sample_city",
     "sample_city_path",
+    "scaled",
     "stable_hash",
 ]
 

@@ -134,6 +134,23 @@ class SimResult:
                 hint=f"use one of {', '.join(self.kpis)}",
             ) from None
 
+    def plot_kpis(self, path: str | Path) -> Path:
+        """Draw the run's KPIs to ``path`` (PNG or SVG by its suffix): received and
+        closed cases per day, the whole city's filing, closure and on-time rates by
+        month, and the on-time rate by street. Needs matplotlib (``pip install
+        'urbangov[plot]'``); returns the path.
+
+        Raises
+        ------
+        MissingExtraError
+            Without matplotlib.
+        SimulationError
+            For a suffix other than ``.png`` or ``.svg``.
+        """
+        from urbangov.sim._plot import plot_kpis
+
+        return plot_kpis(self, Path(path))
+
     # ----------------------------------------------------------------- files
     def save(self, directory: str | Path) -> Path:
         """Write the result to ``directory`` (created if needed); returns it.
