@@ -1,0 +1,591 @@
+"""Monthly assessment of a simulated run: :func:`assess` → :class:`Assessment` (private;
+:mod:`urbangov.sim` re-exports the public names).
+
+The scoring package does the scoring; this module only says what each month's findings
+are (:func:`assessment_findings`, from the case table, the KPI tables and the
+escalations' triggers) and then calls ``scoring.score``, ``rank``, ``grade``,
+``red_flag``, ``annual`` and ``settle_bonds`` as the policy's ``assessment`` section
+says. ``docs/simulation.md`` ("Assessment") states it exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from urbangov import kpi
+from urbangov.cases import CaseColumns, EventKind
+from urbangov.errors import SimulationError
+from urbangov.escalation import Trigger
+from urbangov.frozen import FrozenMap
+from urbangov.org import City
+from urbangov.policy import Policy
+from urbangov.scoring import (
+    AssessedUnit,
+    AssessmentRules,
+    AssessmentStandard,
+    BondLedger,
+    CompositeScore,
+    Findings,
+    Given,
+    Grade,
+    PerCase,
+    Ranking,
+    ScoreSheet,
+    annual,
+    grade,
+    rank,
+    red_flag,
+    score,
+    settle_bonds,
+)
+from urbangov.sim._escalations import Escalations, city_of, months_of
+from urbangov.vocabulary import Level, Source, Urgency
+
+if TYPE_CHECKING:
+    from urbangov.sim._result import SimResult
+    from urbangov.sim._synthetic import SyntheticCity
+
+__all__ = ["Assessment", "assess", "assessment_findings"]
+
+I64 = npt.NDArray[np.int64]
+NAT = np.iinfo(np.int64).min
+STREETS = "街道"
+DEPARTMENTS = "部门"
+#: The tallies a simulated run counts.
+TALLIES = ("handled_same_day",)
+_SENT_BACK = ("sent_back", "failed_three_times")  # per-case outcomes of failed verification
+_SUBSETS = ("all", *(u.value for u in Urgency), *(s.value for s in Source))
+
+
+def label(month: _dt.date) -> str:
+    """A month's label (``"2024-05"``)."""
+    return f"{month:%Y-%m}"
+
+
+@attrs.frozen
+class Assessment:
+    """The monthly assessment of a simulated run (月考评) and the settlement of its
+    months (年评比, 保证金), by the policy's ``assessment`` section.
+
+    Every map is keyed by month (the KPI tables' period keys), then by unit code.
+
+    Attributes
+    ----------
+    findings
+        What each month's scoring read (:func:`assessment_findings`): a valid findings
+        file's content, ``urbangov score`` reproduces the month from it.
+    sheets
+        ``scoring.score(findings[m], standard, rules=policy)``: a sheet per unit.
+    rankings
+        ``scoring.rank`` of the sheets within the groups 街道 and 部门, with the policy's
+        ranking precision and tie rule.
+    grades
+        ``scoring.grade`` of each sheet by the policy's cut-offs (``None``: no data).
+    red_flags
+        ``scoring.red_flag`` of each group (流动红旗): group → holders.
+    annual
+        ``scoring.annual`` of the months (``missing="skip"``, the policy's rounding): the
+        mean of each unit's monthly totals over the months it has data.
+    annual_grades
+        The grade of each annual score.
+    bonds
+        ``scoring.settle_bonds`` of the annual grades under the policy's street bond
+        scheme (no winners: the city's choice is not simulated); ``None`` when some unit
+        of the scheme is not a street of the city or has no annual grade.
+    """
+
+    findings: FrozenMap[_dt.date, Findings]
+    sheets: FrozenMap[_dt.date, FrozenMap[str, ScoreSheet]]
+    rankings: FrozenMap[_dt.date, Ranking]
+    grades: FrozenMap[_dt.date, FrozenMap[str, Grade | None]]
+    red_flags: FrozenMap[_dt.date, FrozenMap[str, tuple[str, ...]]]
+    annual: FrozenMap[str, CompositeScore]
+    annual_grades: FrozenMap[str, Grade | None]
+    bonds: BondLedger | None
+
+    @property
+    def months(self) -> tuple[_dt.date, ...]:
+        """The months assessed (first days)."""
+        return tuple(self.findings)
+
+    def total(self, unit: str, month: _dt.date) -> Any:
+        """A unit's published total of a month (``None``: no data)."""
+        return self.sheets[month][unit].total
+
+    @classmethod
+    def of(cls, findings: Mapping[_dt.date, Findings], policy: Policy) -> Assessment:
+        """Score, rank, grade, flag and settle monthly findings under ``policy`` (what
+        :func:`assess` does once it has the findings).
+
+        Raises
+        ------
+        SimulationError
+            If there are no months.
+        """
+        if not findings:
+            raise SimulationError("no months to assess", field="findings")
+        rules = AssessmentRules.of(policy)
+        sheets, rankings, grades, flags = {}, {}, {}, {}
+        for month, found in findings.items():
+            day = found.start or month
+            standard = AssessmentStandard.bundled(rules.value("standard", day))
+            tie = rules.value("tie", day)
+            precision = rules.value("ranking_precision", day)
+            cutoffs = rules.value("grades", day)
+            got = score(found, standard, rules=policy, on=day)
+            groups = {c: s.unit.group for c, s in got.items()}
+            sheets[month] = got
+            rankings[month] = rank(got, tie=tie, precision=precision, groups=groups)
+            grades[month] = FrozenMap(
+                {c: grade(s, cutoffs, group=s.unit.group) for c, s in got.items()}
+            )
+            flags[month] = FrozenMap(
+                {
+                    g: red_flag(
+                        {c: s for c, s in got.items() if s.unit.group == g},
+                        tie,
+                        precision=precision,
+                    )
+                    for g in rankings[month].groups
+                }
+            )
+        first = next(iter(findings.values()))
+        day = first.start or next(iter(findings))
+        year = annual(
+            {label(m): s for m, s in sheets.items()},
+            missing="skip",
+            rounding=rules.value("rounding", day),
+        )
+        cutoffs = rules.value("grades", day)
+        units = {u.code: u for u in first.units}
+        year_grades = FrozenMap(
+            {
+                c: grade(v, cutoffs, group=units[c].group if c in units else None)
+                for c, v in year.items()
+            }
+        )
+        return cls(
+            findings=FrozenMap(findings),
+            sheets=FrozenMap(sheets),
+            rankings=FrozenMap(rankings),
+            grades=FrozenMap(grades),
+            red_flags=FrozenMap(flags),
+            annual=year,
+            annual_grades=year_grades,
+            bonds=_bonds(rules, year_grades, units, day),
+        )
+
+
+def _bonds(
+    rules: AssessmentRules,
+    grades: Mapping[str, Grade | None],
+    units: Mapping[str, AssessedUnit],
+    day: _dt.date,
+) -> BondLedger | None:
+    scheme = rules.street_bonds
+    settled: dict[str, Grade] = {}
+    for code in scheme.units:
+        g = grades.get(code)
+        if g is None or code not in units or units[code].group != STREETS:
+            return None
+        settled[code] = g
+    return settle_bonds(settled, scheme, on=day)
+
+
+def assess(result: SimResult, city: SyntheticCity | City) -> Assessment:
+    """The monthly assessment of a run (what ``sim.run`` puts in ``result.scores``):
+    :func:`assessment_findings`, then :meth:`Assessment.of`.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> from urbangov.policy import Policy
+    >>> from urbangov.sim import SyntheticCity, run
+    >>> city = SyntheticCity.generate(grids=60, streets=2, seed=3)
+    >>> start = datetime.datetime(2024, 5, 6, tzinfo=ZoneInfo("Asia/Shanghai"))
+    >>> result = run(city, Policy.default(), start=start, days=14, seed=1)
+    >>> assess(result, city) == result.scores
+    True
+    >>> may = datetime.date(2024, 5, 1)
+    >>> [e.group for e in result.scores.rankings[may].entries][:2]
+    ['街道', '街道']
+    """
+    return Assessment.of(assessment_findings(result, city), result.policy)
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _needs(standard: AssessmentStandard) -> tuple[set[str], set[str], list[tuple[str, PerCase]]]:
+    """The KPI subsets and tallies the standard's rules read, and its per-case rules
+    that price failed verifications (leaf path, rule)."""
+    subsets: set[str] = set()
+    tallies: set[str] = set()
+    sent_back: list[tuple[str, PerCase]] = []
+    for leaf, rule in standard.rules():
+        where = f"assessment.standard ({standard.id}): {leaf.path}"
+        if isinstance(rule, Given):
+            raise SimulationError(
+                f"{where} takes given marks, which a simulation does not produce",
+                field="assessment.standard",
+                hint="simulate under a standard scored from case data "
+                "(e.g. digital_city_management)",
+            )
+        if getattr(rule, "rate", None) is not None:
+            subset = str(getattr(rule, "subset", "all"))
+            if subset not in _SUBSETS:
+                raise SimulationError(
+                    f"{where} reads KPI counts of the cases {subset!r}, which a simulation "
+                    "does not count",
+                    field="assessment.standard",
+                    hint="a simulation counts the subsets " + ", ".join(_SUBSETS),
+                )
+            subsets.add(subset)
+        elif getattr(rule, "tally", None) is not None:
+            name = str(getattr(rule, "tally"))  # noqa: B009
+            if name not in TALLIES:
+                raise SimulationError(
+                    f"{where} reads the tally {name!r}, which a simulation does not count",
+                    field="assessment.standard",
+                    hint="a simulation counts the tallies " + ", ".join(TALLIES),
+                )
+            tallies.add(name)
+        elif isinstance(rule, PerCase) and any(o in rule.outcomes for o in _SENT_BACK):
+            sent_back.append((leaf.path, rule))
+    sent_back.sort(key=lambda pr: not pr[1].sources)  # items listing sources first
+    return subsets, tallies, sent_back
+
+
+def _units(result: SimResult, city: City) -> tuple[AssessedUnit, ...]:
+    """The streets (group 街道) and the departments that received cases (group 部门)."""
+    names = {d.code: d.name for d in city.organisation.departments}
+    streets = [
+        AssessedUnit(code=s.code, name=s.name, kind="street", group=STREETS)
+        for s in city.hierarchy.at_level(Level.STREET)
+    ]
+    departments = [
+        AssessedUnit(code=d, name=names.get(d, d), kind="department", group=DEPARTMENTS)
+        for d in sorted(result.servers)
+    ]
+    return (*streets, *departments)
+
+
+class _Cases:
+    """Per case what the findings read: its street and department codes (into the unit
+    list), and the month of each instant."""
+
+    def __init__(self, result: SimResult, city: City, units: tuple[AssessedUnit, ...]) -> None:
+        cols = result.cases
+        self.cols = cols
+        index = {u.code: i for i, u in enumerate(units)}
+        h = city.hierarchy
+        street_of_grid = np.full(len(cols.grids), -1, dtype=np.int64)
+        for g in np.unique(cols.grid).tolist():
+            unit = h.unit(cols.grids[g])
+            for u in (unit, *h.ancestors(unit)):
+                if u.level is Level.STREET:
+                    street_of_grid[g] = index.get(u.code, -1)
+        self.street = street_of_grid[cols.grid]
+        times = kpi.CaseTimes.from_columns(cols)
+        dep_codes, dep_labels = times.groups["department"]
+        remap = np.array([index.get(d, -1) for d in dep_labels] + [-1], dtype=np.int64)
+        self.department = remap[np.where(dep_codes >= 0, dep_codes, len(dep_labels))]
+        self.dispatched = times.dispatched_at.view(np.int64)
+        self.tz = ZoneInfo(result.policy.work_calendar().tz)
+        self.months = months_of(result.start, result.end, self.tz)
+        edges = [result.start] + [
+            _dt.datetime(m.year, m.month, 1, tzinfo=self.tz) for m in self.months[1:]
+        ]
+        self.bounds = np.array([int(e.timestamp()) * 10**9 for e in edges], dtype=np.int64)
+
+    def month(self, ns: I64) -> I64:
+        found: I64 = np.searchsorted(self.bounds, ns, side="right").astype(np.int64) - 1
+        return np.clip(found, 0, self.bounds.size - 1)
+
+    def first(self, kind: EventKind) -> I64:
+        """Per case the instant (ns) of its first event of ``kind`` (NaT: none)."""
+        cols = self.cols
+        out = np.full(cols.n_cases, NAT, dtype=np.int64)
+        rows = np.flatnonzero(cols.kind == kind.code)
+        if rows.size:
+            cs = cols.case[rows]
+            keep = np.ones(rows.size, dtype=np.bool_)
+            keep[1:] = cs[1:] != cs[:-1]
+            out[cs[keep]] = cols.at.view(np.int64)[rows[keep]]
+        return out
+
+    def days(self, ns: I64) -> I64:
+        """The local dates of instants (not NaT) as proleptic ordinals, one Python
+        conversion per distinct hour."""
+        if not ns.size:
+            return np.zeros(0, dtype=np.int64)
+        hour = ns // (3600 * 10**9)
+        uniq, inverse = np.unique(hour, return_inverse=True)
+        epoch = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+        days = [
+            (epoch + _dt.timedelta(hours=int(h))).astimezone(self.tz).date().toordinal()
+            for h in uniq.tolist()
+        ]
+        found: I64 = np.array(days, dtype=np.int64)[inverse.reshape(-1)]
+        return found
+
+
+def assessment_findings(
+    result: SimResult, city: SyntheticCity | City
+) -> FrozenMap[_dt.date, Findings]:
+    """What each month's assessment of a run reads, as :class:`~urbangov.scoring.Findings`
+    of the policy's standard (``assessment.standard``) — nothing but counts of the
+    simulated cases and the escalations' triggers:
+
+    - ``units``: every street (group 街道) and every department that received cases
+      (group 部门);
+    - ``kpis``: each unit's KPI counts of the month (the result's tables by street and
+      by department; the subsets the standard reads — ``urgent``, a source… — counted
+      by ``kpi.counts_from_columns`` the same way);
+    - ``tallies``: ``handled_same_day`` — per unit and working day of the policy's
+      calendar, of the cases first dispatched that day, those first handled the same
+      day;
+    - ``findings``: a case failing verification (返工) is reported ``sent_back`` in the
+      month of its first failure, and ``failed_three_times`` in the month of its third,
+      under the first item whose per-case rule prices the outcome and takes its source
+      (items listing sources first), for its street and its department;
+    - ``triggers``: the month's triggers (``result.escalations.triggers``) of assessed
+      units, as recorded triggers (unit, measure, rule).
+
+    Raises
+    ------
+    SimulationError
+        If the standard reads something a simulation does not produce (given marks, a
+        KPI subset or a tally it does not count).
+    """
+    c = city_of(city)
+    policy = result.policy
+    rules = AssessmentRules.of(policy)
+    units = _units(result, c)
+    cases = _Cases(result, c, units)
+    esc = result.escalations
+    if esc is not None and not isinstance(esc, Escalations):
+        raise SimulationError(
+            f"the result's escalations are a {type(esc).__name__}, not sim.Escalations",
+            field="escalations",
+            hint="score with the built-in escalations, or pass your own scoring hook too",
+        )
+    out: dict[_dt.date, Findings] = {}
+    months = cases.months
+    start_day = result.start.astimezone(cases.tz).date()
+    standards = {
+        m: AssessmentStandard.bundled(rules.value("standard", max(m, start_day))) for m in months
+    }
+    needs = {s.id: _needs(s) for s in standards.values()}
+    tables = _subset_tables(result, c, set().union(*(n[0] for n in needs.values())))
+    tallies = _tallies(result, cases, units) if any(n[1] for n in needs.values()) else {}
+    for i, m in enumerate(months):
+        std = standards[m]
+        subsets, wanted, sent_back = needs[std.id]
+        triggers = () if esc is None else esc.triggers.get(m, ())
+        out[m] = Findings(
+            units=units,
+            kpis=_kpi_rows(tables, subsets, units, m),
+            tallies=[t for t in tallies.get(i, []) if t["name"] in wanted],
+            findings=_sent_back(cases, units, sent_back, i, std),
+            triggers=_trigger_rows(triggers, units),
+            period=label(m),
+            start=max(m, start_day),
+            standard=std.id,
+        )
+    return FrozenMap(out)
+
+
+def _subset_tables(result: SimResult, city: City, subsets: set[str]) -> dict[str, Any]:
+    """KPI tables by (unit kind, subset group) for the subsets wanted."""
+    tables: dict[str, Any] = {}
+    if "all" in subsets:
+        tables["all"] = {g: result.kpi(g) for g in ("street", "department") if g in result.kpis}
+    extra = subsets - {"all"}
+    if not extra:
+        return tables
+    common: dict[str, Any] = {
+        "period": "month",
+        "start": result.start,
+        "end": result.end,
+        "due": result.due,
+        "rules": result.policy,
+        "hierarchy": city.hierarchy,
+        "tz": result.policy.work_calendar().tz,
+    }
+    for by in ("urgency", "source"):
+        values = {x.value for x in (Urgency if by == "urgency" else Source)}
+        if not extra & values:
+            continue
+        groups: dict[str, Any] = {}
+        if city.hierarchy.at_level(Level.STREET):
+            groups["street"] = kpi.counts_from_columns(
+                result.cases, by=(Level.STREET, by), **common
+            )
+        groups["department"] = kpi.counts_from_columns(
+            result.cases, by=("department", by), **common
+        )
+        tables[by] = groups
+    return tables
+
+
+def _kpi_rows(
+    tables: Mapping[str, Any],
+    subsets: set[str],
+    units: tuple[AssessedUnit, ...],
+    month: _dt.date,
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    period = label(month)
+    for unit in units:
+        group = "street" if unit.group == STREETS else "department"
+        for subset in sorted(subsets, key=_SUBSETS.index):
+            if subset == "all":
+                table = tables["all"].get(group)
+                key: tuple[Any, ...] = (unit.code, month)
+            else:
+                by = "urgency" if subset in {u.value for u in Urgency} else "source"
+                table = tables[by].get(group)
+                member = Urgency(subset) if by == "urgency" else Source(subset)
+                key = (unit.code, member, month)
+            if table is None:
+                continue
+            rows.append(
+                {"unit": unit.code, "subset": subset, "counts": table.get(key), "period": period}
+            )
+    return rows
+
+
+def _tallies(
+    result: SimResult, cases: _Cases, units: tuple[AssessedUnit, ...]
+) -> dict[int, list[dict[str, Any]]]:
+    """``handled_same_day`` per month index: one row per unit and working day."""
+    cal = result.policy.work_calendar()
+    rows = np.flatnonzero(cases.dispatched != NAT)
+    if not rows.size:
+        return {}
+    dispatched = cases.dispatched[rows]
+    handled = cases.first(EventKind.HANDLE)[rows]
+    day = cases.days(dispatched)
+    done = handled != NAT
+    hday = np.full(rows.size, -1, dtype=np.int64)
+    hday[done] = cases.days(handled[done])
+    same = (hday == day).astype(np.int64)
+    month = cases.month(dispatched)
+    ordinals = np.unique(day)
+    work = np.array(
+        [cal.is_workday(_dt.date.fromordinal(d)) for d in ordinals.tolist()], dtype=np.bool_
+    )
+    on_workday = work[np.searchsorted(ordinals, day)]
+    n_units = len(units)
+    out: dict[int, list[dict[str, Any]]] = {}
+    keys, ofs, counts = [], [], []
+    for codes in (cases.street[rows], cases.department[rows]):
+        keep = (codes >= 0) & on_workday
+        keys.append(np.stack([month[keep], codes[keep], day[keep]], axis=1))
+        ofs.append(np.ones(int(keep.sum()), dtype=np.int64))
+        counts.append(same[keep])
+    key = np.concatenate(keys)
+    if not key.size:
+        return {}
+    span = int(ordinals.max()) + 1
+    flat = (key[:, 0] * n_units + key[:, 1]) * span + key[:, 2]
+    uniq, inverse = np.unique(flat, return_inverse=True)
+    of = np.bincount(inverse, weights=np.concatenate(ofs)).astype(np.int64)
+    count = np.bincount(inverse, weights=np.concatenate(counts)).astype(np.int64)
+    days, rest = uniq % span, uniq // span
+    for mi, u, d, o, c in zip(
+        (rest // n_units).tolist(),
+        (rest % n_units).tolist(),
+        days.tolist(),
+        of.tolist(),
+        count.tolist(),
+        strict=True,
+    ):
+        out.setdefault(mi, []).append(
+            {
+                "unit": units[u].code,
+                "name": "handled_same_day",
+                "count": c,
+                "of": o,
+                "period": _dt.date.fromordinal(d).isoformat(),
+            }
+        )
+    return out
+
+
+def _sent_back(
+    cases: _Cases,
+    units: tuple[AssessedUnit, ...],
+    rules: list[tuple[str, PerCase]],
+    month: int,
+    standard: AssessmentStandard,
+) -> list[dict[str, Any]]:
+    """The findings of failed verifications in month ``month``: per case, its first
+    failure (sent_back) and its third (failed_three_times)."""
+    if not rules:
+        return []
+    cols = cases.cols
+    rows = np.flatnonzero(cols.kind == EventKind.VERIFY_FAIL.code)
+    if not rows.size:
+        return []
+    case = cols.case[rows]
+    # the failure's number within its case (events are grouped by case, in order)
+    starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])
+    nth = np.arange(rows.size) - np.repeat(starts, np.diff(np.r_[starts, rows.size])) + 1
+    at = cols.at.view(np.int64)[rows]
+    here = cases.month(at) == month
+    out: list[dict[str, Any]] = []
+    for outcome, n in (("sent_back", 1), ("failed_three_times", 3)):
+        pick = np.flatnonzero(here & (nth == n))
+        dates = [_dt.date.fromordinal(d) for d in cases.days(at[pick]).tolist()]
+        for j, d in zip(pick.tolist(), dates, strict=True):
+            r = int(case[j])
+            source = CaseColumns.SOURCES[int(cols.source[r])]
+            item = _item_for(rules, outcome, source)
+            if item is None:
+                continue
+            path, rule = item
+            for u in (int(cases.street[r]), int(cases.department[r])):
+                if u < 0 or not standard.leaf(path).applies(units[u]):
+                    continue
+                row: dict[str, Any] = {
+                    "unit": units[u].code,
+                    "item": path,
+                    "rule": rule.id,
+                    "outcome": outcome,
+                    "case_source": source,
+                    "id": cols.ids[r],
+                    "date": d,
+                }
+                out.append(row)
+    out.sort(key=lambda f: (f["date"], f["id"], f["unit"], f["outcome"]))
+    return out
+
+
+def _item_for(
+    rules: list[tuple[str, PerCase]], outcome: str, source: Source
+) -> tuple[str, PerCase] | None:
+    for path, rule in rules:
+        if outcome in rule.outcomes and (not rule.sources or source in rule.sources):
+            return path, rule
+    return None
+
+
+def _trigger_rows(
+    triggers: Iterable[Trigger], units: tuple[AssessedUnit, ...]
+) -> list[dict[str, Any]]:
+    assessed = {u.code for u in units}
+    return [
+        {"unit": t.unit, "measure": t.measure.value, "rule": t.rule}
+        for t in triggers
+        if t.unit in assessed
+    ]
