@@ -306,8 +306,10 @@ def test_your_hooks_replace_the_built_in_escalations_then_scores(sample: Synthet
     assert isinstance(built_in.escalations, Escalations)
     assert isinstance(built_in.scores, Assessment)
     bare = run(sample, Policy.default(), start=START, days=2, seed=1, hooks=Hooks(None, None))
-    assert bare.escalations is None and bare.scores is None
-    assert bare.cases == built_in.cases and bare.kpis == built_in.kpis
+    assert bare.escalations is None
+    assert bare.scores is None
+    assert bare.cases == built_in.cases
+    assert bare.kpis == built_in.kpis
 
 
 def test_a_result_holding_a_hooks_own_value_is_not_saved(

@@ -24,7 +24,7 @@ from urbangov.cases import CaseColumns, EventKind
 from urbangov.errors import SimulationError
 from urbangov.escalation import Trigger
 from urbangov.frozen import FrozenMap
-from urbangov.org import City
+from urbangov.org import City, DepartmentKind
 from urbangov.policy import Policy
 from urbangov.scoring import (
     AssessedUnit,
@@ -45,7 +45,7 @@ from urbangov.scoring import (
     score,
     settle_bonds,
 )
-from urbangov.sim._escalations import Escalations, city_of, months_of
+from urbangov.sim._escalations import Escalations, city_of, months_of, streets_of
 from urbangov.vocabulary import Level, Source, Urgency
 
 if TYPE_CHECKING:
@@ -231,7 +231,7 @@ def _needs(standard: AssessmentStandard) -> tuple[set[str], set[str], list[tuple
     tallies: set[str] = set()
     sent_back: list[tuple[str, PerCase]] = []
     for leaf, rule in standard.rules():
-        where = f"assessment.standard ({standard.id}): {leaf.path}"
+        where = f"the standard {standard.id!r}: its item {leaf.path!r}"
         if isinstance(rule, Given):
             raise SimulationError(
                 f"{where} takes given marks, which a simulation does not produce",
@@ -265,17 +265,29 @@ def _needs(standard: AssessmentStandard) -> tuple[set[str], set[str], list[tuple
 
 
 def _units(result: SimResult, city: City) -> tuple[AssessedUnit, ...]:
-    """The streets (group 街道) and the departments that received cases (group 部门)."""
-    names = {d.code: d.name for d in city.organisation.departments}
+    """The streets (group 街道) and the departments that received cases (group 部门),
+    street offices (街道办事处) excepted: the street answers for its office."""
     streets = [
         AssessedUnit(code=s.code, name=s.name, kind="street", group=STREETS)
         for s in city.hierarchy.at_level(Level.STREET)
     ]
+    offices = _offices(city)
+    names = {d.code: d.name for d in city.organisation.departments}
     departments = [
         AssessedUnit(code=d, name=names.get(d, d), kind="department", group=DEPARTMENTS)
         for d in sorted(result.servers)
+        if d not in offices
     ]
     return (*streets, *departments)
+
+
+def _offices(city: City) -> dict[str, str]:
+    """Street offices (街道办事处) → the street they administer."""
+    return {
+        d.code: d.unit
+        for d in city.organisation.departments
+        if d.kind is DepartmentKind.STREET_OFFICE and d.unit is not None
+    }
 
 
 class _Cases:
@@ -286,14 +298,9 @@ class _Cases:
         cols = result.cases
         self.cols = cols
         index = {u.code: i for i, u in enumerate(units)}
-        h = city.hierarchy
-        street_of_grid = np.full(len(cols.grids), -1, dtype=np.int64)
-        for g in np.unique(cols.grid).tolist():
-            unit = h.unit(cols.grids[g])
-            for u in (unit, *h.ancestors(unit)):
-                if u.level is Level.STREET:
-                    street_of_grid[g] = index.get(u.code, -1)
-        self.street = street_of_grid[cols.grid]
+        codes, streets = streets_of(cols, city.hierarchy)
+        remap = np.array([index.get(code, -1) for code in streets] + [-1], dtype=np.int64)
+        self.street = remap[np.where(codes >= 0, codes, len(streets))]
         times = kpi.CaseTimes.from_columns(cols)
         dep_codes, dep_labels = times.groups["department"]
         remap = np.array([index.get(d, -1) for d in dep_labels] + [-1], dtype=np.int64)
@@ -346,7 +353,8 @@ def assessment_findings(
     simulated cases and the escalations' triggers:
 
     - ``units``: every street (group 街道) and every department that received cases
-      (group 部门);
+      (group 部门) but the streets' offices (街道办事处: the street answers for its
+      office, whose cases its KPI counts include);
     - ``kpis``: each unit's KPI counts of the month (the result's tables by street and
       by department; the subsets the standard reads — ``urgent``, a source… — counted
       by ``kpi.counts_from_columns`` the same way);
@@ -358,7 +366,9 @@ def assessment_findings(
       under the first item whose per-case rule prices the outcome and takes its source
       (items listing sources first), for its street and its department;
     - ``triggers``: the month's triggers (``result.escalations.triggers``) of assessed
-      units, as recorded triggers (unit, measure, rule).
+      units, as recorded triggers (unit, measure, rule); a street office's triggers
+      from its cases count against its street, those from its KPI row not at all (the
+      street's own row is judged).
 
     Raises
     ------
@@ -370,6 +380,7 @@ def assessment_findings(
     policy = result.policy
     rules = AssessmentRules.of(policy)
     units = _units(result, c)
+    offices = _offices(c)
     cases = _Cases(result, c, units)
     esc = result.escalations
     if esc is not None and not isinstance(esc, Escalations):
@@ -396,7 +407,7 @@ def assessment_findings(
             kpis=_kpi_rows(tables, subsets, units, m),
             tallies=[t for t in tallies.get(i, []) if t["name"] in wanted],
             findings=_sent_back(cases, units, sent_back, i, std),
-            triggers=_trigger_rows(triggers, units),
+            triggers=_trigger_rows(triggers, units, offices),
             period=label(m),
             start=max(m, start_day),
             standard=std.id,
@@ -581,11 +592,18 @@ def _item_for(
 
 
 def _trigger_rows(
-    triggers: Iterable[Trigger], units: tuple[AssessedUnit, ...]
+    triggers: Iterable[Trigger], units: tuple[AssessedUnit, ...], offices: Mapping[str, str]
 ) -> list[dict[str, Any]]:
+    """The triggers of assessed units. A street office's from its cases count against
+    its street; those from its KPI row do not (the street's own row is judged)."""
     assessed = {u.code for u in units}
-    return [
-        {"unit": t.unit, "measure": t.measure.value, "rule": t.rule}
-        for t in triggers
-        if t.unit in assessed
-    ]
+    rows = []
+    for t in triggers:
+        unit = t.unit
+        if unit in offices:
+            if "case" not in t.figures:
+                continue
+            unit = offices[unit]
+        if unit in assessed:
+            rows.append({"unit": unit, "measure": t.measure.value, "rule": t.rule})
+    return rows

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from urbangov.sim._result import SimResult
     from urbangov.sim._synthetic import SyntheticCity
 
-__all__ = ["Escalations", "StepCounts", "city_of", "escalate", "months_of"]
+__all__ = ["Escalations", "StepCounts", "city_of", "escalate", "months_of", "streets_of"]
 
 I64 = npt.NDArray[np.int64]
 #: The KPI tables whose rows are judged by the policy's trigger thresholds, in order.
@@ -259,19 +259,20 @@ def _bounds(months: tuple[_dt.date, ...], start: _dt.datetime, tz: _dt.tzinfo) -
     return np.array(out, dtype=np.int64)
 
 
-def _street_codes(columns: CaseColumns, h: Hierarchy) -> tuple[npt.NDArray[np.int64], list[str]]:
-    """Per case, the code (into the list) of its grid's street (-1: none)."""
+def streets_of(columns: CaseColumns, h: Hierarchy) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """Per case, the code (into the list returned) of its grid's street (-1: none), the
+    grouping of the KPI tables by street."""
     streets: list[str] = []
     index: dict[str, int] = {}
     of_grid = np.full(len(columns.grids), -1, dtype=np.int64)
     for g in np.unique(columns.grid).tolist():
         unit = h.unit(columns.grids[g])
-        line = (unit, *h.ancestors(unit))
-        found = [u for u in line if u.level is Level.STREET]
-        if found:
-            of_grid[g] = index.setdefault(found[0].code, len(streets))
-            if len(index) > len(streets):
-                streets.append(found[0].code)
+        for u in (unit, *h.ancestors(unit)):
+            if u.level is Level.STREET:
+                if u.code not in index:
+                    index[u.code] = len(streets)
+                    streets.append(u.code)
+                of_grid[g] = index[u.code]
     codes: npt.NDArray[np.int64] = of_grid[columns.grid]
     return codes, streets
 
@@ -349,7 +350,7 @@ def escalate(result: SimResult, city: SyntheticCity | City) -> Escalations:
     steps = state.step_names
     counts: dict[str, StepCounts] = {}
     if "street" in result.kpis:
-        codes, streets = _street_codes(columns, h)
+        codes, streets = streets_of(columns, h)
         counts["street"] = _counts(
             "street", result.kpi("street"), codes, streets, months, month_of, taken, steps
         )
