@@ -275,15 +275,24 @@ def test_a_case_failing_verification_is_sent_back_once_for_its_street_and_depart
     scores = result.scores
     assert scores is not None
     cols = result.cases
-    failed = np.unique(cols.case[cols.kind == EventKind.VERIFY_FAIL.code])
-    findings = [f for m in (MAY, JUNE) for f in scores.findings[m].findings]
-    assert {f.outcome for f in findings} == {"sent_back"}  # at most 2 failures by default
-    ids = Counter(f.id for f in findings)
-    assert set(ids) == {cols.ids[r] for r in failed.tolist()}
+    rows = np.flatnonzero(cols.kind == EventKind.VERIFY_FAIL.code)
+    first = {}
+    for r in rows.tolist():  # events in order: the first failure of each case
+        first.setdefault(int(cols.case[r]), _month(int(cols.at.view(np.int64)[r])))
     departments = cols.department
-    for r in failed.tolist():
-        office = cols.departments[int(departments[r])].startswith("street_office")
-        assert ids[cols.ids[r]] == (1 if office else 2)  # its street, and its department
+    expected: Counter[tuple[dt.date, str]] = Counter()
+    for case, month in first.items():
+        expected[(month, "320105" + cols.grids[int(cols.grid[case])][6:9])] += 1
+        code = cols.departments[int(departments[case])]
+        if not code.startswith("street_office"):  # an office's cases are its street's
+            expected[(month, code)] += 1
+    got: Counter[tuple[dt.date, str]] = Counter()
+    for month in (MAY, JUNE):
+        for f in scores.findings[month].findings:
+            assert (f.item, f.outcome) == ("rework", "sent_back")  # at most 2 failures
+            got[(month, f.unit)] += f.count
+    assert got == expected
+    assert sum(got.values()) > 100
 
 
 def test_the_triggers_scored_are_the_months_of_assessed_units(result: SimResult) -> None:

@@ -364,7 +364,8 @@ def assessment_findings(
     - ``findings``: a case failing verification (返工) is reported ``sent_back`` in the
       month of its first failure, and ``failed_three_times`` in the month of its third,
       under the first item whose per-case rule prices the outcome and takes its source
-      (items listing sources first), for its street and its department;
+      (items listing sources first), for its street and its department: one finding per
+      unit, item, outcome and case source, its ``count`` the cases;
     - ``triggers``: the month's triggers (``result.escalations.triggers``) of assessed
       units, as recorded triggers (unit, measure, rule); a street office's triggers
       from its cases count against its street, those from its KPI row not at all (the
@@ -540,8 +541,9 @@ def _sent_back(
     month: int,
     standard: AssessmentStandard,
 ) -> list[dict[str, Any]]:
-    """The findings of failed verifications in month ``month``: per case, its first
-    failure (sent_back) and its third (failed_three_times)."""
+    """The findings of failed verifications in month ``month``: the cases whose first
+    failure (sent_back) or third (failed_three_times) fell in it, one finding per unit,
+    item, outcome and case source with their ``count``."""
     if not rules:
         return []
     cols = cases.cols
@@ -552,34 +554,46 @@ def _sent_back(
     # the failure's number within its case (events are grouped by case, in order)
     starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])
     nth = np.arange(rows.size) - np.repeat(starts, np.diff(np.r_[starts, rows.size])) + 1
-    at = cols.at.view(np.int64)[rows]
-    here = cases.month(at) == month
+    here = cases.month(cols.at.view(np.int64)[rows]) == month
     out: list[dict[str, Any]] = []
+    label_ = label(cases.months[month])
     for outcome, n in (("sent_back", 1), ("failed_three_times", 3)):
-        pick = np.flatnonzero(here & (nth == n))
-        dates = [_dt.date.fromordinal(d) for d in cases.days(at[pick]).tolist()]
-        for j, d in zip(pick.tolist(), dates, strict=True):
-            r = int(case[j])
-            source = CaseColumns.SOURCES[int(cols.source[r])]
+        picked = case[here & (nth == n)]
+        if not picked.size:
+            continue
+        for code in np.unique(cols.source[picked]).tolist():
+            source = CaseColumns.SOURCES[code]
             item = _item_for(rules, outcome, source)
             if item is None:
                 continue
             path, rule = item
-            for u in (int(cases.street[r]), int(cases.department[r])):
-                if u < 0 or not standard.leaf(path).applies(units[u]):
-                    continue
-                row: dict[str, Any] = {
-                    "unit": units[u].code,
-                    "item": path,
-                    "rule": rule.id,
-                    "outcome": outcome,
-                    "case_source": source,
-                    "id": cols.ids[r],
-                    "date": d,
-                }
-                out.append(row)
-    out.sort(key=lambda f: (f["date"], f["id"], f["unit"], f["outcome"]))
+            of_source = picked[cols.source[picked] == code]
+            leaf = standard.leaf(path)
+            for owner in (cases.street[of_source], cases.department[of_source]):
+                owned = owner[owner >= 0]
+                for u, count in zip(*np.unique(owned, return_counts=True), strict=True):
+                    unit = units[int(u)]
+                    if not leaf.applies(unit):
+                        continue
+                    out.append(
+                        {
+                            "unit": unit.code,
+                            "item": path,
+                            "rule": rule.id,
+                            "outcome": outcome,
+                            "case_source": source,
+                            "count": int(count),
+                            "note": f"{_NOTES[outcome]} in {label_}",
+                        }
+                    )
+    out.sort(key=lambda f: (f["unit"], f["outcome"], f["case_source"].value))
     return out
+
+
+_NOTES = {
+    "sent_back": "cases failing verification (返工) for the first time",
+    "failed_three_times": "cases failing verification a third time",
+}
 
 
 def _item_for(

@@ -387,9 +387,11 @@ def _triggers(
             continue
         for t in escalation.triggers(result.kpi(name), policy):
             by_month[t.figures["period"]].append(t)
-    row_of = {case_id: i for i, case_id in enumerate(result.cases.ids)}
+    found = escalation.triggers(None, policy, cases=result.cases, at=result.end)
+    wanted = {t.figures["case"] for t in found}
+    row_of = {c: i for i, c in enumerate(result.cases.ids) if c in wanted} if wanted else {}
     column = {s: j for j, s in enumerate(state.step_names)}
-    for t in escalation.triggers(None, policy, cases=result.cases, at=result.end):
+    for t in found:
         row = row_of[t.figures["case"]]
         by_month[months[int(month_of[row, column[t.figures["step"]]])]].append(t)
     return FrozenMap((m, tuple(ts)) for m, ts in by_month.items())
