@@ -190,7 +190,7 @@ def grid_story(result: sim.SimResult, city: City, row: int, *, lang: str = "en")
     )
     table.add_column(overflow="fold")
     table.add_column(overflow="fold")
-    source = case.source.chinese if lang == "zh" else case.source.value
+    source = case.source.chinese if lang == "zh" else f"reported by {case.source.value}"
     rows = [
         (_label(lang, "case", "案件"), f"{category} @ {h.unit(case.grid).name} ({source})"),
         (_label(lang, "handled by", "处置层级"), _level(city, state, lang)),
@@ -198,7 +198,10 @@ def grid_story(result: sim.SimResult, city: City, row: int, *, lang: str = "en")
             _label(lang, "dispatched", "派遣"),
             f"{_when(dispatch.at)} → {names.get(dispatch.department or '', dispatch.department)}",
         ),
-        (_label(lang, "due", "处置时限"), f"{_when(d.due)} ({d.applied.limit})"),
+        (
+            _label(lang, "due", "处置时限"),
+            f"{_when(d.due)} ({d.applied.limit.chinese if lang == 'zh' else d.applied.limit})",
+        ),
         (
             _label(lang, "handled", "处置反馈"),
             f"{_when(handled.at)} "

@@ -99,6 +99,21 @@ class Assessment:
         ``scoring.settle_bonds`` of the annual grades under the policy's street bond
         scheme (no winners: the city's choice is not simulated); ``None`` when some unit
         of the scheme is not a street of the city or has no annual grade.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> from urbangov.policy import Policy
+    >>> from urbangov.sim import SyntheticCity, run
+    >>> start = datetime.datetime(2024, 5, 6, tzinfo=ZoneInfo("Asia/Shanghai"))
+    >>> scores = run(SyntheticCity.generate(grids=60, streets=2, seed=3), Policy.default(),
+    ...              start=start, days=14, seed=1).scores
+    >>> may = scores.months[0]
+    >>> [(e.rank, e.group) for e in scores.rankings[may].entries][:2]
+    [(1, '街道'), (2, '街道')]
+    >>> Assessment.of(scores.findings, Policy.default()) == scores
+    True
     """
 
     findings: FrozenMap[_dt.date, Findings]
@@ -376,6 +391,19 @@ def assessment_findings(
     SimulationError
         If the standard reads something a simulation does not produce (given marks, a
         KPI subset or a tally it does not count).
+
+    Examples
+    --------
+    >>> import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> from urbangov.policy import Policy
+    >>> from urbangov.sim import SyntheticCity, run
+    >>> city = SyntheticCity.generate(grids=60, streets=2, seed=3)
+    >>> start = datetime.datetime(2024, 5, 6, tzinfo=ZoneInfo("Asia/Shanghai"))
+    >>> result = run(city, Policy.default(), start=start, days=14, seed=1)
+    >>> may = assessment_findings(result, city)[datetime.date(2024, 5, 1)]
+    >>> may.standard, sorted({row.subset for row in may.kpis}), may.tallies[0].name
+    ('digital_city_management', ['all', 'urgent'], 'handled_same_day')
     """
     c = city_of(city)
     policy = result.policy

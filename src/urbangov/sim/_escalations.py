@@ -199,6 +199,22 @@ class Escalations:
         then by department, then those it finds in the cases
         (``escalation.triggers(None, policy, cases=result.cases, at=at)``) whose step
         fell due in the month.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> import numpy as np
+    >>> from urbangov.policy import Policy
+    >>> from urbangov.sim import SyntheticCity, run
+    >>> start = datetime.datetime(2024, 5, 6, tzinfo=ZoneInfo("Asia/Shanghai"))
+    >>> esc = run(SyntheticCity.generate(grids=60, streets=2, seed=3), Policy.default(),
+    ...           start=start, days=21, seed=1).escalations
+    >>> row = int(np.argmax(esc.state.taken))
+    >>> [name for name, at in esc.steps_of(row)]
+    ['reminder_notice', 'copy_to_leader']
+    >>> esc.months, esc.triggers[esc.months[0]][0].measure.value
+    ((datetime.date(2024, 5, 1),), 'written_check')
     """
 
     at: _dt.datetime
