@@ -19,11 +19,12 @@ True
 """
 
 from urbangov._internal.public import publish
-from urbangov.sim._assessment import Assessment, assess, assessment_findings
+from urbangov.sim._assessment import Assessment, assess
 from urbangov.sim._cities import sample_city, sample_city_path
 from urbangov.sim._engine import Progress, run
 from urbangov.sim._escalations import Escalations, StepCounts, escalate
 from urbangov.sim._example_log import example_log
+from urbangov.sim._findings import assessment_findings
 from urbangov.sim._model import Behaviour, CategoryModel, DepartmentModel
 from urbangov.sim._random import stable_hash
 from urbangov.sim._result import EscalationHook, Hooks, ScoringHook, SimResult
