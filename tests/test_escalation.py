@@ -451,6 +451,25 @@ def test_the_batch_state_of_an_example_log_equals_the_scalar_one() -> None:
             s.level, s.unit, len(s.taken), s.overdue
         )  # fmt: skip
         assert row["next_step"] == (s.next.name if s.next else None)
+        assert [str(t) for t in row["taken_at"]] == [x.name for x in s.taken]
+        assert [int(t.view(np.int64)) for t in row["taken_at"].values()] == [
+            int(x.at.timestamp() * 10**6) * 1000 for x in s.taken
+        ]
+
+
+def test_batch_states_compare_by_value_and_pickle() -> None:
+    from urbangov.sim import example_log
+
+    cols = example_log(60, seed=2)
+    when = dt.datetime(2024, 3, 15, tzinfo=dt.UTC)
+    batch = escalation.state_batch(cols, when, POLICY, H)
+    assert batch == escalation.state_batch(cols, when, POLICY, H)
+    assert pickle.loads(pickle.dumps(batch)) == batch
+    assert batch != escalation.state_batch(cols, when + dt.timedelta(days=30), POLICY, H)
+    assert batch.taken_at.shape == (len(batch), len(batch.step_names))
+    assert batch.taken.sum() > 0
+    # a step is taken exactly when its time is known
+    assert (np.sum(~np.isnat(batch.taken_at), axis=1) == batch.taken).all()
 
 
 def test_batch_levels_may_come_from_the_caller() -> None:

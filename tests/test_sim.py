@@ -24,9 +24,11 @@ from urbangov.hierarchy import Hierarchy
 from urbangov.org import City
 from urbangov.policy import Policy
 from urbangov.sim import (
+    Assessment,
     Behaviour,
     CategoryModel,
     DepartmentModel,
+    Escalations,
     Hooks,
     SimResult,
     SyntheticCity,
@@ -283,7 +285,7 @@ def test_a_provisional_year_is_flagged() -> None:
 # ------------------------------------------------------------------ hooks
 
 
-def test_hooks_fill_escalations_then_scores(sample: SyntheticCity) -> None:
+def test_your_hooks_replace_the_built_in_escalations_then_scores(sample: SyntheticCity) -> None:
     seen: list[str] = []
 
     def escalation(result: SimResult, city: object) -> object:
@@ -298,9 +300,26 @@ def test_hooks_fill_escalations_then_scores(sample: SyntheticCity) -> None:
     result = run(sample, Policy.default(), start=START, days=2, seed=1,
                  hooks=Hooks(escalation=escalation, scoring=scoring))  # fmt: skip
     assert seen == ["escalation", "scoring"]
-    assert result.escalations is not None
-    assert result.scores is not None
-    assert run(sample, Policy.default(), start=START, days=2, seed=1).escalations is None
+    assert result.escalations == {"overdue": int(np.sum(~np.isnat(result.due)))}
+    assert result.scores == {"months": len(result.kpi("street"))}
+    built_in = run(sample, Policy.default(), start=START, days=2, seed=1)
+    assert isinstance(built_in.escalations, Escalations)
+    assert isinstance(built_in.scores, Assessment)
+    bare = run(sample, Policy.default(), start=START, days=2, seed=1, hooks=Hooks(None, None))
+    assert bare.escalations is None
+    assert bare.scores is None
+    assert bare.cases == built_in.cases
+    assert bare.kpis == built_in.kpis
+
+
+def test_a_result_holding_a_hooks_own_value_is_not_saved(
+    sample: SyntheticCity, tmp_path: Path
+) -> None:
+    result = run(sample, Policy.default(), start=START, days=2, seed=1,
+                 hooks=Hooks(escalation=lambda r, c: {"mine": 1}, scoring=None))  # fmt: skip
+    with pytest.raises(SimulationError, match="a hook's value") as err:
+        result.save(tmp_path)
+    assert err.value.field == "escalations"
 
 
 # ------------------------------------------------------------------ saving

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+
 from click.testing import CliRunner
 
 from urbangov.cli import main
+from urbangov.policy import Policy
+from urbangov.sim import SimResult, sample_city
 
 
 def _demo(*args: str) -> str:
@@ -38,6 +43,11 @@ def test_demo_shows_the_sample_district_and_a_worked_case() -> None:
     assert "due Sun 2024-09-29 11:20" in out
     # a simulated month of the sample district, and the limit comparison on one seed
     assert "A simulated month: May 2024 in the sample district" in out
+    # its escalations and scores, and a simulated year's bonds
+    assert "Time-out steps and triggers by street, May 2024 (simulated)" in out
+    assert "Escalation 2: case C" in out
+    assert "May 2024 ranking (the simulated month)" in out
+    assert "2024 bond ledger (yuan)" in out
     assert "Exposed garbage (暴露垃圾): 4 or 2 working hours, same seed" in out
     assert "earliest due first" in out
     # tiered zones: the 公主岭 market hours (04:30–07:30) on a sample community
@@ -56,19 +66,40 @@ def test_demo_in_chinese_uses_chinese_labels() -> None:
     assert "先到期先办" in out
     assert "各街道各级别网格数" in out
     assert "南湖街道巡查安排" in out
+    assert "升级示例二" in out
+    assert "2024年5月排名（模拟月份）" in out
+    assert "2024年保证金台账（元）" in out
 
 
-def test_the_simulation_section_fits_80_columns_without_cropping() -> None:
+def test_the_simulation_section_fits_80_columns_without_cropping(demo_month: SimResult) -> None:
+    from rich.cells import cell_len
     from rich.console import Console
 
     from urbangov.cli.demo_sim import demo_section
 
-    console = Console(width=80, record=True, file=__import__("io").StringIO())
-    demo_section(console)
+    console = Console(width=80, record=True, file=io.StringIO())
+    assert demo_section(console, result=demo_month) is demo_month
     text = console.export_text()
-    from rich.cells import cell_len
-
     assert max(cell_len(line) for line in text.splitlines()) <= 80
     # every cell whole: the street names, the rates, the variant names
     for word in ("江心洲街道", "first dispatched first", "earliest due first", "on-time %"):
         assert word in text
+    # the month shown is the result's: its reports and each street's KPI row
+    assert f"seed 2024 ({demo_month.cases.n_cases:,} reports" in " ".join(text.split())
+    may = dt.date(2024, 5, 1)
+    for street in sample_city().hierarchy.at_level("street"):
+        c = demo_month.kpi("street").get((street.code, may))
+        row = f"{street.name} 2024-05 {c.received} {c.due} {c.closed} {c.closed_on_time}"
+        assert row in " ".join(text.split())
+
+
+def test_the_demo_runs_its_simulations_with_the_governance_they_show(
+    demo_month: SimResult,
+) -> None:
+    from urbangov.cli.demo_sim import DAYS, SEED, START
+
+    assert (demo_month.start, demo_month.days, demo_month.seed) == (START, DAYS, SEED)
+    assert demo_month.policy == Policy.default()
+    assert demo_month.escalations is not None
+    assert demo_month.scores is not None
+    assert demo_month.scores.months == (dt.date(2024, 5, 1),)

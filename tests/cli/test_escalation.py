@@ -1,5 +1,6 @@
 """``urbangov escalation LOG --at T``: open cases by level and next step, and the demo's
-escalation stories."""
+escalation section: the simulated month's steps and triggers by street and two stories
+picked from its cases."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ import pytest
 from click.testing import CliRunner
 from rich.cells import cell_len
 
+from urbangov import escalation
 from urbangov import io as urbangov_io
-from urbangov.cases import Case, CaseEvent
+from urbangov.cases import Case, CaseEvent, Status
 from urbangov.cli import main
+from urbangov.sim import SimResult, sample_city
+from urbangov.vocabulary import Level
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -129,24 +133,79 @@ def test_errors_name_the_flag_without_a_traceback(log: Path, tmp_path: Path) -> 
     assert "--policy FILE" in out  # the hint names flags
 
 
-def test_the_demo_tells_both_escalation_stories_within_80_columns() -> None:
-    result = CliRunner().invoke(main, ["demo"], env={"COLUMNS": "80"})
-    assert result.exit_code == 0, result.output
-    out = result.output
-    assert "Escalation 1: a minor problem closed in the grid (小事不出网格)" in out
+def _section(month: SimResult, lang: str = "en") -> str:
+    from rich.console import Console
+
+    from urbangov.cli.demo_escalation import demo_section
+
+    buffer = io.StringIO()
+    demo_section(Console(width=80, file=buffer), sample_city(), month, lang=lang)
+    return buffer.getvalue()
+
+
+def test_the_demo_tells_two_stories_of_simulated_cases_within_80_columns(
+    demo_month: SimResult,
+) -> None:
+    from urbangov.cli.demo_escalation import case_of, pick_stories
+
+    out = _section(demo_month)
+    grid_row, ladder_row = pick_stories(demo_month, sample_city())
+    policy, h = demo_month.policy, sample_city().hierarchy
+    # 1: a minor problem of the month, handled in its grid on time, closed, no step
+    case = case_of(demo_month.cases, grid_row)
+    assert case == demo_month.cases.to_cases()[grid_row]  # the one case, exactly
+    state = escalation.state(case, demo_month.end, policy, h)
+    assert state.level is Level.GRID
+    assert state.taken == ()
+    assert not state.overdue
+    assert case.status is Status.CLOSED
+    assert f"Escalation 1: a minor problem closed in the grid (小事不出网格), case {case.id}" in out
     assert "on time: no time-out step" in out
-    assert "Escalation 2: a problem of two streets times out" in out
-    # dispatched Tue 06-04, 4 working days past the Dragon Boat Festival → due Tue 06-11
-    assert "Tue 06-11 18:00" in out
+    assert f"{state.due:%a %m-%d %H:%M} (4 working hours)" in out
+    # 2: the case that went furthest up the steps, each step at its time
+    case = case_of(demo_month.cases, ladder_row)
+    state = escalation.state(case, demo_month.end, policy, h)
+    esc = demo_month.escalations
+    assert esc is not None
+    assert len(state.taken) == int(esc.state.taken.max()) == 2
+    assert f"Escalation 2: case {case.id}" in out
+    for step in state.taken:
+        assert f"{step.at:%a %m-%d %H:%M} │ {step.step.describe('en')}" in out
     assert "《催办通知书》" in out
-    assert "city 示例市" in out  # it climbed
-    assert "区环卫所 — 通报批评 (escalation.steps.written_criticism)" in out
     assert all(cell_len(line) <= 80 for line in out.splitlines())
     assert "…" not in out  # nothing cropped
 
 
-def test_the_demo_stories_in_chinese() -> None:
-    result = CliRunner().invoke(main, ["--lang", "zh", "demo"], env={"COLUMNS": "80"})
+def test_the_demo_counts_the_months_steps_and_triggers_by_street(demo_month: SimResult) -> None:
+    out = _section(demo_month)
+    esc = demo_month.escalations
+    assert esc is not None
+    may = dt.date(2024, 5, 1)
+    for street in sample_city().hierarchy.at_level("street"):
+        got = esc.counts["street"].get((street.code, may))
+        reminded = got["reminder_notice"]
+        assert f"{street.name}" in out
+        line = next(x for x in out.splitlines() if x.startswith(f"│ {street.name}"))
+        assert line.split("│")[2].strip() == str(reminded)
+        measures = {t.measure.value for t in esc.triggers[may] if t.unit == street.code}
+        assert ("written check" in line) == ("written_check" in measures)
+    total = esc.counts["month"].get(may)["reminder_notice"]
+    assert any(x.startswith("│ district") and f"│ {total:>14} │" in x for x in out.splitlines())
+
+
+def test_the_demo_stories_in_chinese(demo_month: SimResult) -> None:
+    out = _section(demo_month, lang="zh")
+    assert "升级示例一：小事不出网格" in out
+    assert "升级示例二" in out
+    assert "问责对象" in out
+    assert "各街道超时处置与问责触发" in out
+    assert all(cell_len(line) <= 80 for line in out.splitlines())
+
+
+def test_the_whole_demo_tells_the_stories_at_80_columns() -> None:
+    result = CliRunner().invoke(main, ["demo"], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
-    assert "升级示例一：小事不出网格" in result.output
-    assert "问责触发：区环卫所" in result.output
+    out = result.output
+    assert "Escalation 1: a minor problem closed in the grid (小事不出网格)" in out
+    assert "Time-out steps and triggers by street, May 2024 (simulated)" in out
+    assert all(cell_len(line) <= 80 for line in out.splitlines())

@@ -188,6 +188,13 @@ def test_the_batch_state_equals_the_scalar_state(
         assert row["next_step"] == (None if s.next is None else s.next.name)
         assert row["next_at"].view(np.int64) == next_at.view(np.int64)
         assert row["due"].view(np.int64) == due.view(np.int64)
+        taken_at = {
+            x.name: np.datetime64(x.at.astimezone(dt.UTC).replace(tzinfo=None), "ns")
+            for x in s.taken
+        }
+        assert {k: int(v.view(np.int64)) for k, v in row["taken_at"].items()} == {
+            k: int(v.view(np.int64)) for k, v in taken_at.items()
+        }
 
 
 # ----------------------------------------------------------------- accountability

@@ -99,13 +99,13 @@ def _coordinator_table(ctx: click.Context, h: Hierarchy) -> Table:
 def demo(ctx: click.Context) -> None:
     """Show the bundled sample district: its hierarchy, who leads on what, who is
     accountable up the chain, who coordinates a problem spanning several grids, one case
-    through the workflow with its working-time deadline, a simulated month's KPIs by
-    street and what 2 working hours instead of 4 for exposed garbage change, its tiered
-    zones (the zone map, what may take place where and when, a patrol plan), two
-    escalation stories (a minor problem closed in the grid; a problem of two streets that
-    times out, climbs and ends in a written criticism) and a synthetic year of
-    assessment: a monthly ranking of streets and departments, grades, red flags and the
-    bond ledger."""
+    through the workflow with its working-time deadline, its tiered zones (the zone map,
+    what may take place where and when, a patrol plan), and one simulated month under
+    the default policy: KPIs by street and what 2 working hours instead of 4 for exposed
+    garbage change, time-out steps and triggers by street, two escalation stories picked
+    from its cases (a minor problem closed in the grid; the case that went furthest up
+    the steps, with who is accountable), the month's ranking of streets and departments
+    with grades and red flags; then a simulated year's annual grades and bond ledger."""
     out = console()
     lang = (ctx.find_root().obj or {}).get("lang", "en")
     city = load_city(sample_district_path())
@@ -115,7 +115,7 @@ def demo(ctx: click.Context) -> None:
     out.print(_coordinator_table(ctx, h))
     organisation_section(out, city, lang=lang)
     cases_section(out, city, lang=lang)
-    simulation_section(out, lang=lang)
+    month = simulation_section(out, lang=lang)
     zones_section(out, city, lang=lang)
-    escalation_section(out, city, lang=lang)
-    scoring_section(out, city, lang=lang)
+    escalation_section(out, city, month, lang=lang)
+    scoring_section(out, city, month, lang=lang)

@@ -1,7 +1,8 @@
 """The simulation section of ``urbangov demo``: one simulated month of the sample
 district under the default policy, its KPIs by street, and what changes when exposed
 garbage (暴露垃圾) gets 2 working hours instead of 4 — on the same seed, so the same
-reports and handling times, first-dispatched-first and earliest-due-first."""
+reports and handling times, first-dispatched-first and earliest-due-first. The month's
+result (with its escalations and scores) feeds the escalation and assessment sections."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from urbangov.cli.kpi import WIDE, render_kpi
 from urbangov.policy import Policy
 from urbangov.vocabulary import Level
 
-__all__ = ["START", "demo_section"]
+__all__ = ["DAYS", "SEED", "START", "demo_section", "simulated_month"]
 
 START = _dt.datetime(2024, 5, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
 DAYS = 31
@@ -32,11 +33,20 @@ def _garbage(result: sim.SimResult) -> kpi.KpiCounts:
     return result.kpi("category").get((_GARBAGE, START.date()))
 
 
-def demo_section(console: Console, *, lang: str = "en") -> None:
-    """Print the month's KPI table by street and the limit comparison."""
+def simulated_month() -> sim.SimResult:
+    """May 2024 of the sample district under the default policy, seed 2024."""
+    return sim.run(sim.SyntheticCity.sample(), Policy.default(), start=START, days=DAYS, seed=SEED)
+
+
+def demo_section(
+    console: Console, *, lang: str = "en", result: sim.SimResult | None = None
+) -> sim.SimResult:
+    """Print the month's KPI table by street and the limit comparison; return the
+    month's result."""
     city = sim.SyntheticCity.sample()
     base = Policy.default()
-    result = sim.run(city, base, start=START, days=DAYS, seed=SEED)
+    if result is None:
+        result = simulated_month()
     names = {u.code: u.name for u in city.city.hierarchy.at_level(Level.STREET)}
     reports = result.cases.n_cases
     received = result.kpi("street").total().received
@@ -90,7 +100,9 @@ def demo_section(console: Console, *, lang: str = "en") -> None:
             got = (
                 result
                 if (hours, order) == (4, "fifo")
-                else sim.run(city, policy, start=START, days=DAYS, seed=SEED)
+                else sim.run(
+                    city, policy, start=START, days=DAYS, seed=SEED, hooks=sim.Hooks(None, None)
+                )
             )
             counts = _garbage(got)
             rate = kpi.percent(kpi.on_time_rate(counts))
@@ -106,3 +118,4 @@ def demo_section(console: Console, *, lang: str = "en") -> None:
                 "—" if rate is None else str(rate),
             )
     console.print(table)
+    return result

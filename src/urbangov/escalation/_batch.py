@@ -51,6 +51,12 @@ class StateColumns:
         UTC times of the next step.
     escalations
         ``int8``: how many ``escalate`` steps were taken.
+    taken_at
+        ``datetime64[ns]`` UTC, one row per case and one column per name of
+        ``step_names``: when each step taken fell due (``NaT``: not taken) — the times of
+        :attr:`EscalationState.taken`.
+
+    Two values are equal when every column is (``NaT`` equal to ``NaT``).
     """
 
     level: npt.NDArray[np.int8]
@@ -64,6 +70,16 @@ class StateColumns:
     next_at: npt.NDArray[np.datetime64]
     step_names: tuple[str, ...]
     escalations: npt.NDArray[np.int8]
+    taken_at: npt.NDArray[np.datetime64]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StateColumns):
+            return NotImplemented
+        return all(
+            _same(getattr(self, f.name), getattr(other, f.name)) for f in attrs.fields(StateColumns)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __len__(self) -> int:
         return int(self.level.size)
@@ -72,6 +88,7 @@ class StateColumns:
         """Row ``i`` as plain values (levels as :class:`Level`, codes as strings, instants
         as ``numpy.datetime64``): what :func:`state_batch`'s example prints."""
         nxt = int(self.next_step[i])
+        times = self.taken_at[i]
         return {
             "level": Level(int(self.level[i])),
             "base_level": Level(int(self.base_level[i])),
@@ -82,7 +99,22 @@ class StateColumns:
             "next_step": None if nxt < 0 else self.step_names[nxt],
             "next_at": self.next_at[i],
             "escalations": int(self.escalations[i]),
+            "taken_at": {
+                name: times[j] for j, name in enumerate(self.step_names) if not np.isnat(times[j])
+            },
         }
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal tuples, or arrays of one dtype and shape with equal values (``NaT`` equal)."""
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return a == b
+    x, y = np.asarray(a), np.asarray(b)
+    if x.dtype != y.dtype or x.shape != y.shape:
+        return False
+    if x.dtype.kind == "M":
+        x, y = x.view(np.int64), y.view(np.int64)
+    return bool(np.array_equal(x, y))
 
 
 def _batch_unit(limit: TimeLimit) -> tuple[int, str]:
@@ -144,10 +176,12 @@ def _schedule(
     stop: I64,
     at_ns: int,
     names: dict[str, int],
-) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int16], I64, npt.NDArray[np.int8]]:
-    """Steps taken, next step, its time and escalations of the rows given (see
-    ``_steps.schedule``, the scalar reference)."""
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int16], I64, npt.NDArray[np.int8], I64]:
+    """Steps taken, next step, its time, escalations and the times of the steps taken
+    (one column per name) of the rows given (see ``_steps.schedule``, the scalar
+    reference)."""
     m = start.size
+    taken_at = np.full((m, len(names)), NAT, dtype=np.int64)
     taken = np.zeros(m, dtype=np.int8)
     escalations = np.zeros(m, dtype=np.int8)
     nxt = np.full(m, -1, dtype=np.int16)
@@ -178,12 +212,13 @@ def _schedule(
         nxt_at[future] = t[future]
         took = act & ~cut & ~future
         taken += took
+        taken_at[took, names[step.name]] = t[took]
         if step.action is StepAction.ESCALATE:
             escalations += took
         done |= cut | future
         if done.all():
             break
-    return taken, nxt, nxt_at, escalations
+    return taken, nxt, nxt_at, escalations, taken_at
 
 
 @attrs.frozen(eq=False)
@@ -199,6 +234,7 @@ class StepsBatch:
     next_at: I64
     escalations: npt.NDArray[np.int8]
     names: tuple[str, ...]
+    taken_at: I64
 
 
 def steps_batch(
@@ -220,11 +256,14 @@ def steps_batch(
     escalations = np.zeros(n, dtype=np.int8)
     nxt = np.full(n, -1, dtype=np.int16)
     nxt_at = np.full(n, NAT, dtype=np.int64)
+    taken_at = np.full((n, len(names)), NAT, dtype=np.int64)
     for s, rules in compiled.items():
         rows = np.flatnonzero(seg == s) if len(compiled) > 1 else np.arange(n)
         got = _schedule(rules, ctx.calendar, start[rows], due[rows], stop[rows], at_ns, names)
-        taken[rows], nxt[rows], nxt_at[rows], escalations[rows] = got
-    return StepsBatch(due, stop, seg, compiled, taken, nxt, nxt_at, escalations, tuple(names))
+        taken[rows], nxt[rows], nxt_at[rows], escalations[rows], taken_at[rows] = got
+    return StepsBatch(
+        due, stop, seg, compiled, taken, nxt, nxt_at, escalations, tuple(names), taken_at
+    )
 
 
 def state_batch(
@@ -300,4 +339,5 @@ def state_batch(
         next_at=nxt_at.view("datetime64[ns]"),
         step_names=steps.names,
         escalations=escalations,
+        taken_at=steps.taken_at.view("datetime64[ns]"),
     )

@@ -22,6 +22,7 @@ from urbangov.scoring._composite import Cutoff, Cutoffs
 from urbangov.scoring._dated import current
 from urbangov.scoring._numbers import Rounding, decimals
 from urbangov.scoring._rank import TieRule
+from urbangov.scoring._standard import AssessmentStandard
 from urbangov.scoring._terms import Grade
 
 __all__ = ["AssessmentRules", "default_bureau_bonds", "default_street_bonds"]
@@ -77,6 +78,17 @@ def _precision(value: object, field: str) -> None:
 def _size(value: object, field: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise PolicyError(f"{value!r} is not a list length", field=field, hint="give an int ≥ 0")
+
+
+def _standard(value: object, field: str) -> None:
+    names = AssessmentStandard.bundled_names()
+    if not isinstance(value, str) or value not in names:
+        raise PolicyError(
+            f"{value!r} is not a bundled assessment standard",
+            field=field,
+            hint=f"use one of {', '.join(names)}"
+            + (f" ({did_you_mean(value, names)})" if isinstance(value, str) else ""),
+        )
 
 
 def _grades(value: object) -> FrozenMap[str, Dated[Cutoffs]]:
@@ -145,6 +157,13 @@ def _default_grades() -> FrozenMap[str, Dated[Cutoffs]]:
     return FrozenMap({"default": Dated.always(cuts)})
 
 
+_TO_STANDARD = _always("standard", _standard)
+
+
+def _to_standard(value: object) -> Any:
+    return _TO_STANDARD(value)
+
+
 _TO_COMPOSITE_WEIGHTS = _always("composite_weights", _weights)
 
 
@@ -200,6 +219,10 @@ class AssessmentRules(RuleSection):
 
     Parameters
     ----------
+    standard
+        The bundled assessment standard the city scores its streets and departments by
+        each month (what a simulation's monthly scores use); default
+        ``digital_city_management`` (数字城管, after 金华's 考核细则).
     grades
         Grade cut-offs by group (``"default"`` for groups not listed). Default: 优秀 ≥
         90, 达标 ≥ 80, else 不达标 — urbangov's, since 篇5 names the grades only.
@@ -233,6 +256,7 @@ class AssessmentRules(RuleSection):
 
     section: ClassVar[str] = "assessment"
 
+    standard: Dated[str] = attrs.field(default="digital_city_management", converter=_to_standard)
     grades: FrozenMap[str, Dated[Cutoffs]] = attrs.field(factory=_default_grades, converter=_grades)
     composite_weights: Dated[FrozenMap[str, Decimal]] = attrs.field(
         factory=lambda: {"system": D("0.4"), "on_site": D("0.4"), "duty": D("0.2")},

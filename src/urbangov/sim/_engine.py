@@ -106,7 +106,10 @@ def run(
         The span and the seed: the same seed gives the same result, bit for bit, in
         any process and whatever the order of the city's units.
     hooks
-        Escalation and scoring to run on the result (:class:`Hooks`).
+        What runs on the finished result (:class:`Hooks`): by default the built-in
+        escalation (:func:`escalate`: time-out steps and triggers) and assessment
+        (:func:`assess`: monthly scores, rankings, grades, red flags, bonds); give your
+        own to replace either, ``Hooks(None, None)`` for neither.
     progress
         Called with the stage and the share done.
     workers

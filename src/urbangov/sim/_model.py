@@ -68,6 +68,8 @@ class CategoryModel:
         ``construction``, ``facility``): hour-of-day, rest-day and seasonal factors;
         ``flat`` has none (a homogeneous Poisson process, for checks against theory).
 
+    Examples
+    --------
     >>> CategoryModel(0.05, 60, "garbage").profile
     'garbage'
     """
@@ -100,6 +102,8 @@ class DepartmentModel:
     shift
         The daily windows of ``"shifts"`` (default 06:00–22:00).
 
+    Examples
+    --------
     >>> DepartmentModel(3, "always").hours
     'always'
     """

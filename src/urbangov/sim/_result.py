@@ -1,10 +1,12 @@
 """The outcome of a simulated run: :class:`SimResult`, saved and loaded (private).
 
 A saved result is a directory: ``result.toml`` (the manifest: ``kind``,
-``format_version``, the run's start, days, seed, city and staffing), ``policy.toml``
-(the rules it ran under) and ``arrays.npz`` (the case table, the due times and the KPI
-tables). The zip is written with fixed timestamps and order, so the same result gives
-the same bytes.
+``format_version``, the run's start, days, seed, city and staffing; the triggers and
+the assessment's summary), ``policy.toml`` (the rules it ran under), ``arrays.npz``
+(the case table, the due times, the KPI tables, the escalation state and step counts)
+and ``findings/<YYYY-MM>.toml`` (each month's findings; see ``_governance_io``). The
+zip is written with fixed timestamps and order, so the same result gives the same
+bytes.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,6 +28,9 @@ from urbangov.errors import SimulationError
 from urbangov.frozen import FrozenMap
 from urbangov.kpi import FIELDS, KpiCounts, KpiTable
 from urbangov.policy import Policy
+from urbangov.sim._assessment import Assessment, assess
+from urbangov.sim._escalations import Escalations, escalate
+from urbangov.sim._governance_io import load_governance, save_governance
 
 __all__ = ["FORMAT_VERSION", "EscalationHook", "Hooks", "ScoringHook", "SimResult"]
 
@@ -41,7 +47,9 @@ def _eq_arrays(a: object, b: object) -> bool:
 class EscalationHook(Protocol):
     """Computes time-out escalation steps (催办, 督办, 通报…) and accountability triggers
     from a finished run: ``hook(result, city) -> value`` stored as
-    :attr:`SimResult.escalations`. The escalation package provides one when present."""
+    :attr:`SimResult.escalations`. The built-in one is :func:`escalate` (an
+    :class:`Escalations`); a hook of your own may return any value, which the result
+    then holds as is (and :meth:`SimResult.save` refuses)."""
 
     def __call__(self, result: SimResult, city: Any) -> object: ...
 
@@ -49,8 +57,8 @@ class EscalationHook(Protocol):
 class ScoringHook(Protocol):
     """Scores a finished run from its monthly KPI tables (and its escalations):
     ``hook(result, city) -> value`` stored as :attr:`SimResult.scores` — monthly scores,
-    grades, ranking, red flag and the year's bond settlement. The scoring package
-    provides one when present."""
+    grades, ranking, red flag and the bond settlement of its months. The built-in one is
+    :func:`assess` (an :class:`Assessment`); a hook of your own may return any value."""
 
     def __call__(self, result: SimResult, city: Any) -> object: ...
 
@@ -58,14 +66,16 @@ class ScoringHook(Protocol):
 @attrs.frozen
 class Hooks:
     """What runs after the simulation: ``escalation`` first, then ``scoring`` (which
-    may read the escalations); each ``None`` leaves its field of the result ``None``.
+    may read the escalations). By default the built-in :func:`escalate` and
+    :func:`assess`; your own function replaces one, and ``None`` leaves its field of the
+    result ``None`` (``Hooks(escalation=None, scoring=None)``: the queues and KPIs only).
 
-    >>> Hooks().escalation is None
-    True
+    >>> Hooks().escalation is escalate, Hooks(scoring=None).scoring is None
+    (True, True)
     """
 
-    escalation: EscalationHook | None = None
-    scoring: ScoringHook | None = None
+    escalation: EscalationHook | None = escalate
+    scoring: ScoringHook | None = assess
 
 
 @attrs.frozen
@@ -96,13 +106,12 @@ class SimResult:
         Whether a due time touched a year the calendar treats provisionally
         (``deadlines.provisional_batch``).
     escalations
-        Time-out escalation steps and accountability triggers: filled by the
-        escalation hook (``Hooks.escalation``) when the escalation package is present,
-        else ``None``.
+        Time-out escalation steps and accountability triggers (:class:`Escalations`,
+        by :func:`escalate`), or what ``Hooks.escalation`` gave; ``None`` without it.
     scores
-        Monthly scores, grades, ranking, red flag and the bond settlement: filled by
-        the scoring hook (``Hooks.scoring``) when the scoring package is present, else
-        ``None``.
+        Monthly scores, grades, rankings, red flags, annual grades and the bond
+        settlement (:class:`Assessment`, by :func:`assess`), or what ``Hooks.scoring``
+        gave; ``None`` without it.
     """
 
     cases: CaseColumns
@@ -115,8 +124,8 @@ class SimResult:
     city: str
     servers: FrozenMap[str, int]
     provisional: bool = False
-    escalations: object = None
-    scores: object = None
+    escalations: Escalations | None = None
+    scores: Assessment | None = None
 
     @property
     def end(self) -> _dt.datetime:
@@ -158,16 +167,9 @@ class SimResult:
         Raises
         ------
         SimulationError
-            If the result carries escalations or scores (they are saved by their own
-            packages' formats once those land).
+            If the escalations or scores are a hook's value of another type than
+            :class:`Escalations` or :class:`Assessment`.
         """
-        if self.escalations is not None or self.scores is not None:
-            raise SimulationError(
-                "escalations and scores are not saved yet",
-                field="save",
-                hint="save the result without them (attrs.evolve(result, escalations=None, "
-                "scores=None))",
-            )
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         arrays: dict[str, npt.NDArray[Any]] = {}
@@ -179,6 +181,7 @@ class SimResult:
         arrays["due"] = self.due
         for name, table in self.kpis.items():
             arrays.update(_table_arrays(name, table))
+        governance = save_governance(out, self.escalations, self.scores, arrays)
         _write_npz(out / "arrays.npz", arrays)
         self.policy.dump(out / "policy.toml")
         manifest = {
@@ -191,6 +194,7 @@ class SimResult:
             "provisional": self.provisional,
             "kpis": list(self.kpis),
             "servers": dict(self.servers),
+            **governance,
         }
         (out / "result.toml").write_text(tomli_w.dumps(manifest), encoding="utf-8")
         return out
@@ -208,7 +212,8 @@ class SimResult:
 
         where = Path(directory)
         try:
-            manifest = tomllib.loads((where / "result.toml").read_text(encoding="utf-8"))
+            text = (where / "result.toml").read_text(encoding="utf-8")
+            manifest = tomllib.loads(text, parse_float=Decimal)
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise SimulationError(
                 f"cannot read the result's manifest: {exc}",
@@ -229,17 +234,21 @@ class SimResult:
             arr = data[f"cases.{f.name}"]
             values[f.name] = tuple(arr.tolist()) if arr.dtype.kind == "U" else arr
         kpis = FrozenMap((name, _table_of(name, data)) for name in manifest["kpis"])
+        policy = Policy.load(where / "policy.toml")
+        escalations, scores = load_governance(where, manifest, data, policy)
         return cls(
             cases=CaseColumns(**values),
             due=data["due"],
             kpis=kpis,
-            policy=Policy.load(where / "policy.toml"),
+            policy=policy,
             start=_dt.datetime.fromisoformat(manifest["start"]),
             days=manifest["days"],
             seed=manifest["seed"],
             city=manifest["city"],
             servers=FrozenMap(sorted(manifest["servers"].items())),
             provisional=manifest["provisional"],
+            escalations=escalations,
+            scores=scores,
         )
 
 
