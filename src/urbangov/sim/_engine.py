@@ -23,13 +23,14 @@ import numpy.typing as npt
 
 from urbangov import deadlines, kpi, zones
 from urbangov._internal.instants import aware, to_ns
-from urbangov.calendar import TimeUnit, WorkCalendar
+from urbangov.calendar import WorkCalendar
 from urbangov.cases import CaseColumns, EventKind, QueueDiscipline
 from urbangov.errors import SimulationError
 from urbangov.frozen import FrozenMap
 from urbangov.org import City
 from urbangov.policy import Policy
 from urbangov.sim._arrivals import Arrivals, arrivals
+from urbangov.sim._casetable import Slot, Statics, fill_events, sealed, table
 from urbangov.sim._dispatch import Dispatcher
 from urbangov.sim._model import PROFILES, SOURCES, DepartmentModel
 from urbangov.sim._patterns import intensities, patrol_rounds, plan_of
@@ -182,12 +183,15 @@ class _Run:
         self._intake(arr)
         self.tell("dispatch", 0.2)
         self._dispatch(arr)
+        statics = self._statics(arr)
         self.tell("due times", 0.25)
-        self._due_before_queue(arr)
+        self._due_before_queue(arr, statics)
         self.tell("queues", 0.3)
         self._queues(arr)
         self.tell("case table", 0.7)
-        cases = self._case_table(arr)
+        cases = self._case_table(arr, statics)
+        del arr, statics
+        self._release()
         self.tell("checks", 0.8)
         cases.check(self.policy)
         due = deadlines.due_at_batch(cases, self.policy)
@@ -276,7 +280,7 @@ class _Run:
         self.dispatched = self.filed & (self.t_dispatch < self.end_ns)
         self.queued = self.dispatched & (self.t_queue < self.end_ns)
         width = max(8, len(str(max(n - 1, 0))))
-        self.ids = [f"C{i:0{width}d}" for i in range(n)]
+        self.ids = tuple(map(f"C%0{width}d".__mod__, range(n)))
         del u
 
     def _dispatch(self, arr: Arrivals) -> None:
@@ -287,87 +291,46 @@ class _Run:
         self.dept = np.full(arr.n, -1, dtype=np.int32)
         self.dept[rows] = lead
 
-    def _columns(
-        self, arr: Arrivals, rows: I64, kinds: list[tuple[int, I64, npt.NDArray[np.bool_]]]
-    ) -> CaseColumns:
-        """A case table of ``rows`` with events ``(kind, times, present)``, in order."""
-        m = rows.size
-        times = np.stack([t[rows] for _, t, _ in kinds], axis=1)
-        present = np.stack([p[rows] for _, _, p in kinds], axis=1)
-        kind = np.broadcast_to(np.array([k for k, _, _ in kinds], dtype=np.int8), times.shape)
-        case = np.repeat(np.arange(m, dtype=np.int64), present.sum(axis=1))
-        ev_kind = kind[present]
-        dep = np.where(
-            ev_kind == _E.DISPATCH.code, np.repeat(self.dept[rows], present.sum(axis=1)), -1
-        )
-        return self._table(
-            arr, rows, case, ev_kind, times[present], dep, np.zeros(case.size, np.int64)
-        )
-
-    def _table(
-        self,
-        arr: Arrivals,
-        rows: I64,
-        case: I64,
-        kind: npt.NDArray[np.int8],
-        at: I64,
-        dep: npt.NDArray[Any],
-        ext: I64,
-    ) -> CaseColumns:
-        m, events = rows.size, case.size
-        urg = np.where(
-            self.urgent[rows],
+    def _statics(self, arr: Arrivals) -> Statics:
+        """The per-case columns both case tables share (built once, read-only)."""
+        urgency = np.where(
+            self.urgent,
             CaseColumns.URGENCIES.index(Urgency.URGENT),
             CaseColumns.URGENCIES.index(Urgency.NORMAL),
-        )
+        ).astype(np.int8)
         source_code = np.array([CaseColumns.SOURCES.index(s) for s in SOURCES], dtype=np.int8)
-        ids = self.ids if m == len(self.ids) else [self.ids[i] for i in rows.tolist()]
-        return CaseColumns(
-            ids=ids,
-            category=arr.category[rows].astype(np.int32),
+        return Statics(
+            ids=self.ids,
+            category=sealed(arr.category.astype(np.int32)),
             categories=self.slugs,
-            grid=arr.grid[rows].astype(np.int32),
+            grid=sealed(arr.grid.astype(np.int32)),
             grids=self.model.grids,
-            urgency=urg.astype(np.int8),
-            source=source_code[arr.source[rows]],
-            zone=self.grid_zone[arr.grid[rows]],
-            reported_at=arr.reported[rows].view("datetime64[ns]"),
-            case=case,
-            kind=kind,
-            at=at.view("datetime64[ns]"),
-            extension_min=ext,
-            extension_unit=np.where(
-                kind == _E.EXTEND.code, CaseColumns.UNITS.index(TimeUnit.WORKING_DAYS), -1
-            ).astype(np.int8),
-            event_department=dep.astype(np.int32),
-            departments=self.dept_names,
-            actor=np.full(events, -1, dtype=np.int32),
-            actors=(),
-            outcome=np.full(events, -1, dtype=np.int8),
-            note=np.full(events, -1, dtype=np.int32),
-            notes=(),
-            segment=np.full(m, -1, dtype=np.int32),
-            segments=(),
+            urgency=sealed(urgency),
+            source=sealed(source_code[arr.source]),
+            zone=sealed(self.grid_zone[arr.grid]),
+            reported_at=sealed(arr.reported).view("datetime64[ns]"),
+            segment=sealed(np.full(arr.n, -1, dtype=np.int32)),
         )
 
-    def _due_before_queue(self, arr: Arrivals) -> None:
-        """Due times of the queued cases through ``deadlines.due_at_batch``."""
-        rows = np.flatnonzero(self.queued)
-        yes = np.ones(arr.n, dtype=np.bool_)
-        table = self._columns(
-            arr,
-            rows,
-            [
-                (_E.ACCEPT.code, self.t_accept, yes),
-                (_E.FILE.code, self.t_file, yes),
-                (_E.DISPATCH.code, self.t_dispatch, yes),
-                (_E.SUSPEND.code, self.t_suspend, self.suspended),
-                (_E.RESUME.code, self.t_resume, self.suspended),
-            ],
-        )
-        due = deadlines.due_at_batch(table, self.policy).view(np.int64)
-        self.due_ns = np.full(arr.n, NAT, dtype=np.int64)
-        self.due_ns[rows] = due
+    def _due_before_queue(self, arr: Arrivals, statics: Statics) -> None:
+        """Due times of the queued cases through ``deadlines.due_at_batch``, on a table
+        of every case whose queued cases have their events up to the queue."""
+        q = self.queued
+        s = self.suspended & q
+        slots = [
+            Slot(_E.ACCEPT.code, self.t_accept, q),
+            Slot(_E.FILE.code, self.t_file, q),
+            Slot(_E.DISPATCH.code, self.t_dispatch, q),
+            Slot(_E.SUSPEND.code, self.t_suspend, s),
+            Slot(_E.RESUME.code, self.t_resume, s),
+        ]
+        events = fill_events(arr.n, slots, self.dept)
+        del slots, s
+        early = table(statics, events, self.dept_names)
+        del events
+        due = deadlines.due_at_batch(early, self.policy).view(np.int64)
+        del early
+        self.due_ns = np.where(q, due, NAT)
 
     # ----------------------------------------------------------------- queues
     def _clock(self, model: DepartmentModel) -> WorkCalendar | None:
@@ -526,72 +489,53 @@ class _Run:
         return results
 
     # ----------------------------------------------------------------- the table
-    def _case_table(self, arr: Arrivals) -> CaseColumns:
+    def _case_table(self, arr: Arrivals, statics: Statics) -> CaseColumns:
         b, n = self.behaviour, arr.n
         attempts = b.max_attempts
         verify_step = not self.policy.workflow.close_without_verification
-        nat = np.full(n, NAT, dtype=np.int64)
-        yes = np.ones(n, dtype=np.bool_)
         # the last handling, and the close after its passed verification
-        done = nat.copy()
+        done = np.full(n, NAT, dtype=np.int64)
         for r in range(attempts):
             passed = self.t_verify[r] if verify_step else self.t_handle[r]
             final = (passed != NAT) & ~self.failed[r]
-            done = np.where(final, passed, done)
+            np.copyto(done, passed, where=final)
+        del final
         close = np.where(
             done != NAT,
             done + _seconds(exponential(fold(arr.key, _tag("close")), b.close_minutes)),
             NAT,
         )
-        slots: list[tuple[I64, I64, npt.NDArray[np.bool_]]] = [
-            (np.where(self.rejected, _E.REJECT.code, _E.ACCEPT.code), self.t_accept, yes),
-            (
-                np.where(
-                    self.not_filed,
-                    _E.REJECT.code,
-                    np.where(self.voided, _E.VOID.code, _E.FILE.code),
-                ),
-                self.t_file,
-                ~self.rejected,
-            ),
-            (np.full(n, _E.DISPATCH.code), self.t_dispatch, self.filed),
-            (np.full(n, _E.SUSPEND.code), self.t_suspend, self.suspended),
-            (np.full(n, _E.RESUME.code), self.t_resume, self.suspended),
-            (np.full(n, _E.EXTEND.code), self.t_extend, self.t_extend != NAT),
+        del done
+        first = np.where(self.rejected, _E.REJECT.code, _E.ACCEPT.code).astype(np.int8)
+        second = np.where(
+            self.not_filed, _E.REJECT.code, np.where(self.voided, _E.VOID.code, _E.FILE.code)
+        ).astype(np.int8)
+        slots = [
+            Slot(first, self.t_accept, None),
+            Slot(second, self.t_file, ~self.rejected),
+            Slot(_E.DISPATCH.code, self.t_dispatch, self.filed),
+            Slot(_E.SUSPEND.code, self.t_suspend, self.suspended),
+            Slot(_E.RESUME.code, self.t_resume, self.suspended),
+            Slot(_E.EXTEND.code, self.t_extend),
         ]
         for r in range(attempts):
-            slots.append((np.full(n, _E.HANDLE.code), self.t_handle[r], self.t_handle[r] != NAT))
+            slots.append(Slot(_E.HANDLE.code, self.t_handle[r]))
             if verify_step:
                 kind = np.where(self.failed[r], _E.VERIFY_FAIL.code, _E.VERIFY_PASS.code)
-                slots.append((kind, self.t_verify[r], self.t_verify[r] != NAT))
-        slots.append((np.full(n, _E.CLOSE.code), close, close != NAT))
-        cases, kinds, times, deps, exts = [], [], [], [], []
-        chunk = 1 << 20
-        for lo in range(0, n, chunk):
-            hi = min(n, lo + chunk)
-            t = np.stack([np.where(p[lo:hi], s[lo:hi], NAT) for _, s, p in slots], axis=1)
-            k = np.stack([k[lo:hi] for k, _, _ in slots], axis=1).astype(np.int8)
-            present = t != NAT
-            t = np.maximum.accumulate(t, axis=1)  # events never go back in time
-            keep = present & (t < self.end_ns)
-            per = keep.sum(axis=1)
-            c = np.repeat(np.arange(lo, hi, dtype=np.int64), per)
-            kk = k[keep]
-            cases.append(c)
-            kinds.append(kk)
-            times.append(t[keep])
-            deps.append(np.where(kk == _E.DISPATCH.code, self.dept[c], -1).astype(np.int32))
-            exts.append(np.where(kk == _E.EXTEND.code, b.extension_days, 0).astype(np.int64))
-        rows = np.arange(n, dtype=np.int64)
-        return self._table(
-            arr,
-            rows,
-            np.concatenate(cases) if cases else np.zeros(0, np.int64),
-            np.concatenate(kinds) if kinds else np.zeros(0, np.int8),
-            np.concatenate(times) if times else np.zeros(0, np.int64),
-            np.concatenate(deps) if deps else np.zeros(0, np.int32),
-            np.concatenate(exts) if exts else np.zeros(0, np.int64),
-        )
+                slots.append(Slot(kind.astype(np.int8), self.t_verify[r]))
+        slots.append(Slot(_E.CLOSE.code, close))
+        events = fill_events(n, slots, self.dept, end_ns=self.end_ns, extension=b.extension_days)
+        del slots, close, first, second
+        return table(statics, events, self.dept_names)
+
+    def _release(self) -> None:
+        """Drop the per-case working arrays once the case table holds the result."""
+        for name in (
+            "rejected", "not_filed", "voided", "filed", "urgent", "suspended", "dispatched",
+            "queued", "t_accept", "t_file", "t_dispatch", "t_suspend", "t_resume", "t_queue",
+            "t_handle", "t_verify", "failed", "t_extend", "due_ns", "dept",
+        ):  # fmt: skip
+            self.__dict__.pop(name, None)
 
     def _kpis(
         self, cases: CaseColumns, due: npt.NDArray[np.datetime64]
