@@ -102,3 +102,39 @@ def test_one_and_two_worker_processes_give_the_same_bits(discipline: str) -> Non
     two = _generated(discipline, workers=2)
     assert one == two
     assert full_digest(one) == full_digest(two)
+
+
+@pytest.mark.parametrize("earliest_due", [False, True])
+@pytest.mark.parametrize("fork", [True, False])
+def test_department_queues_in_workers_equal_the_serial_run(
+    earliest_due: bool, fork: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from urbangov.sim import _queue
+
+    rng = np.random.default_rng(3)
+    sizes, attempts = [400, 1, 250, 90], 3
+    m = sum(sizes)
+    arrival = np.concatenate([np.sort(rng.integers(0, 5_000, s)) for s in sizes])
+    spans, lo = [], 0
+    for k, s in enumerate(sizes):
+        spans.append((lo, lo + s, k + 1))
+        lo += s
+    queues = _queue.Queues(
+        arrival=arrival,
+        due=rng.integers(0, 9_000, m),
+        service=rng.integers(1, 90, (attempts, m)),
+        verify=rng.integers(0, 30, (attempts, m)),
+        fail=(rng.random((attempts, m)) < 0.2) & (np.arange(attempts) < attempts - 1)[:, None],
+        spans=tuple(spans),
+        earliest_due=earliest_due,
+    )
+    if not fork:  # the path for platforms without fork: slices sent to a pool
+        monkeypatch.setattr(_queue.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    told: list[float] = []
+    serial = _queue.serve_all(queues, 1, told.append)
+    parallel = _queue.serve_all(queues, 2, told.append)
+    assert np.array_equal(serial.start, parallel.start)
+    assert np.array_equal(serial.finish, parallel.finish)
+    assert (serial.start[0] >= arrival).all()
+    assert told[-1] == 1.0
+    assert len(told) == 2 * len(sizes)

@@ -10,9 +10,7 @@ KPI tables (``kpi.counts_from_columns``) and the hooks.
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as _dt
-import multiprocessing
 import os
 from collections.abc import Callable
 from typing import Any
@@ -34,7 +32,7 @@ from urbangov.sim._casetable import Slot, Statics, fill_events, sealed, table
 from urbangov.sim._dispatch import Dispatcher
 from urbangov.sim._model import PROFILES, SOURCES, DepartmentModel
 from urbangov.sim._patterns import intensities, patrol_rounds, plan_of
-from urbangov.sim._queue import Served, serve
+from urbangov.sim._queue import Queues, serve_all
 from urbangov.sim._random import exponential, fold, lognormal, stable_hash, uniform
 from urbangov.sim._result import Hooks, SimResult
 from urbangov.sim._synthetic import SyntheticCity
@@ -382,33 +380,37 @@ class _Run:
         kinds: dict[tuple[str, str], list[int]] = {}
         for i, m in enumerate(models):
             kinds.setdefault((m.hours, str(m.shift) if m.hours == "shifts" else ""), []).append(i)
-        clocks: dict[int, WorkCalendar | None] = {}
-        end_pos: dict[int, int] = {}
-        for group in kinds.values():
+        lines = list(kinds.values())
+        line_of = np.zeros(len(models), dtype=np.int64)
+        for g, group in enumerate(lines):
+            line_of[group] = g
+        clocks: list[WorkCalendar | None] = []
+        end_pos: list[int] = []
+        for g, group in enumerate(lines):
             clock = self._clock(models[group[0]])
-            sel = np.flatnonzero(np.isin(dept, group))
+            sel = np.flatnonzero(line_of[dept] == g)
             w_arr = self._position(clock, self.t_queue[rows[sel]])
             arrive[sel] = -(-w_arr // MIN)
             due_key[sel] = self._position(clock, self.due_ns[rows[sel]])
-            w_end = int(self._position(clock, np.array([self.end_ns]))[0]) // MIN
-            for d in group:
-                clocks[d] = clock
-                end_pos[d] = w_end
-        # each department's cases in arrival order (ties: canonical order)
-        grouped = np.lexsort((np.arange(rows.size), arrive, dept))
-        bounds = np.searchsorted(dept[grouped], np.arange(len(self.dept_names) + 1))
-        jobs = [
-            (d, grouped[bounds[d] : bounds[d + 1]])
+            clocks.append(clock)
+            end_pos.append(int(self._position(clock, np.array([self.end_ns]))[0]) // MIN)
+        # each department's cases in arrival order (ties: canonical order), and from
+        # here on every per-case array in that order
+        grouped = _by_department(dept, arrive)
+        rows, dept, key = rows[grouped], dept[grouped], key[grouped]
+        arrive, due_key = arrive[grouped], due_key[grouped]
+        service, verify, fail = service[:, grouped], verify[:, grouped], fail[:, grouped]
+        del grouped
+        bounds = np.searchsorted(dept, np.arange(len(self.dept_names) + 1))
+        spans = tuple(
+            (int(bounds[d]), int(bounds[d + 1]), models[d].servers)
             for d in range(len(self.dept_names))
             if bounds[d + 1] > bounds[d]
-        ]
-        served = self._serve(jobs, arrive, due_key, service, verify, fail, models, edf)
-        start = np.full((attempts, rows.size), -1, dtype=np.int64)
-        finish = np.full((attempts, rows.size), -1, dtype=np.int64)
-        for (_, order), got in zip(jobs, served, strict=True):
-            start[:, order] = got.start
-            finish[:, order] = got.finish
-        del served
+        )
+        queues = Queues(arrive, due_key, service, verify, fail, spans, edf)
+        served = serve_all(queues, self._workers(rows.size), self._tell_queues)
+        del queues, arrive, service
+        start, finish = served.start, served.finish
         # back to instants, one batch per working-time line; positions after the run's
         # end are events after it: dropped
         self.t_handle = np.full((attempts, n), NAT, dtype=np.int64)
@@ -418,11 +420,13 @@ class _Run:
         ext_u = _draw(key, "extend")
         late = finish[0] * MIN > due_key
         wants = late & (ext_u < b.extend)
+        del ext_u, late, key, due_key
         if verify_step:
             self.failed[:, rows] = fail & (finish >= 0)
-        for group in kinds.values():
-            clock, last = clocks[group[0]], end_pos[group[0]]
-            sel = np.flatnonzero(np.isin(dept, group))
+        del fail
+        line = line_of[dept]
+        for g, (clock, last) in enumerate(zip(clocks, end_pos, strict=True)):
+            sel = np.flatnonzero(line == g)
             ext = sel[wants[sel] & (start[0, sel] <= last)]
             self.t_extend[rows[ext]] = self._instant(clock, start[0, ext])
             for r in range(attempts):
@@ -430,11 +434,19 @@ class _Run:
                 ok = sel[(fin >= 0) & (fin <= last)]
                 self.t_handle[r, rows[ok]] = self._instant(clock, finish[r, ok])
                 if verify_step:
-                    ver = finish[r, sel] + verify[r, sel]
-                    okv = sel[(finish[r, sel] >= 0) & (ver <= last)]
+                    ver = fin + verify[r, sel]
+                    okv = sel[(fin >= 0) & (ver <= last)]
                     self.t_verify[r, rows[okv]] = self._instant(
                         clock, finish[r, okv] + verify[r, okv]
                     )
+
+    def _workers(self, total: int) -> int:
+        if self.workers is not None:
+            return self.workers
+        return 1 if total < _PARALLEL_FROM else min(2, os.cpu_count() or 1)
+
+    def _tell_queues(self, done: float) -> None:
+        self.tell("queues", 0.3 + 0.4 * done)
 
     def _position(self, clock: WorkCalendar | None, t: I64) -> I64:
         if clock is None:
@@ -453,40 +465,6 @@ class _Run:
         epoch = np.full(minutes.size, self.start_ns, dtype=np.int64).view("datetime64[ns]")
         found: I64 = clock.add_batch(epoch, minutes, "working_minutes").view(np.int64)
         return found
-
-    def _serve(
-        self,
-        jobs: list[tuple[int, I64]],
-        arrive: I64,
-        due_key: I64,
-        service: I64,
-        verify: I64,
-        fail: npt.NDArray[np.bool_],
-        models: list[DepartmentModel],
-        edf: bool,
-    ) -> list[Served]:
-        tasks = [
-            (arrive[o], due_key[o], service[:, o], verify[:, o], fail[:, o], models[d].servers, edf)
-            for d, o in jobs
-        ]
-        total = sum(o.size for _, o in jobs)
-        workers = self.workers
-        if workers is None:
-            workers = 1 if total < _PARALLEL_FROM else min(2, os.cpu_count() or 1)
-        if workers <= 1 or len(tasks) < 2:
-            out = []
-            for i, t in enumerate(tasks):
-                out.append(serve(*t))
-                self.tell("queues", 0.3 + 0.4 * (i + 1) / len(tasks))
-            return out
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(serve, *t) for t in tasks]
-            results = []
-            for i, f in enumerate(futures):
-                results.append(f.result())
-                self.tell("queues", 0.3 + 0.4 * (i + 1) / len(tasks))
-        return results
 
     # ----------------------------------------------------------------- the table
     def _case_table(self, arr: Arrivals, statics: Statics) -> CaseColumns:
@@ -559,6 +537,18 @@ class _Run:
         return FrozenMap(
             (name, kpi.counts_from_columns(times, by=by, **common)) for name, by in groups
         )
+
+
+def _by_department(dept: npt.NDArray[np.int32], arrive: I64) -> I64:
+    """The order by department, then arrival position, then canonical order: one stable
+    sort of a packed key (positions are whole minutes, well below 2**32)."""
+    if arrive.size and (arrive.min() < 0 or arrive.max() >= 2**32):  # pragma: no cover
+        out: I64 = np.lexsort((arrive, dept))
+        return out
+    packed = dept.astype(np.int64) << 32
+    packed |= arrive
+    out = np.argsort(packed, kind="stable")
+    return out
 
 
 def _evolve(result: SimResult, **changes: object) -> SimResult:

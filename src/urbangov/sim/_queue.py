@@ -10,19 +10,30 @@ only Python loop of the simulation is here: one heap step per handling.
 - ``earliest_due``: when a handler comes free, it takes the waiting case with the
   earliest due position (ties: the earlier case in canonical order, then reworks in the
   order they failed); an idle handler waits for the next arrival. Not pre-emptive.
+
+Departments' queues are independent, so :func:`serve_all` runs them in worker
+processes when asked: forked workers inherit the inputs (nothing is pickled but a
+department's number) and write their results straight into shared memory, so nothing
+large goes back either. Where ``fork`` is not available, each department's slices are
+sent to a process pool. The result does not depend on the number of workers.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import heapq
+import mmap
+import multiprocessing
+from collections.abc import Callable
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Served", "serve"]
+__all__ = ["Queues", "Served", "serve", "serve_all"]
 
 I64 = npt.NDArray[np.int64]
+Bool = npt.NDArray[np.bool_]
 
 
 @attrs.frozen(eq=False)
@@ -32,6 +43,100 @@ class Served:
 
     start: I64  # (attempts, cases)
     finish: I64  # (attempts, cases)
+
+
+@attrs.frozen(eq=False)
+class Queues:
+    """Every department's queue: the cases grouped by department, each department's in
+    arrival order; department ``k`` of ``spans`` holds cases ``lo:hi`` and has
+    ``servers`` handlers. ``service``, ``verify`` and ``fail`` are ``(attempts, cases)``
+    as in :func:`serve`."""
+
+    arrival: I64
+    due: I64
+    service: I64
+    verify: I64
+    fail: Bool
+    spans: tuple[tuple[int, int, int], ...]  # (lo, hi, servers)
+    earliest_due: bool
+
+    def arguments(self, k: int) -> tuple[I64, I64, I64, I64, Bool, int, bool]:
+        """:func:`serve`'s arguments for department ``k`` (views, not copies)."""
+        lo, hi, servers = self.spans[k]
+        return (
+            self.arrival[lo:hi], self.due[lo:hi], self.service[:, lo:hi],
+            self.verify[:, lo:hi], self.fail[:, lo:hi], servers, self.earliest_due,
+        )  # fmt: skip
+
+
+def serve_all(queues: Queues, workers: int, tell: Callable[[float], None]) -> Served:
+    """Serve every department's queue (in ``workers`` processes when above 1 and there
+    are several departments); ``tell(share_done)`` after each department."""
+    attempts, m = queues.service.shape
+    # the largest departments first, so that the workers finish together
+    order = sorted(range(len(queues.spans)), key=lambda k: queues.spans[k][0] - queues.spans[k][1])
+    if workers <= 1 or len(order) < 2:
+        start = np.full((attempts, m), -1, dtype=np.int64)
+        finish = np.full((attempts, m), -1, dtype=np.int64)
+        for done, k in enumerate(order, 1):
+            _store(queues, k, serve(*queues.arguments(k)), start, finish)
+            tell(done / len(order))
+        return Served(start, finish)
+    if "fork" in multiprocessing.get_all_start_methods():
+        return _forked(queues, order, workers, tell)
+    return _pooled(queues, order, workers, tell)
+
+
+def _store(queues: Queues, k: int, got: Served, start: I64, finish: I64) -> None:
+    lo, hi, _ = queues.spans[k]
+    start[:, lo:hi] = got.start
+    finish[:, lo:hi] = got.finish
+
+
+def _forked(
+    queues: Queues, order: list[int], workers: int, tell: Callable[[float], None]
+) -> Served:
+    attempts, m = queues.service.shape
+    size = 2 * attempts * m
+    shared = mmap.mmap(-1, max(1, size * 8))  # anonymous and shared with the children
+    out = np.frombuffer(shared, dtype=np.int64, count=size).reshape(2, attempts, m)
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_adopt, initargs=(queues, out)
+    ) as pool:
+        futures = [pool.submit(_serve_shared, k) for k in order]
+        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+            future.result()
+            tell(done / len(order))
+    return Served(out[0], out[1])
+
+
+# A forked worker's inputs and output: set once in each worker process by the pool's
+# initializer (the parent never sets it), so tasks name only a department.
+_WORKER: list[tuple[Queues, I64]] = []
+
+
+def _adopt(queues: Queues, out: I64) -> None:
+    _WORKER.append((queues, out))
+
+
+def _serve_shared(k: int) -> None:
+    queues, out = _WORKER[0]
+    _store(queues, k, serve(*queues.arguments(k)), out[0], out[1])
+
+
+def _pooled(
+    queues: Queues, order: list[int], workers: int, tell: Callable[[float], None]
+) -> Served:
+    attempts, m = queues.service.shape
+    start = np.full((attempts, m), -1, dtype=np.int64)
+    finish = np.full((attempts, m), -1, dtype=np.int64)
+    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+        futures = {pool.submit(serve, *queues.arguments(k)): k for k in order}
+        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+            _store(queues, futures[future], future.result(), start, finish)
+            tell(done / len(order))
+    return Served(start, finish)
 
 
 def serve(
