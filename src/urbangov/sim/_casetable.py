@@ -25,7 +25,7 @@ import numpy.typing as npt
 from urbangov.calendar import TimeUnit
 from urbangov.cases import CaseColumns, EventKind
 
-__all__ = ["Events", "Slot", "Statics", "fill_events", "sealed", "table"]
+__all__ = ["CHUNK", "Events", "Slot", "Statics", "chunks", "fill_events", "sealed", "table"]
 
 I64 = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]
@@ -44,6 +44,16 @@ def sealed(arr: A) -> A:
     return arr
 
 
+CHUNK = 1 << 20  # cases per chunk of element-wise work
+
+
+def chunks(n: int) -> list[slice]:
+    """Slices of ``range(n)`` of at most :data:`CHUNK`: element-wise work done chunk by
+    chunk allocates temporaries the allocator reuses, instead of fresh pages every time."""
+    size = CHUNK
+    return [slice(lo, min(n, lo + size)) for lo in range(0, n, size)]
+
+
 @attrs.frozen(eq=False)
 class Slot:
     """One event slot: its kind (one code, or one per case), its times (``NAT``:
@@ -53,11 +63,16 @@ class Slot:
     times: I64
     present: Bool | None = None
 
-    def mask(self) -> Bool:
-        if self.present is None:
-            out: Bool = self.times != NAT
-            return out
-        return self.present
+    def keep(self, part: slice, run: I64 | None, end_ns: int | None) -> Bool:
+        """Which cases of ``part`` keep this slot's event; moves ``run`` (the time so
+        far of each case of ``part``) on to include it."""
+        times = self.times[part]
+        present: Bool = times != NAT if self.present is None else self.present[part]
+        if run is None or end_ns is None:
+            return present
+        np.maximum(run, np.where(present, times, NAT), out=run)
+        keep: Bool = present & (run < end_ns)
+        return keep
 
 
 @attrs.frozen(eq=False)
@@ -86,15 +101,13 @@ def fill_events(
     ``extension`` working days.
     """
     count = np.zeros(n, dtype=np.int64)
-    keep: list[Bool] = []
-    run = np.full(n, NAT, dtype=np.int64) if end_ns is not None else None
-    for slot in slots:
-        k = _advance(slot, run, end_ns)
-        count += k
-        keep.append(k)
+    for part in chunks(n):
+        run = _start(part, end_ns)
+        for slot in slots:
+            count[part] += slot.keep(part, run, end_ns)
     total = int(count.sum())
     pos = np.cumsum(count)
-    pos -= count  # the first event of each case
+    pos -= count  # where each case's next event goes
     case = np.repeat(np.arange(n, dtype=np.int64), count)
     del count
     kind = np.empty(total, dtype=np.int8)
@@ -102,37 +115,33 @@ def fill_events(
     ext_min = np.zeros(total, dtype=np.int64)
     ext_unit = np.full(total, -1, dtype=np.int8)
     department = np.full(total, -1, dtype=np.int32)
-    if run is not None:
-        run.fill(NAT)
-    for slot, k in zip(slots, keep, strict=True):
-        if run is not None:
-            np.maximum(run, np.where(slot.mask(), slot.times, NAT), out=run)
-        rows = np.flatnonzero(k)
-        del k
-        idx = pos[rows]
-        at[idx] = (run if run is not None else slot.times)[rows]
-        kind[idx] = slot.kind if isinstance(slot.kind, int) else slot.kind[rows]
-        if isinstance(slot.kind, int) and slot.kind == _DISPATCH:
-            department[idx] = dept[rows]
-        elif isinstance(slot.kind, int) and slot.kind == _EXTEND:
-            ext_min[idx] = extension
-            ext_unit[idx] = _WORKING_DAYS
-        pos[rows] += 1
-    keep.clear()
+    for part in chunks(n):
+        run = _start(part, end_ns)
+        here = pos[part]  # a view: moving it on moves ``pos``
+        for slot in slots:
+            rows = np.flatnonzero(slot.keep(part, run, end_ns))
+            idx = here[rows]
+            at[idx] = (slot.times[part] if run is None else run)[rows]
+            if isinstance(slot.kind, int):
+                kind[idx] = slot.kind
+                if slot.kind == _DISPATCH:
+                    department[idx] = dept[part][rows]
+                elif slot.kind == _EXTEND:
+                    ext_min[idx] = extension
+                    ext_unit[idx] = _WORKING_DAYS
+            else:
+                kind[idx] = slot.kind[part][rows]
+            here[rows] += 1
     return Events(
         sealed(case), sealed(kind), sealed(at), sealed(ext_min), sealed(ext_unit),
         sealed(department),
     )  # fmt: skip
 
 
-def _advance(slot: Slot, run: I64 | None, end_ns: int | None) -> Bool:
-    """Which cases keep this slot's event; moves ``run`` (the time so far) on."""
-    present = slot.mask()
-    if run is None or end_ns is None:
-        return present
-    np.maximum(run, np.where(present, slot.times, NAT), out=run)
-    keep: Bool = present & (run < end_ns)
-    return keep
+def _start(part: slice, end_ns: int | None) -> I64 | None:
+    if end_ns is None:
+        return None
+    return np.full(part.stop - part.start, NAT, dtype=np.int64)
 
 
 @attrs.frozen(eq=False)

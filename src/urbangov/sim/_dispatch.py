@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from urbangov.org import City
 from urbangov.taxonomy import Taxonomy
-from urbangov.vocabulary import Level
+from urbangov.vocabulary import Domain, Level
 
 __all__ = ["CITY_ROADS", "Dispatcher"]
 
@@ -55,19 +55,25 @@ class Dispatcher:
         self.rep_of = rep_of
         self.listed = listed
         self.knows_city_list = "road.city_list" in city.organisation.duties.asset_kinds()
-        self._cache: dict[tuple[str, int, bool], str] = {}
+        self._duty: dict[tuple[str, bool], tuple[Domain, str | None]] = {}
+        self._cache: dict[tuple[Domain, str | None, int], str] = {}
 
     def lead(self, slug: str, rep: int, listed: bool) -> str:
-        """The lead department's code for category ``slug`` at representative ``rep``."""
-        key = (slug, rep, listed)
-        found = self._cache.get(key)
-        if found is None:
+        """The lead department's code for category ``slug`` at representative ``rep``.
+
+        The duty matrix is asked once per (domain, asset kind, representative): the
+        categories that share a domain and an asset kind share their leads."""
+        duty = self._duty.get((slug, listed))
+        if duty is None:
             category = self.taxonomy.resolve(slug, field="category")
             kind = category.asset_kind
             if listed and kind is not None and kind.startswith("road.") and self.knows_city_list:
                 kind = "road.city_list"
-            found = self.city.lead_for(category.domain, self.rep_codes[rep], kind)
-            self._cache[key] = found
+            duty = self._duty[slug, listed] = (category.domain, kind)
+        key = (*duty, rep)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self.city.lead_for(duty[0], self.rep_codes[rep], duty[1])
         return found
 
     def leads(

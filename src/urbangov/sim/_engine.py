@@ -28,7 +28,7 @@ from urbangov.frozen import FrozenMap
 from urbangov.org import City
 from urbangov.policy import Policy
 from urbangov.sim._arrivals import Arrivals, arrivals
-from urbangov.sim._casetable import Slot, Statics, fill_events, sealed, table
+from urbangov.sim._casetable import Slot, Statics, chunks, fill_events, sealed, table
 from urbangov.sim._dispatch import Dispatcher
 from urbangov.sim._model import PROFILES, SOURCES, DepartmentModel
 from urbangov.sim._patterns import intensities, patrol_rounds, plan_of
@@ -41,6 +41,7 @@ from urbangov.vocabulary import Level, Urgency
 __all__ = ["Progress", "run"]
 
 I64 = npt.NDArray[np.int64]
+Bool = npt.NDArray[np.bool_]
 NAT = np.iinfo(np.int64).min
 SEC = 10**9
 MIN = 60 * SEC
@@ -143,6 +144,22 @@ def run(
 
 class _Run:
     """One run's state: arrays per case, in canonical order."""
+
+    # intake, per case
+    rejected: Bool
+    not_filed: Bool
+    voided: Bool
+    filed: Bool
+    urgent: Bool
+    suspended: Bool
+    dispatched: Bool
+    queued: Bool
+    t_accept: I64
+    t_file: I64
+    t_dispatch: I64
+    t_suspend: I64
+    t_resume: I64
+    t_queue: I64
 
     def __init__(
         self,
@@ -255,31 +272,51 @@ class _Run:
         )
 
     def _intake(self, arr: Arrivals) -> None:
-        b, key, n = self.behaviour, arr.key, arr.n
-        reject_p = np.array([b.reject_report.get(s, 0.0) for s in SOURCES])[arr.source]
-        self.rejected = _draw(key, "reject_report") < reject_p
-        u = _draw(key, "filing")
-        self.not_filed = ~self.rejected & (u < b.reject_filing)
-        self.voided = ~self.rejected & ~self.not_filed & (u < b.reject_filing + b.void)
-        self.filed = ~self.rejected & ~self.not_filed & ~self.voided
-        rep = arr.reported
-        self.t_accept = rep + _seconds(exponential(fold(key, _tag("accept")), b.accept_minutes))
-        self.t_file = self.t_accept + _seconds(exponential(fold(key, _tag("file")), b.file_minutes))
-        self.t_dispatch = self.t_file + _seconds(
-            exponential(fold(key, _tag("dispatch")), b.dispatch_minutes)
-        )
-        self.urgent = _draw(key, "urgent") < b.urgent
-        self.suspended = self.filed & (_draw(key, "suspend") < b.suspend)
-        self.t_suspend = self.t_dispatch + _seconds(_draw(key, "suspend_at") * 60.0)
-        self.t_resume = self.t_suspend + _seconds(
-            exponential(fold(key, _tag("suspend_for")), b.suspend_hours * 60.0)
-        )
-        self.t_queue = np.where(self.suspended, self.t_resume, self.t_dispatch)
-        self.dispatched = self.filed & (self.t_dispatch < self.end_ns)
-        self.queued = self.dispatched & (self.t_queue < self.end_ns)
+        b, n = self.behaviour, arr.n
+        reject_p = np.array([b.reject_report.get(s, 0.0) for s in SOURCES])
+        flags = ("rejected", "not_filed", "voided", "filed", "urgent", "suspended",
+                 "dispatched", "queued")  # fmt: skip
+        times = ("t_accept", "t_file", "t_dispatch", "t_suspend", "t_resume", "t_queue")
+        out = {f: np.empty(n, dtype=np.bool_) for f in flags}
+        out.update({t: np.empty(n, dtype=np.int64) for t in times})
+        for part in chunks(n):
+            got = self._intake_part(arr.key[part], reject_p[arr.source[part]], arr.reported[part])
+            for name, values in got.items():
+                out[name][part] = values
+        for name, values in out.items():
+            setattr(self, name, values)
         width = max(8, len(str(max(n - 1, 0))))
         self.ids = tuple(map(f"C%0{width}d".__mod__, range(n)))
-        del u
+
+    def _intake_part(
+        self, key: npt.NDArray[np.uint64], reject_p: npt.NDArray[np.float64], rep: I64
+    ) -> dict[str, npt.NDArray[Any]]:
+        """Intake of some cases: their flags and times (element-wise in the keys)."""
+        b = self.behaviour
+        rejected = _draw(key, "reject_report") < reject_p
+        u = _draw(key, "filing")
+        not_filed = ~rejected & (u < b.reject_filing)
+        voided = ~rejected & ~not_filed & (u < b.reject_filing + b.void)
+        filed = ~rejected & ~not_filed & ~voided
+        t_accept = rep + _seconds(exponential(fold(key, _tag("accept")), b.accept_minutes))
+        t_file = t_accept + _seconds(exponential(fold(key, _tag("file")), b.file_minutes))
+        t_dispatch = t_file + _seconds(exponential(fold(key, _tag("dispatch")), b.dispatch_minutes))
+        urgent = _draw(key, "urgent") < b.urgent
+        suspended = filed & (_draw(key, "suspend") < b.suspend)
+        t_suspend = t_dispatch + _seconds(_draw(key, "suspend_at") * 60.0)
+        t_resume = t_suspend + _seconds(
+            exponential(fold(key, _tag("suspend_for")), b.suspend_hours * 60.0)
+        )
+        t_queue = np.where(suspended, t_resume, t_dispatch)
+        dispatched = filed & (t_dispatch < self.end_ns)
+        queued = dispatched & (t_queue < self.end_ns)
+        return {
+            "rejected": rejected, "not_filed": not_filed, "voided": voided, "filed": filed,
+            "urgent": urgent, "suspended": suspended, "dispatched": dispatched,
+            "queued": queued, "t_accept": t_accept, "t_file": t_file,
+            "t_dispatch": t_dispatch, "t_suspend": t_suspend, "t_resume": t_resume,
+            "t_queue": t_queue,
+        }  # fmt: skip
 
     def _dispatch(self, arr: Arrivals) -> None:
         dispatcher = Dispatcher(self.model.city, self.taxonomy, self.model.grids)
@@ -359,21 +396,24 @@ class _Run:
         mean = np.array([self.model.categories[s].service_minutes for s in self.slugs])[
             arr.category[rows]
         ]
-        service = np.empty((attempts, rows.size), dtype=np.int64)
+        service = np.zeros((attempts, rows.size), dtype=np.int64)
         verify = np.zeros((attempts, rows.size), dtype=np.int64)
         fail = np.zeros((attempts, rows.size), dtype=np.bool_)
+        # attempt r + 1 happens only after a failed verification of attempt r: its draws
+        # are made for those cases alone (each draw is keyed by its case: the same values)
+        need: npt.NDArray[np.intp] | None = None  # None: every case
         for r in range(attempts):
-            if b.service == "exponential":
-                drawn = exponential(fold(key, _tag("service", r)), mean)
-            else:
-                drawn = lognormal(fold(key, _tag("service", r)), mean, b.service_cv)
-            service[r] = np.maximum(1, np.ceil(drawn)).astype(np.int64)
-            if verify_step:
-                verify[r] = np.ceil(
-                    exponential(fold(key, _tag("verify", r)), b.verify_minutes)
-                ).astype(np.int64)
-                if r < attempts - 1:
-                    fail[r] = _draw(key, "rework", r) < b.rework
+            for part in chunks(rows.size) if need is None else (need,):
+                k = key[part]
+                service[r, part] = self._service(k, mean[part], r)
+                if verify_step:
+                    verify[r, part] = np.ceil(
+                        exponential(fold(k, _tag("verify", r)), b.verify_minutes)
+                    ).astype(np.int64)
+                    if r < attempts - 1:
+                        fail[r, part] = _draw(k, "rework", r) < b.rework
+            need = np.flatnonzero(fail[r]) if need is None else need[fail[r, need]]
+        del mean, need
         # positions on each department's working-time line (whole minutes)
         arrive = np.empty(rows.size, dtype=np.int64)
         due_key = np.empty(rows.size, dtype=np.int64)
@@ -440,6 +480,16 @@ class _Run:
                         clock, finish[r, okv] + verify[r, okv]
                     )
 
+    def _service(self, key: npt.NDArray[np.uint64], mean: npt.NDArray[np.float64], r: int) -> I64:
+        """Handling times of attempt ``r`` in whole working minutes (at least 1)."""
+        b = self.behaviour
+        if b.service == "exponential":
+            drawn = exponential(fold(key, _tag("service", r)), mean)
+        else:
+            drawn = lognormal(fold(key, _tag("service", r)), mean, b.service_cv)
+        out: I64 = np.maximum(1, np.ceil(drawn)).astype(np.int64)
+        return out
+
     def _workers(self, total: int) -> int:
         if self.workers is not None:
             return self.workers
@@ -478,11 +528,11 @@ class _Run:
             final = (passed != NAT) & ~self.failed[r]
             np.copyto(done, passed, where=final)
         del final
-        close = np.where(
-            done != NAT,
-            done + _seconds(exponential(fold(arr.key, _tag("close")), b.close_minutes)),
-            NAT,
-        )
+        close = np.full(n, NAT, dtype=np.int64)
+        for part in chunks(n):
+            d = done[part]
+            late = _seconds(exponential(fold(arr.key[part], _tag("close")), b.close_minutes))
+            close[part] = np.where(d != NAT, d + late, NAT)
         del done
         first = np.where(self.rejected, _E.REJECT.code, _E.ACCEPT.code).astype(np.int8)
         second = np.where(
