@@ -147,3 +147,20 @@ def test_department_queues_in_workers_equal_the_serial_run(
     assert (serial.start[0] >= arrival).all()
     assert told[-1] == 1.0
     assert len(told) == 2 * len(sizes)
+
+
+def test_reports_too_wide_to_pack_are_sorted_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a run whose (second, grid, category, channel, number) do not fit one int64 is
+    # put in canonical order by lexsort instead: the same order, the same bits
+    from urbangov.sim import _arrivals
+
+    make, *_, expected = GOLDEN[0][1:]
+    monkeypatch.setattr(_arrivals._Packing, "BITS", 38)  # no bits left for the number
+    assert full_digest(make()) == expected
+    # small chunks of grids, the second of which has a cell too full for the number's
+    # bits: the chunks packed so far are unpacked again
+    monkeypatch.setattr(_arrivals, "_CELLS", 3000)
+    monkeypatch.setattr(_arrivals._Packing, "BITS", 43)
+    assert full_digest(make()) == expected
+    monkeypatch.setattr(_arrivals._Packing, "BITS", 63)
+    assert full_digest(make()) == expected

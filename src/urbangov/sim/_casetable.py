@@ -159,6 +159,17 @@ class Statics:
     reported_at: npt.NDArray[np.datetime64]
     segment: npt.NDArray[np.int32]
 
+    def rows(self, part: slice) -> Statics:
+        """The cases of ``part`` (views of the same read-only columns)."""
+        if part.start == 0 and part.stop == len(self.ids):
+            return self
+        return Statics(
+            ids=self.ids[part], category=self.category[part], categories=self.categories,
+            grid=self.grid[part], grids=self.grids, urgency=self.urgency[part],
+            source=self.source[part], zone=self.zone[part],
+            reported_at=self.reported_at[part], segment=self.segment[part],
+        )  # fmt: skip
+
 
 def _constant(value: int, dtype: type[np.signedinteger[Any]], n: int) -> npt.NDArray[Any]:
     return sealed(np.full(n, value, dtype=dtype))

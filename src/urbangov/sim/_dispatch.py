@@ -9,6 +9,8 @@ representative unit, asset kind), not per case.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -77,7 +79,10 @@ class Dispatcher:
         return found
 
     def leads(
-        self, slugs: tuple[str, ...], category: npt.NDArray[np.int64], grid: npt.NDArray[np.int64]
+        self,
+        slugs: tuple[str, ...],
+        category: npt.NDArray[np.integer[Any]],
+        grid: npt.NDArray[np.integer[Any]],
     ) -> tuple[tuple[str, ...], npt.NDArray[np.int32]]:
         """Per case (codes into ``slugs`` and the dispatcher's grids): the lead, as codes
         into the returned sorted tuple of department codes."""

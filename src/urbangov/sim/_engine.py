@@ -336,9 +336,9 @@ class _Run:
         source_code = np.array([CaseColumns.SOURCES.index(s) for s in SOURCES], dtype=np.int8)
         return Statics(
             ids=self.ids,
-            category=sealed(arr.category.astype(np.int32)),
+            category=sealed(arr.category),
             categories=self.slugs,
-            grid=sealed(arr.grid.astype(np.int32)),
+            grid=sealed(arr.grid),
             grids=self.model.grids,
             urgency=sealed(urgency),
             source=sealed(source_code[arr.source]),
@@ -348,24 +348,25 @@ class _Run:
         )
 
     def _due_before_queue(self, arr: Arrivals, statics: Statics) -> None:
-        """Due times of the queued cases through ``deadlines.due_at_batch``, on a table
-        of every case whose queued cases have their events up to the queue."""
+        """Due times of the queued cases through ``deadlines.due_at_batch``, on tables
+        of every case whose queued cases have their events up to the queue (a table
+        per chunk of cases: a case's due time is its own)."""
         q = self.queued
         s = self.suspended & q
-        slots = [
-            Slot(_E.ACCEPT.code, self.t_accept, q),
-            Slot(_E.FILE.code, self.t_file, q),
-            Slot(_E.DISPATCH.code, self.t_dispatch, q),
-            Slot(_E.SUSPEND.code, self.t_suspend, s),
-            Slot(_E.RESUME.code, self.t_resume, s),
-        ]
-        events = fill_events(arr.n, slots, self.dept)
-        del slots, s
-        early = table(statics, events, self.dept_names)
-        del events
-        due = deadlines.due_at_batch(early, self.policy).view(np.int64)
-        del early
-        self.due_ns = np.where(q, due, NAT)
+        self.due_ns = np.full(arr.n, NAT, dtype=np.int64)
+        for part in chunks(arr.n):
+            qp, sp = q[part], s[part]
+            slots = [
+                Slot(_E.ACCEPT.code, self.t_accept[part], qp),
+                Slot(_E.FILE.code, self.t_file[part], qp),
+                Slot(_E.DISPATCH.code, self.t_dispatch[part], qp),
+                Slot(_E.SUSPEND.code, self.t_suspend[part], sp),
+                Slot(_E.RESUME.code, self.t_resume[part], sp),
+            ]
+            events = fill_events(qp.size, slots, self.dept[part])
+            early = table(statics.rows(part), events, self.dept_names)
+            due = deadlines.due_at_batch(early, self.policy).view(np.int64)
+            self.due_ns[part] = np.where(qp, due, NAT)
 
     # ----------------------------------------------------------------- queues
     def _clock(self, model: DepartmentModel) -> WorkCalendar | None:
