@@ -88,7 +88,12 @@ class Dispatcher:
         into the returned sorted tuple of department codes."""
         flag = self.listed[grid].astype(np.int64)
         key = (category.astype(np.int64) * len(self.rep_codes) + self.rep_of[grid]) * 2 + flag
-        unique, inverse = np.unique(key, return_inverse=True)
+        # the distinct keys, ascending, and each case's place among them: a count over
+        # the small space of keys (categories x representatives x 2), not a sort
+        space = len(slugs) * len(self.rep_codes) * 2
+        unique = np.flatnonzero(np.bincount(key, minlength=space))
+        place = np.zeros(space, dtype=np.int64)
+        place[unique] = np.arange(unique.size)
         codes = []
         for k in unique.tolist():
             cat, rest = divmod(k, len(self.rep_codes) * 2)
@@ -97,4 +102,4 @@ class Dispatcher:
         names = tuple(sorted(set(codes)))
         position = {c: i for i, c in enumerate(names)}
         per_key = np.array([position[c] for c in codes], dtype=np.int32)
-        return names, per_key[inverse.reshape(-1)]
+        return names, per_key[place[key]]

@@ -156,34 +156,56 @@ def serve(
     finish = np.full((attempts, n), -1, dtype=np.int64)
     if n == 0:
         return Served(start, finish)
-    arr = arrival.tolist()
-    svc = service.tolist()
-    ver = verify.tolist()
-    bad = fail.tolist()
-    st = [[-1] * n for _ in range(attempts)]
-    fin = [[-1] * n for _ in range(attempts)]
+    # first attempts as Python lists (the loop's fast path); the few reworks read the
+    # later attempts' arrays and are recorded as (attempt, case, start, finish)
+    first = _First(service[0].tolist(), verify[0].tolist(), fail[0].tolist(), [0] * n, [0] * n)
+    later = _Later(service, verify, fail, [])
     if earliest_due:
-        _edf(arr, due.tolist(), svc, ver, bad, servers, st, fin)
+        _edf(arrival.tolist(), due.tolist(), first, later, servers)
     else:
-        _fifo(arr, svc, ver, bad, servers, st, fin)
-    return Served(np.array(st, dtype=np.int64), np.array(fin, dtype=np.int64))
+        _fifo(arrival.tolist(), first, later, servers)
+    start[0] = first.start
+    finish[0] = first.finish
+    if later.done:
+        r, c, st, fin = np.array(later.done, dtype=np.int64).T
+        start[r, c] = st
+        finish[r, c] = fin
+    return Served(start, finish)
 
 
-def _fifo(
-    arr: list[int],
-    svc: list[list[int]],
-    ver: list[list[int]],
-    bad: list[list[bool]],
-    servers: int,
-    st: list[list[int]],
-    fin: list[list[int]],
-) -> None:
+@attrs.define
+class _First:
+    """The first attempts: handling and verification times, failures, and the results."""
+
+    service: list[int]
+    verify: list[int]
+    fail: list[bool]
+    start: list[int]
+    finish: list[int]
+
+
+@attrs.define
+class _Later:
+    """Attempts after a failed verification: their times, and the results so far."""
+
+    service: I64
+    verify: I64
+    fail: npt.NDArray[np.bool_]
+    done: list[tuple[int, int, int, int]]  # (attempt, case, start, finish)
+
+    def attempt(self, r: int, c: int) -> tuple[int, int, bool]:
+        """Handling time, verification time and failure of attempt ``r`` of case ``c``."""
+        return int(self.service[r, c]), int(self.verify[r, c]), bool(self.fail[r, c])
+
+
+def _fifo(arr: list[int], first: _First, later: _Later, servers: int) -> None:
     n = len(arr)
     free = [0] * servers
     again: list[tuple[int, int, int, int]] = []  # (position, order, case, attempt)
     push, pop, replace = heapq.heappush, heapq.heappop, heapq.heapreplace
     i = order = 0
-    st0, fin0, svc0, bad0 = st[0], fin[0], svc[0], bad[0]
+    st0, fin0, svc0, ver0, bad0 = first.start, first.finish, first.service, first.verify, first.fail
+    done = later.done
     while True:
         if again and (i >= n or again[0][0] < arr[i]):
             pos, _, c, r = pop(again)
@@ -197,37 +219,30 @@ def _fifo(
             st0[c] = s
             fin0[c] = end
             if bad0[c]:
-                push(again, (end + ver[0][c], order, c, 1))
+                push(again, (end + ver0[c], order, c, 1))
                 order += 1
             continue
         else:
             break
+        svc, ver, bad = later.attempt(r, c)
         f = free[0]
         s = pos if pos > f else f
-        end = s + svc[r][c]
+        end = s + svc
         replace(free, end)
-        st[r][c] = s
-        fin[r][c] = end
-        if bad[r][c]:
-            push(again, (end + ver[r][c], order, c, r + 1))
+        done.append((r, c, s, end))
+        if bad:
+            push(again, (end + ver, order, c, r + 1))
             order += 1
 
 
-def _edf(
-    arr: list[int],
-    due: list[int],
-    svc: list[list[int]],
-    ver: list[list[int]],
-    bad: list[list[bool]],
-    servers: int,
-    st: list[list[int]],
-    fin: list[list[int]],
-) -> None:
+def _edf(arr: list[int], due: list[int], first: _First, later: _Later, servers: int) -> None:
     n = len(arr)
     free = [0] * servers
     waiting: list[tuple[int, int, int, int, int]] = []  # (due, order, case, attempt, pos)
     again: list[tuple[int, int, int, int]] = []  # (position, order, case, attempt)
     push, pop, replace = heapq.heappush, heapq.heappop, heapq.heapreplace
+    st0, fin0, svc0, ver0, bad0 = first.start, first.finish, first.service, first.verify, first.fail
+    done = later.done
     i = 0
     order = n
     while True:
@@ -258,10 +273,16 @@ def _edf(
         _, _, c, r, pos = pop(waiting)
         if pos > t:  # another handler is free earlier than this case arrived
             t = pos
-        end = t + svc[r][c]
+        if r == 0:
+            end = t + svc0[c]
+            st0[c] = t
+            fin0[c] = end
+            ver, bad = ver0[c], bad0[c]
+        else:
+            svc, ver, bad = later.attempt(r, c)
+            end = t + svc
+            done.append((r, c, t, end))
         replace(free, end)
-        st[r][c] = t
-        fin[r][c] = end
-        if bad[r][c]:
-            push(again, (end + ver[r][c], order, c, r + 1))
+        if bad:
+            push(again, (end + ver, order, c, r + 1))
             order += 1
