@@ -6,6 +6,11 @@ file, void), dispatch to the lead (``_dispatch``), suspension, due times
 (``deadlines.due_at_batch``), the department queues on their working-time lines
 (``_queue``), verification and rework, closing; then the case table, its due times, its
 KPI tables (``kpi.counts_from_columns``) and the hooks.
+
+Speed and memory: element-wise stages work on chunks of cases (``_casetable.chunks``),
+whose temporaries the allocator reuses; the case tables are filled in place and handed
+to ``CaseColumns`` without copies; per-case working arrays are dropped once the table
+holds the result; the department queues run in forked worker processes for large runs.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from urbangov.sim._casetable import Slot, Statics, chunks, fill_events, sealed, 
 from urbangov.sim._dispatch import Dispatcher
 from urbangov.sim._model import PROFILES, SOURCES, DepartmentModel
 from urbangov.sim._patterns import intensities, patrol_rounds, plan_of
-from urbangov.sim._queue import Queues, serve_all
+from urbangov.sim._queue import Queues, by_department, serve_all
 from urbangov.sim._random import exponential, fold, lognormal, stable_hash, uniform
 from urbangov.sim._result import Hooks, SimResult
 from urbangov.sim._synthetic import SyntheticCity
@@ -437,7 +442,7 @@ class _Run:
             end_pos.append(int(self._position(clock, np.array([self.end_ns]))[0]) // MIN)
         # each department's cases in arrival order (ties: canonical order), and from
         # here on every per-case array in that order
-        grouped = _by_department(dept, arrive)
+        grouped = by_department(dept, arrive)
         rows, dept, key = rows[grouped], dept[grouped], key[grouped]
         arrive, due_key = arrive[grouped], due_key[grouped]
         service, verify, fail = service[:, grouped], verify[:, grouped], fail[:, grouped]
@@ -588,18 +593,6 @@ class _Run:
         return FrozenMap(
             (name, kpi.counts_from_columns(times, by=by, **common)) for name, by in groups
         )
-
-
-def _by_department(dept: npt.NDArray[np.int32], arrive: I64) -> I64:
-    """The order by department, then arrival position, then canonical order: one stable
-    sort of a packed key (positions are whole minutes, well below 2**32)."""
-    if arrive.size and (arrive.min() < 0 or arrive.max() >= 2**32):  # pragma: no cover
-        out: I64 = np.lexsort((arrive, dept))
-        return out
-    packed = dept.astype(np.int64) << 32
-    packed |= arrive
-    out = np.argsort(packed, kind="stable")
-    return out
 
 
 def _evolve(result: SimResult, **changes: object) -> SimResult:

@@ -30,7 +30,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Queues", "Served", "serve", "serve_all"]
+__all__ = ["Queues", "Served", "by_department", "serve", "serve_all"]
 
 I64 = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]
@@ -43,6 +43,31 @@ class Served:
 
     start: I64  # (attempts, cases)
     finish: I64  # (attempts, cases)
+
+
+def by_department(dept: npt.NDArray[np.int32], arrive: I64) -> I64:
+    """The order by department, then arrival position, then canonical order (the
+    index): one sort of distinct packed integers (department, position, index), whose
+    low bits are then the order; a stable argsort where they do not fit in 63 bits."""
+    n = arrive.size
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    if arrive.min() < 0:  # pragma: no cover - positions count from the run's start
+        out: I64 = np.lexsort((arrive, dept))
+        return out
+    index_bits = max(1, (n - 1).bit_length())
+    arrive_bits = max(1, int(arrive.max()).bit_length())
+    dept_bits = max(1, int(dept.max()).bit_length())
+    if index_bits + arrive_bits + dept_bits > 63:  # pragma: no cover - huge, long runs
+        out = np.argsort((dept.astype(np.int64) << arrive_bits) | arrive, kind="stable")
+        return out
+    packed = dept.astype(np.int64) << arrive_bits
+    packed |= arrive
+    packed <<= index_bits
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort()
+    packed &= (1 << index_bits) - 1
+    return packed
 
 
 @attrs.frozen(eq=False)
