@@ -85,6 +85,23 @@ def test_arrays_are_read_only() -> None:
         again.kind[0] = 1
 
 
+def test_columns_built_from_a_callers_arrays_do_not_change_with_them() -> None:
+    cols = CaseColumns.from_cases(CASES)
+    mine = np.array(cols.kind)  # a writable copy the caller keeps
+    built = _with(cols, kind=mine)
+    mine[:] = 0
+    assert built == cols
+    assert not np.shares_memory(built.kind, mine)
+
+
+def test_read_only_columns_are_shared_not_copied() -> None:
+    # evolving one column keeps the others' memory (no copy of a large table)
+    cols = CaseColumns.from_cases(CASES)
+    again = _with(cols, notes=("n",))
+    assert again.at is cols.at
+    assert again.case is cols.case
+
+
 def test_equality_is_by_content() -> None:
     a, b = CaseColumns.from_cases(CASES), CaseColumns.from_cases(CASES)
     assert a == b

@@ -1,15 +1,17 @@
-"""FrozenMap: immutable, hashable, picklable, equal by content."""
+"""FrozenMap: immutable, hashable, picklable, equal by content; read-only columns
+(``readonly_array``) that never alias memory a caller can still write."""
 
 from __future__ import annotations
 
 import pickle
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from urbangov import FrozenMap
-from urbangov.frozen import freeze, thaw
+from urbangov.frozen import freeze, readonly_array, thaw
 
 plain = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
@@ -61,3 +63,56 @@ def test_mutation_is_refused() -> None:
 
 def test_union_returns_a_new_map() -> None:
     assert (FrozenMap(a=1) | {"b": 2}) == {"a": 1, "b": 2}
+
+
+# ------------------------------------------------------------------ readonly_array
+
+
+def test_a_callers_writable_array_is_copied_so_later_writes_do_not_leak() -> None:
+    mine = np.arange(4, dtype=np.int64)
+    column = readonly_array(mine, np.int64, field="x")
+    mine[0] = 99
+    assert column.tolist() == [0, 1, 2, 3]
+    assert not column.flags.writeable
+    assert not np.shares_memory(column, mine)
+
+
+def test_a_read_only_view_of_a_writable_array_is_copied() -> None:
+    mine = np.arange(4, dtype=np.int64)
+    view = mine[1:]
+    view.setflags(write=False)
+    column = readonly_array(view, np.int64, field="x")
+    mine[1] = 99
+    assert column.tolist() == [1, 2, 3]
+    assert not np.shares_memory(column, mine)
+
+
+def test_a_read_only_view_of_a_writable_buffer_is_copied() -> None:
+    buffer = bytearray(16)
+    view = np.frombuffer(buffer, dtype=np.int64)
+    view.setflags(write=False)
+    column = readonly_array(view, np.int64, field="x")
+    buffer[0] = 7
+    assert column.tolist() == [0, 0]
+
+
+def test_a_sealed_array_is_taken_over_without_a_copy() -> None:
+    sealed = np.arange(4, dtype=np.int64)
+    sealed.setflags(write=False)
+    assert readonly_array(sealed, np.int64, field="x") is sealed
+    # a read-only view of a read-only array, and an array over immutable bytes
+    half = sealed[::2]
+    assert readonly_array(half, np.int64, field="x") is half
+    frozen_bytes = np.frombuffer(bytes(16), dtype=np.int64)
+    assert readonly_array(frozen_bytes, np.int64, field="x") is frozen_bytes
+    # the wrong dtype is converted (a new array), never reinterpreted
+    as_int32 = readonly_array(sealed, np.int32, field="x")
+    assert as_int32.dtype == np.int32
+    assert as_int32.tolist() == [0, 1, 2, 3]
+    assert not as_int32.flags.writeable
+
+
+def test_a_column_cannot_be_written() -> None:
+    column = readonly_array([1, 2], np.int64, field="x")
+    with pytest.raises(ValueError, match="read-only"):
+        column[0] = 5

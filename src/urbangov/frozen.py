@@ -159,7 +159,15 @@ def readonly_array(
     field: str,
     error: type[UrbangovError] = UrbangovError,
 ) -> npt.NDArray[Any]:
-    """A one-dimensional, read-only numpy copy of ``value`` (columns inside frozen values).
+    """A one-dimensional, read-only numpy array of ``value`` (columns inside frozen values).
+
+    A numpy array that is already read-only, of ``dtype`` and one-dimensional, and that no
+    writable array lies under (``base``), is taken as it is: nobody can write through it,
+    so sharing it is safe and a large column is not copied. Anything else — a list, a
+    writable array or a read-only view of a writable one — is copied, so a caller who
+    changes their array afterwards never changes the column. (A builder that hands over
+    its own arrays sets ``flags.writeable = False`` first and makes no writable view of
+    them afterwards.)
 
     Raises ``error`` naming ``field`` when ``value`` cannot be read as ``dtype`` or is not
     one-dimensional.
@@ -167,11 +175,24 @@ def readonly_array(
     >>> a = readonly_array([1, 2], "int64", field="x")
     >>> a.flags.writeable, a.dtype.name
     (False, 'int64')
+    >>> readonly_array(a, "int64", field="x") is a      # read-only already: shared
+    True
+    >>> mine = np.array([1, 2])
+    >>> readonly_array(mine, "int64", field="x") is mine  # writable: copied
+    False
     >>> readonly_array([[1]], "int64", field="x")
     Traceback (most recent call last):
     ...
     urbangov.errors.UrbangovError: x: must be one-dimensional, not 2-d
     """
+    if (
+        isinstance(value, np.ndarray)
+        and value.ndim == 1
+        and not value.flags.writeable
+        and value.dtype == np.dtype(dtype)
+        and _sealed(value)
+    ):
+        return value
     try:
         arr = np.array(value, dtype=dtype, copy=True)
     except (TypeError, ValueError) as exc:
@@ -180,3 +201,19 @@ def readonly_array(
         raise error(f"must be one-dimensional, not {arr.ndim}-d", field=field)
     arr.setflags(write=False)
     return arr
+
+
+def _sealed(arr: npt.NDArray[Any]) -> bool:
+    """Whether nothing under ``arr`` can be written: every array in its ``base`` chain is
+    read-only, and the memory's owner, if not an array, exposes a read-only buffer."""
+    base: object = arr.base
+    while isinstance(base, np.ndarray):
+        if base.flags.writeable:
+            return False
+        base = base.base
+    if base is None:
+        return True
+    try:
+        return memoryview(base).readonly  # type: ignore[arg-type]
+    except TypeError:
+        return False

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from urbangov.cases import Status
 from urbangov.policy import Policy
 from urbangov.sim import SyntheticCity, run, stable_hash
-from urbangov.sim._queue import serve
+from urbangov.sim._queue import by_department, serve
 from urbangov.sim._random import fold, poisson, stream, uniform
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -130,3 +130,13 @@ def test_a_run_with_its_governance_saves_and_loads_equal_and_rewrites_the_same_b
         again.save(b)
         for path in a.rglob("*.*"):
             assert path.read_bytes() == (b / path.relative_to(a)).read_bytes()
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 600_000)), max_size=300))
+def test_grouping_by_department_is_the_stable_order_by_department_then_arrival(
+    rows: list[tuple[int, int]],
+) -> None:
+    dept = np.array([d for d, _ in rows], dtype=np.int32)
+    arrive = np.array([a for _, a in rows], dtype=np.int64)
+    expected = np.lexsort((np.arange(len(rows)), arrive, dept))
+    assert by_department(dept, arrive).tolist() == expected.tolist()

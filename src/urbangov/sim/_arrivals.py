@@ -25,7 +25,8 @@ __all__ = ["Arrivals", "arrivals"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
-_CELLS = 4_000_000  # (grid, category, channel) cells drawn at once
+_CELLS = 1 << 20  # (grid, category, channel) cells drawn at once
+_CELL_TABLE = 1 << 24  # up to this many cells, their keys are kept in one table
 HOUR_NS = 3_600 * 10**9
 
 
@@ -33,9 +34,9 @@ HOUR_NS = 3_600 * 10**9
 class Arrivals:
     """Reports in canonical order (time, then grid code, category, channel, number)."""
 
-    grid: I64  # into the city's sorted grid codes
-    category: I64  # into the sorted category slugs
-    source: I64  # into SOURCES
+    grid: npt.NDArray[np.int32]  # into the city's sorted grid codes
+    category: npt.NDArray[np.int32]  # into the sorted category slugs
+    source: npt.NDArray[np.int8]  # into SOURCES
     reported: I64  # ns since the epoch, UTC, whole seconds
     key: U64  # the report's own key: every later draw of the case folds from it
 
@@ -67,12 +68,10 @@ def arrivals(
     total = intensity.sum(axis=-1) / 24.0  # (profile, source), in days
     cum = np.cumsum(intensity, axis=-1)
     cum /= np.where(cum[..., -1:] > 0, cum[..., -1:], 1.0)
-    root = stream(seed, "arrivals")
-    g_hash = np.array([stable_hash(g) for g in grids], dtype=np.uint64)
-    c_hash = np.array([stable_hash(s) for s in slugs], dtype=np.uint64)
-    s_hash = np.array([stable_hash(s) for s in SOURCES], dtype=np.uint64)
+    flat = cum.reshape(len(PROFILES) * n_src, -1)
+    keys = _CellKeys(seed, grids, slugs)
+    pack = _Packing(flat.shape[1], len(grids), n_cat)
     chunk = max(1, _CELLS // max(1, n_cat * n_src))
-    parts: list[tuple[I64, I64, I64, I64, U64]] = []
     for lo in range(0, len(grids), chunk):
         hi = min(len(grids), lo + chunk)
         share = np.empty((hi - lo, n_src), dtype=np.float64)
@@ -81,52 +80,129 @@ def arrivals(
             share[:, j] = (1.0 - detect[lo:hi]) * public[j - 1]
         scale = total[profile]  # (category, source)
         mean = weight[lo:hi, None, None] * rates[None, :, None] * share[:, None, :] * scale[None]
-        cell = fold(fold(fold(root, g_hash[lo:hi, None, None]), c_hash[None, :, None]),
-                    s_hash[None, None, :])  # fmt: skip
-        count = poisson(fold(cell.ravel(), np.uint64(0)), mean.ravel())
+        cell = keys.cells(lo, hi).ravel()
+        count = poisson(fold(cell, np.uint64(0)), mean.ravel())
         rows = np.flatnonzero(count)
         reps = count[rows]
         number = np.arange(int(reps.sum()), dtype=np.int64) - np.repeat(
             np.cumsum(reps) - reps, reps
         )
         row = np.repeat(rows, reps)
-        key = fold(cell.ravel()[row], (number + 1).astype(np.uint64))
+        key = fold(cell[row], (number + 1).astype(np.uint64))
+        del cell, count, rows, reps
         g, rest = np.divmod(row, n_cat * n_src)
         c, s = np.divmod(rest, n_src)
-        parts.append((g + lo, c, s, number, key))
-    g = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
-    c = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
-    s = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
-    number = np.concatenate([p[3] for p in parts]) if parts else np.zeros(0, np.int64)
-    key = np.concatenate([p[4] for p in parts]) if parts else np.zeros(0, np.uint64)
-    # the hour by inverting the channel's cumulative intensity, then the second
-    u_hour = uniform(fold(key, np.uint64(1)))
-    u_sec = uniform(fold(key, np.uint64(2)))
-    hour = np.empty(key.size, dtype=np.int64)
-    pair = profile[c] * n_src + s
-    flat = cum.reshape(len(PROFILES) * n_src, -1)
-    for k in np.unique(pair):
-        sel = np.flatnonzero(pair == k)
-        hour[sel] = np.searchsorted(flat[k], u_hour[sel], side="right")
-    hour = np.minimum(hour, flat.shape[1] - 1)
-    reported = start_ns + hour * HOUR_NS + np.floor(u_sec * 3600).astype(np.int64) * 10**9
-    order = _canonical(reported, g, c, s, number, len(grids), n_cat, start_ns)
-    return Arrivals(g[order], c[order], s[order], reported[order], key[order])
+        del row, rest
+        g += lo
+        # the hour by inverting the channel's cumulative intensity, then the second
+        u_hour = uniform(fold(key, np.uint64(1)))
+        hour = np.empty(key.size, dtype=np.int64)
+        pair = profile[c] * n_src + s
+        for k in np.unique(pair):
+            sel = np.flatnonzero(pair == k)
+            hour[sel] = np.searchsorted(flat[k], u_hour[sel], side="right")
+        del u_hour, pair
+        np.minimum(hour, flat.shape[1] - 1, out=hour)
+        sec = hour * 3600
+        del hour
+        sec += np.floor(uniform(fold(key, np.uint64(2))) * 3600).astype(np.int64)
+        del key
+        pack.pack(sec, g, c, s, number)
+        del sec, g, c, s, number
+    return pack.unpack(start_ns, keys)
 
 
-def _canonical(
-    reported: I64, g: I64, c: I64, s: I64, number: I64, n_grids: int, n_cat: int, start_ns: int
-) -> I64:
-    """The order by (time, grid, category, channel, number): one stable sort of a packed
-    int64 key (reports are generated in number order within a cell), else a lexsort."""
-    if not reported.size:
-        return np.zeros(0, dtype=np.int64)
-    sec = (reported - start_ns) // 10**9
-    bits = [int(sec.max()).bit_length(), max(1, (n_grids - 1).bit_length()),
-            max(1, (n_cat - 1).bit_length()), 2]  # fmt: skip
-    if sum(bits) > 62:  # pragma: no cover - runs of many years over huge cities
-        out: I64 = np.lexsort((number, s, c, g, reported))
-        return out
-    packed = ((sec << bits[1] | g) << bits[2] | c) << bits[3] | s
-    out = np.argsort(packed, kind="stable")
-    return out
+class _CellKeys:
+    """The key of a (grid, category, channel) cell: the stream's root folded with the
+    hashes of the grid's code, the category's slug and the channel."""
+
+    def __init__(self, seed: int, grids: tuple[str, ...], slugs: tuple[str, ...]) -> None:
+        root = stream(seed, "arrivals")
+        self.grid = fold(root, np.array([stable_hash(g) for g in grids], dtype=np.uint64))
+        self.category = np.array([stable_hash(s) for s in slugs], dtype=np.uint64)
+        self.source = np.array([stable_hash(s) for s in SOURCES], dtype=np.uint64)
+        n_cells = len(grids) * len(slugs) * len(SOURCES)
+        self.table = self.cells(0, len(grids)).ravel() if n_cells <= _CELL_TABLE else None
+
+    def cells(self, lo: int, hi: int) -> U64:
+        """The keys of grids ``lo:hi``, shaped (grid, category, channel)."""
+        by_category = fold(self.grid[lo:hi, None], self.category[None, :])
+        return fold(by_category[:, :, None], self.source[None, None, :])
+
+    def of(self, g: I64, c: I64, s: I64) -> U64:
+        """The keys of the cells of reports (grid, category, channel) ."""
+        if self.table is not None:
+            out: U64 = self.table[(g * self.category.size + c) * self.source.size + s]
+            return out
+        return fold(fold(self.grid[g], self.category[c]), self.source[s])
+
+
+class _Packing:
+    """Reports as one int64 each — (second of the run, grid, category, channel, number
+    in the cell), most significant first — so that one sort of distinct integers puts
+    them in canonical order and every field is read back from the sorted keys. Where
+    the fields do not fit (runs of many years over huge cities, or a cell of very many
+    reports), the fields are kept as they are and sorted with ``lexsort``."""
+
+    BITS = 63  # the widest packed key
+
+    def __init__(self, hours: int, n_grids: int, n_cat: int) -> None:
+        self.widths = (  # second, grid, category, channel
+            max(1, (hours * 3600 - 1).bit_length()),
+            max(1, (n_grids - 1).bit_length()),
+            max(1, (n_cat - 1).bit_length()),
+            2,
+        )
+        self.number_bits = self.BITS - sum(self.widths)
+        self.packed: list[I64] = []
+        self.wide: list[tuple[I64, ...]] | None = [] if self.number_bits < 1 else None
+
+    def pack(self, sec: I64, g: I64, c: I64, s: I64, number: I64) -> None:
+        """Add one chunk of reports."""
+        if self.wide is None and int(number.max(initial=0)) >> self.number_bits:
+            self.wide = [self._fields(p) for p in self.packed]
+            self.packed.clear()
+        if self.wide is not None:
+            self.wide.append((sec, g, c, s, number))
+            return
+        out = sec << self.widths[1]
+        out |= g
+        out <<= self.widths[2]
+        out |= c
+        out <<= self.widths[3]
+        out |= s
+        out <<= self.number_bits
+        out |= number
+        self.packed.append(out)
+
+    def unpack(self, start_ns: int, keys: _CellKeys) -> Arrivals:
+        """Every report added, in canonical order."""
+        if self.wide is not None:
+            sec, g, c, s, number = (
+                np.concatenate([f[i] for f in self.wide]) if self.wide else np.zeros(0, np.int64)
+                for i in range(5)
+            )
+            self.wide.clear()
+            order = np.lexsort((number, s, c, g, sec))
+            sec, g, c, s, number = sec[order], g[order], c[order], s[order], number[order]
+        else:
+            packed = np.concatenate(self.packed) if self.packed else np.zeros(0, np.int64)
+            self.packed.clear()
+            packed.sort()  # distinct keys: the canonical order
+            sec, g, c, s, number = self._fields(packed)
+            del packed
+        key = fold(keys.of(g, c, s), (number + 1).astype(np.uint64))
+        reported = sec * 10**9
+        reported += start_ns
+        return Arrivals(g.astype(np.int32), c.astype(np.int32), s.astype(np.int8), reported, key)
+
+    def _fields(self, packed: I64) -> tuple[I64, I64, I64, I64, I64]:
+        number = packed & ((1 << self.number_bits) - 1)
+        rest = packed >> self.number_bits
+        s = rest & ((1 << self.widths[3]) - 1)
+        rest >>= self.widths[3]
+        c = rest & ((1 << self.widths[2]) - 1)
+        rest >>= self.widths[2]
+        g = rest & ((1 << self.widths[1]) - 1)
+        rest >>= self.widths[1]
+        return rest, g, c, s, number

@@ -9,12 +9,14 @@ representative unit, asset kind), not per case.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
 from urbangov.org import City
 from urbangov.taxonomy import Taxonomy
-from urbangov.vocabulary import Level
+from urbangov.vocabulary import Domain, Level
 
 __all__ = ["CITY_ROADS", "Dispatcher"]
 
@@ -55,29 +57,43 @@ class Dispatcher:
         self.rep_of = rep_of
         self.listed = listed
         self.knows_city_list = "road.city_list" in city.organisation.duties.asset_kinds()
-        self._cache: dict[tuple[str, int, bool], str] = {}
+        self._duty: dict[tuple[str, bool], tuple[Domain, str | None]] = {}
+        self._cache: dict[tuple[Domain, str | None, int], str] = {}
 
     def lead(self, slug: str, rep: int, listed: bool) -> str:
-        """The lead department's code for category ``slug`` at representative ``rep``."""
-        key = (slug, rep, listed)
-        found = self._cache.get(key)
-        if found is None:
+        """The lead department's code for category ``slug`` at representative ``rep``.
+
+        The duty matrix is asked once per (domain, asset kind, representative): the
+        categories that share a domain and an asset kind share their leads."""
+        duty = self._duty.get((slug, listed))
+        if duty is None:
             category = self.taxonomy.resolve(slug, field="category")
             kind = category.asset_kind
             if listed and kind is not None and kind.startswith("road.") and self.knows_city_list:
                 kind = "road.city_list"
-            found = self.city.lead_for(category.domain, self.rep_codes[rep], kind)
-            self._cache[key] = found
+            duty = self._duty[slug, listed] = (category.domain, kind)
+        key = (*duty, rep)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self.city.lead_for(duty[0], self.rep_codes[rep], duty[1])
         return found
 
     def leads(
-        self, slugs: tuple[str, ...], category: npt.NDArray[np.int64], grid: npt.NDArray[np.int64]
+        self,
+        slugs: tuple[str, ...],
+        category: npt.NDArray[np.integer[Any]],
+        grid: npt.NDArray[np.integer[Any]],
     ) -> tuple[tuple[str, ...], npt.NDArray[np.int32]]:
         """Per case (codes into ``slugs`` and the dispatcher's grids): the lead, as codes
         into the returned sorted tuple of department codes."""
         flag = self.listed[grid].astype(np.int64)
         key = (category.astype(np.int64) * len(self.rep_codes) + self.rep_of[grid]) * 2 + flag
-        unique, inverse = np.unique(key, return_inverse=True)
+        # the distinct keys, ascending, and each case's place among them: a count over
+        # the small space of keys (categories x representatives x 2), not a sort
+        space = len(slugs) * len(self.rep_codes) * 2
+        unique = np.flatnonzero(np.bincount(key, minlength=space))
+        place = np.zeros(space, dtype=np.int64)
+        place[unique] = np.arange(unique.size)
         codes = []
         for k in unique.tolist():
             cat, rest = divmod(k, len(self.rep_codes) * 2)
@@ -86,4 +102,4 @@ class Dispatcher:
         names = tuple(sorted(set(codes)))
         position = {c: i for i, c in enumerate(names)}
         per_key = np.array([position[c] for c in codes], dtype=np.int32)
-        return names, per_key[inverse.reshape(-1)]
+        return names, per_key[place[key]]

@@ -6,13 +6,16 @@ file, void), dispatch to the lead (``_dispatch``), suspension, due times
 (``deadlines.due_at_batch``), the department queues on their working-time lines
 (``_queue``), verification and rework, closing; then the case table, its due times, its
 KPI tables (``kpi.counts_from_columns``) and the hooks.
+
+Speed and memory: element-wise stages work on chunks of cases (``_casetable.chunks``),
+whose temporaries the allocator reuses; the case tables are filled in place and handed
+to ``CaseColumns`` without copies; per-case working arrays are dropped once the table
+holds the result; the department queues run in forked worker processes for large runs.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as _dt
-import multiprocessing
 import os
 from collections.abc import Callable
 from typing import Any
@@ -23,17 +26,18 @@ import numpy.typing as npt
 
 from urbangov import deadlines, kpi, zones
 from urbangov._internal.instants import aware, to_ns
-from urbangov.calendar import TimeUnit, WorkCalendar
+from urbangov.calendar import WorkCalendar
 from urbangov.cases import CaseColumns, EventKind, QueueDiscipline
 from urbangov.errors import SimulationError
 from urbangov.frozen import FrozenMap
 from urbangov.org import City
 from urbangov.policy import Policy
 from urbangov.sim._arrivals import Arrivals, arrivals
+from urbangov.sim._casetable import Slot, Statics, chunks, fill_events, sealed, table
 from urbangov.sim._dispatch import Dispatcher
 from urbangov.sim._model import PROFILES, SOURCES, DepartmentModel
 from urbangov.sim._patterns import intensities, patrol_rounds, plan_of
-from urbangov.sim._queue import Served, serve
+from urbangov.sim._queue import Queues, by_department, serve_all
 from urbangov.sim._random import exponential, fold, lognormal, stable_hash, uniform
 from urbangov.sim._result import Hooks, SimResult
 from urbangov.sim._synthetic import SyntheticCity
@@ -42,6 +46,7 @@ from urbangov.vocabulary import Level, Urgency
 __all__ = ["Progress", "run"]
 
 I64 = npt.NDArray[np.int64]
+Bool = npt.NDArray[np.bool_]
 NAT = np.iinfo(np.int64).min
 SEC = 10**9
 MIN = 60 * SEC
@@ -148,6 +153,22 @@ def run(
 class _Run:
     """One run's state: arrays per case, in canonical order."""
 
+    # intake, per case
+    rejected: Bool
+    not_filed: Bool
+    voided: Bool
+    filed: Bool
+    urgent: Bool
+    suspended: Bool
+    dispatched: Bool
+    queued: Bool
+    t_accept: I64
+    t_file: I64
+    t_dispatch: I64
+    t_suspend: I64
+    t_resume: I64
+    t_queue: I64
+
     def __init__(
         self,
         model: SyntheticCity,
@@ -185,12 +206,15 @@ class _Run:
         self._intake(arr)
         self.tell("dispatch", 0.2)
         self._dispatch(arr)
+        statics = self._statics(arr)
         self.tell("due times", 0.25)
-        self._due_before_queue(arr)
+        self._due_before_queue(arr, statics)
         self.tell("queues", 0.3)
         self._queues(arr)
         self.tell("case table", 0.7)
-        cases = self._case_table(arr)
+        cases = self._case_table(arr, statics)
+        del arr, statics
+        self._release()
         self.tell("checks", 0.8)
         cases.check(self.policy)
         due = deadlines.due_at_batch(cases, self.policy)
@@ -256,31 +280,51 @@ class _Run:
         )
 
     def _intake(self, arr: Arrivals) -> None:
-        b, key, n = self.behaviour, arr.key, arr.n
-        reject_p = np.array([b.reject_report.get(s, 0.0) for s in SOURCES])[arr.source]
-        self.rejected = _draw(key, "reject_report") < reject_p
+        b, n = self.behaviour, arr.n
+        reject_p = np.array([b.reject_report.get(s, 0.0) for s in SOURCES])
+        flags = ("rejected", "not_filed", "voided", "filed", "urgent", "suspended",
+                 "dispatched", "queued")  # fmt: skip
+        times = ("t_accept", "t_file", "t_dispatch", "t_suspend", "t_resume", "t_queue")
+        out = {f: np.empty(n, dtype=np.bool_) for f in flags}
+        out.update({t: np.empty(n, dtype=np.int64) for t in times})
+        for part in chunks(n):
+            got = self._intake_part(arr.key[part], reject_p[arr.source[part]], arr.reported[part])
+            for name, values in got.items():
+                out[name][part] = values
+        for name, values in out.items():
+            setattr(self, name, values)
+        width = max(8, len(str(max(n - 1, 0))))
+        self.ids = tuple(map(f"C%0{width}d".__mod__, range(n)))
+
+    def _intake_part(
+        self, key: npt.NDArray[np.uint64], reject_p: npt.NDArray[np.float64], rep: I64
+    ) -> dict[str, npt.NDArray[Any]]:
+        """Intake of some cases: their flags and times (element-wise in the keys)."""
+        b = self.behaviour
+        rejected = _draw(key, "reject_report") < reject_p
         u = _draw(key, "filing")
-        self.not_filed = ~self.rejected & (u < b.reject_filing)
-        self.voided = ~self.rejected & ~self.not_filed & (u < b.reject_filing + b.void)
-        self.filed = ~self.rejected & ~self.not_filed & ~self.voided
-        rep = arr.reported
-        self.t_accept = rep + _seconds(exponential(fold(key, _tag("accept")), b.accept_minutes))
-        self.t_file = self.t_accept + _seconds(exponential(fold(key, _tag("file")), b.file_minutes))
-        self.t_dispatch = self.t_file + _seconds(
-            exponential(fold(key, _tag("dispatch")), b.dispatch_minutes)
-        )
-        self.urgent = _draw(key, "urgent") < b.urgent
-        self.suspended = self.filed & (_draw(key, "suspend") < b.suspend)
-        self.t_suspend = self.t_dispatch + _seconds(_draw(key, "suspend_at") * 60.0)
-        self.t_resume = self.t_suspend + _seconds(
+        not_filed = ~rejected & (u < b.reject_filing)
+        voided = ~rejected & ~not_filed & (u < b.reject_filing + b.void)
+        filed = ~rejected & ~not_filed & ~voided
+        t_accept = rep + _seconds(exponential(fold(key, _tag("accept")), b.accept_minutes))
+        t_file = t_accept + _seconds(exponential(fold(key, _tag("file")), b.file_minutes))
+        t_dispatch = t_file + _seconds(exponential(fold(key, _tag("dispatch")), b.dispatch_minutes))
+        urgent = _draw(key, "urgent") < b.urgent
+        suspended = filed & (_draw(key, "suspend") < b.suspend)
+        t_suspend = t_dispatch + _seconds(_draw(key, "suspend_at") * 60.0)
+        t_resume = t_suspend + _seconds(
             exponential(fold(key, _tag("suspend_for")), b.suspend_hours * 60.0)
         )
-        self.t_queue = np.where(self.suspended, self.t_resume, self.t_dispatch)
-        self.dispatched = self.filed & (self.t_dispatch < self.end_ns)
-        self.queued = self.dispatched & (self.t_queue < self.end_ns)
-        width = max(8, len(str(max(n - 1, 0))))
-        self.ids = [f"C{i:0{width}d}" for i in range(n)]
-        del u
+        t_queue = np.where(suspended, t_resume, t_dispatch)
+        dispatched = filed & (t_dispatch < self.end_ns)
+        queued = dispatched & (t_queue < self.end_ns)
+        return {
+            "rejected": rejected, "not_filed": not_filed, "voided": voided, "filed": filed,
+            "urgent": urgent, "suspended": suspended, "dispatched": dispatched,
+            "queued": queued, "t_accept": t_accept, "t_file": t_file,
+            "t_dispatch": t_dispatch, "t_suspend": t_suspend, "t_resume": t_resume,
+            "t_queue": t_queue,
+        }  # fmt: skip
 
     def _dispatch(self, arr: Arrivals) -> None:
         dispatcher = Dispatcher(self.model.city, self.taxonomy, self.model.grids)
@@ -290,87 +334,47 @@ class _Run:
         self.dept = np.full(arr.n, -1, dtype=np.int32)
         self.dept[rows] = lead
 
-    def _columns(
-        self, arr: Arrivals, rows: I64, kinds: list[tuple[int, I64, npt.NDArray[np.bool_]]]
-    ) -> CaseColumns:
-        """A case table of ``rows`` with events ``(kind, times, present)``, in order."""
-        m = rows.size
-        times = np.stack([t[rows] for _, t, _ in kinds], axis=1)
-        present = np.stack([p[rows] for _, _, p in kinds], axis=1)
-        kind = np.broadcast_to(np.array([k for k, _, _ in kinds], dtype=np.int8), times.shape)
-        case = np.repeat(np.arange(m, dtype=np.int64), present.sum(axis=1))
-        ev_kind = kind[present]
-        dep = np.where(
-            ev_kind == _E.DISPATCH.code, np.repeat(self.dept[rows], present.sum(axis=1)), -1
-        )
-        return self._table(
-            arr, rows, case, ev_kind, times[present], dep, np.zeros(case.size, np.int64)
-        )
-
-    def _table(
-        self,
-        arr: Arrivals,
-        rows: I64,
-        case: I64,
-        kind: npt.NDArray[np.int8],
-        at: I64,
-        dep: npt.NDArray[Any],
-        ext: I64,
-    ) -> CaseColumns:
-        m, events = rows.size, case.size
-        urg = np.where(
-            self.urgent[rows],
+    def _statics(self, arr: Arrivals) -> Statics:
+        """The per-case columns both case tables share (built once, read-only)."""
+        urgency = np.where(
+            self.urgent,
             CaseColumns.URGENCIES.index(Urgency.URGENT),
             CaseColumns.URGENCIES.index(Urgency.NORMAL),
-        )
+        ).astype(np.int8)
         source_code = np.array([CaseColumns.SOURCES.index(s) for s in SOURCES], dtype=np.int8)
-        ids = self.ids if m == len(self.ids) else [self.ids[i] for i in rows.tolist()]
-        return CaseColumns(
-            ids=ids,
-            category=arr.category[rows].astype(np.int32),
+        return Statics(
+            ids=self.ids,
+            category=sealed(arr.category),
             categories=self.slugs,
-            grid=arr.grid[rows].astype(np.int32),
+            grid=sealed(arr.grid),
             grids=self.model.grids,
-            urgency=urg.astype(np.int8),
-            source=source_code[arr.source[rows]],
-            zone=self.grid_zone[arr.grid[rows]],
-            reported_at=arr.reported[rows].view("datetime64[ns]"),
-            case=case,
-            kind=kind,
-            at=at.view("datetime64[ns]"),
-            extension_min=ext,
-            extension_unit=np.where(
-                kind == _E.EXTEND.code, CaseColumns.UNITS.index(TimeUnit.WORKING_DAYS), -1
-            ).astype(np.int8),
-            event_department=dep.astype(np.int32),
-            departments=self.dept_names,
-            actor=np.full(events, -1, dtype=np.int32),
-            actors=(),
-            outcome=np.full(events, -1, dtype=np.int8),
-            note=np.full(events, -1, dtype=np.int32),
-            notes=(),
-            segment=np.full(m, -1, dtype=np.int32),
-            segments=(),
+            urgency=sealed(urgency),
+            source=sealed(source_code[arr.source]),
+            zone=sealed(self.grid_zone[arr.grid]),
+            reported_at=sealed(arr.reported).view("datetime64[ns]"),
+            segment=sealed(np.full(arr.n, -1, dtype=np.int32)),
         )
 
-    def _due_before_queue(self, arr: Arrivals) -> None:
-        """Due times of the queued cases through ``deadlines.due_at_batch``."""
-        rows = np.flatnonzero(self.queued)
-        yes = np.ones(arr.n, dtype=np.bool_)
-        table = self._columns(
-            arr,
-            rows,
-            [
-                (_E.ACCEPT.code, self.t_accept, yes),
-                (_E.FILE.code, self.t_file, yes),
-                (_E.DISPATCH.code, self.t_dispatch, yes),
-                (_E.SUSPEND.code, self.t_suspend, self.suspended),
-                (_E.RESUME.code, self.t_resume, self.suspended),
-            ],
-        )
-        due = deadlines.due_at_batch(table, self.policy).view(np.int64)
+    def _due_before_queue(self, arr: Arrivals, statics: Statics) -> None:
+        """Due times of the queued cases through ``deadlines.due_at_batch``, on tables
+        of every case whose queued cases have their events up to the queue (a table
+        per chunk of cases: a case's due time is its own)."""
+        q = self.queued
+        s = self.suspended & q
         self.due_ns = np.full(arr.n, NAT, dtype=np.int64)
-        self.due_ns[rows] = due
+        for part in chunks(arr.n):
+            qp, sp = q[part], s[part]
+            slots = [
+                Slot(_E.ACCEPT.code, self.t_accept[part], qp),
+                Slot(_E.FILE.code, self.t_file[part], qp),
+                Slot(_E.DISPATCH.code, self.t_dispatch[part], qp),
+                Slot(_E.SUSPEND.code, self.t_suspend[part], sp),
+                Slot(_E.RESUME.code, self.t_resume[part], sp),
+            ]
+            events = fill_events(qp.size, slots, self.dept[part])
+            early = table(statics.rows(part), events, self.dept_names)
+            due = deadlines.due_at_batch(early, self.policy).view(np.int64)
+            self.due_ns[part] = np.where(qp, due, NAT)
 
     # ----------------------------------------------------------------- queues
     def _clock(self, model: DepartmentModel) -> WorkCalendar | None:
@@ -401,54 +405,61 @@ class _Run:
         mean = np.array([self.model.categories[s].service_minutes for s in self.slugs])[
             arr.category[rows]
         ]
-        service = np.empty((attempts, rows.size), dtype=np.int64)
+        service = np.zeros((attempts, rows.size), dtype=np.int64)
         verify = np.zeros((attempts, rows.size), dtype=np.int64)
         fail = np.zeros((attempts, rows.size), dtype=np.bool_)
+        # attempt r + 1 happens only after a failed verification of attempt r: its draws
+        # are made for those cases alone (each draw is keyed by its case: the same values)
+        need: npt.NDArray[np.intp] | None = None  # None: every case
         for r in range(attempts):
-            if b.service == "exponential":
-                drawn = exponential(fold(key, _tag("service", r)), mean)
-            else:
-                drawn = lognormal(fold(key, _tag("service", r)), mean, b.service_cv)
-            service[r] = np.maximum(1, np.ceil(drawn)).astype(np.int64)
-            if verify_step:
-                verify[r] = np.ceil(
-                    exponential(fold(key, _tag("verify", r)), b.verify_minutes)
-                ).astype(np.int64)
-                if r < attempts - 1:
-                    fail[r] = _draw(key, "rework", r) < b.rework
+            for part in chunks(rows.size) if need is None else (need,):
+                k = key[part]
+                service[r, part] = self._service(k, mean[part], r)
+                if verify_step:
+                    verify[r, part] = np.ceil(
+                        exponential(fold(k, _tag("verify", r)), b.verify_minutes)
+                    ).astype(np.int64)
+                    if r < attempts - 1:
+                        fail[r, part] = _draw(k, "rework", r) < b.rework
+            need = np.flatnonzero(fail[r]) if need is None else need[fail[r, need]]
+        del mean, need
         # positions on each department's working-time line (whole minutes)
         arrive = np.empty(rows.size, dtype=np.int64)
         due_key = np.empty(rows.size, dtype=np.int64)
         kinds: dict[tuple[str, str], list[int]] = {}
         for i, m in enumerate(models):
             kinds.setdefault((m.hours, str(m.shift) if m.hours == "shifts" else ""), []).append(i)
-        clocks: dict[int, WorkCalendar | None] = {}
-        end_pos: dict[int, int] = {}
-        for group in kinds.values():
+        lines = list(kinds.values())
+        line_of = np.zeros(len(models), dtype=np.int64)
+        for g, group in enumerate(lines):
+            line_of[group] = g
+        clocks: list[WorkCalendar | None] = []
+        end_pos: list[int] = []
+        for g, group in enumerate(lines):
             clock = self._clock(models[group[0]])
-            sel = np.flatnonzero(np.isin(dept, group))
+            sel = np.flatnonzero(line_of[dept] == g)
             w_arr = self._position(clock, self.t_queue[rows[sel]])
             arrive[sel] = -(-w_arr // MIN)
             due_key[sel] = self._position(clock, self.due_ns[rows[sel]])
-            w_end = int(self._position(clock, np.array([self.end_ns]))[0]) // MIN
-            for d in group:
-                clocks[d] = clock
-                end_pos[d] = w_end
-        # each department's cases in arrival order (ties: canonical order)
-        grouped = np.lexsort((np.arange(rows.size), arrive, dept))
-        bounds = np.searchsorted(dept[grouped], np.arange(len(self.dept_names) + 1))
-        jobs = [
-            (d, grouped[bounds[d] : bounds[d + 1]])
+            clocks.append(clock)
+            end_pos.append(int(self._position(clock, np.array([self.end_ns]))[0]) // MIN)
+        # each department's cases in arrival order (ties: canonical order), and from
+        # here on every per-case array in that order
+        grouped = by_department(dept, arrive)
+        rows, dept, key = rows[grouped], dept[grouped], key[grouped]
+        arrive, due_key = arrive[grouped], due_key[grouped]
+        service, verify, fail = service[:, grouped], verify[:, grouped], fail[:, grouped]
+        del grouped
+        bounds = np.searchsorted(dept, np.arange(len(self.dept_names) + 1))
+        spans = tuple(
+            (int(bounds[d]), int(bounds[d + 1]), models[d].servers)
             for d in range(len(self.dept_names))
             if bounds[d + 1] > bounds[d]
-        ]
-        served = self._serve(jobs, arrive, due_key, service, verify, fail, models, edf)
-        start = np.full((attempts, rows.size), -1, dtype=np.int64)
-        finish = np.full((attempts, rows.size), -1, dtype=np.int64)
-        for (_, order), got in zip(jobs, served, strict=True):
-            start[:, order] = got.start
-            finish[:, order] = got.finish
-        del served
+        )
+        queues = Queues(arrive, due_key, service, verify, fail, spans, edf)
+        served = serve_all(queues, self._workers(rows.size), self._tell_queues)
+        del queues, arrive, service
+        start, finish = served.start, served.finish
         # back to instants, one batch per working-time line; positions after the run's
         # end are events after it: dropped
         self.t_handle = np.full((attempts, n), NAT, dtype=np.int64)
@@ -458,11 +469,13 @@ class _Run:
         ext_u = _draw(key, "extend")
         late = finish[0] * MIN > due_key
         wants = late & (ext_u < b.extend)
+        del ext_u, late, key, due_key
         if verify_step:
             self.failed[:, rows] = fail & (finish >= 0)
-        for group in kinds.values():
-            clock, last = clocks[group[0]], end_pos[group[0]]
-            sel = np.flatnonzero(np.isin(dept, group))
+        del fail
+        line = line_of[dept]
+        for g, (clock, last) in enumerate(zip(clocks, end_pos, strict=True)):
+            sel = np.flatnonzero(line == g)
             ext = sel[wants[sel] & (start[0, sel] <= last)]
             self.t_extend[rows[ext]] = self._instant(clock, start[0, ext])
             for r in range(attempts):
@@ -470,11 +483,29 @@ class _Run:
                 ok = sel[(fin >= 0) & (fin <= last)]
                 self.t_handle[r, rows[ok]] = self._instant(clock, finish[r, ok])
                 if verify_step:
-                    ver = finish[r, sel] + verify[r, sel]
-                    okv = sel[(finish[r, sel] >= 0) & (ver <= last)]
+                    ver = fin + verify[r, sel]
+                    okv = sel[(fin >= 0) & (ver <= last)]
                     self.t_verify[r, rows[okv]] = self._instant(
                         clock, finish[r, okv] + verify[r, okv]
                     )
+
+    def _service(self, key: npt.NDArray[np.uint64], mean: npt.NDArray[np.float64], r: int) -> I64:
+        """Handling times of attempt ``r`` in whole working minutes (at least 1)."""
+        b = self.behaviour
+        if b.service == "exponential":
+            drawn = exponential(fold(key, _tag("service", r)), mean)
+        else:
+            drawn = lognormal(fold(key, _tag("service", r)), mean, b.service_cv)
+        out: I64 = np.maximum(1, np.ceil(drawn)).astype(np.int64)
+        return out
+
+    def _workers(self, total: int) -> int:
+        if self.workers is not None:
+            return self.workers
+        return 1 if total < _PARALLEL_FROM else min(2, os.cpu_count() or 1)
+
+    def _tell_queues(self, done: float) -> None:
+        self.tell("queues", 0.3 + 0.4 * done)
 
     def _position(self, clock: WorkCalendar | None, t: I64) -> I64:
         if clock is None:
@@ -494,107 +525,54 @@ class _Run:
         found: I64 = clock.add_batch(epoch, minutes, "working_minutes").view(np.int64)
         return found
 
-    def _serve(
-        self,
-        jobs: list[tuple[int, I64]],
-        arrive: I64,
-        due_key: I64,
-        service: I64,
-        verify: I64,
-        fail: npt.NDArray[np.bool_],
-        models: list[DepartmentModel],
-        edf: bool,
-    ) -> list[Served]:
-        tasks = [
-            (arrive[o], due_key[o], service[:, o], verify[:, o], fail[:, o], models[d].servers, edf)
-            for d, o in jobs
-        ]
-        total = sum(o.size for _, o in jobs)
-        workers = self.workers
-        if workers is None:
-            workers = 1 if total < _PARALLEL_FROM else min(2, os.cpu_count() or 1)
-        if workers <= 1 or len(tasks) < 2:
-            out = []
-            for i, t in enumerate(tasks):
-                out.append(serve(*t))
-                self.tell("queues", 0.3 + 0.4 * (i + 1) / len(tasks))
-            return out
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(serve, *t) for t in tasks]
-            results = []
-            for i, f in enumerate(futures):
-                results.append(f.result())
-                self.tell("queues", 0.3 + 0.4 * (i + 1) / len(tasks))
-        return results
-
     # ----------------------------------------------------------------- the table
-    def _case_table(self, arr: Arrivals) -> CaseColumns:
+    def _case_table(self, arr: Arrivals, statics: Statics) -> CaseColumns:
         b, n = self.behaviour, arr.n
         attempts = b.max_attempts
         verify_step = not self.policy.workflow.close_without_verification
-        nat = np.full(n, NAT, dtype=np.int64)
-        yes = np.ones(n, dtype=np.bool_)
         # the last handling, and the close after its passed verification
-        done = nat.copy()
+        done = np.full(n, NAT, dtype=np.int64)
         for r in range(attempts):
             passed = self.t_verify[r] if verify_step else self.t_handle[r]
             final = (passed != NAT) & ~self.failed[r]
-            done = np.where(final, passed, done)
-        close = np.where(
-            done != NAT,
-            done + _seconds(exponential(fold(arr.key, _tag("close")), b.close_minutes)),
-            NAT,
-        )
-        slots: list[tuple[I64, I64, npt.NDArray[np.bool_]]] = [
-            (np.where(self.rejected, _E.REJECT.code, _E.ACCEPT.code), self.t_accept, yes),
-            (
-                np.where(
-                    self.not_filed,
-                    _E.REJECT.code,
-                    np.where(self.voided, _E.VOID.code, _E.FILE.code),
-                ),
-                self.t_file,
-                ~self.rejected,
-            ),
-            (np.full(n, _E.DISPATCH.code), self.t_dispatch, self.filed),
-            (np.full(n, _E.SUSPEND.code), self.t_suspend, self.suspended),
-            (np.full(n, _E.RESUME.code), self.t_resume, self.suspended),
-            (np.full(n, _E.EXTEND.code), self.t_extend, self.t_extend != NAT),
+            np.copyto(done, passed, where=final)
+        del final
+        close = np.full(n, NAT, dtype=np.int64)
+        for part in chunks(n):
+            d = done[part]
+            late = _seconds(exponential(fold(arr.key[part], _tag("close")), b.close_minutes))
+            close[part] = np.where(d != NAT, d + late, NAT)
+        del done
+        first = np.where(self.rejected, _E.REJECT.code, _E.ACCEPT.code).astype(np.int8)
+        second = np.where(
+            self.not_filed, _E.REJECT.code, np.where(self.voided, _E.VOID.code, _E.FILE.code)
+        ).astype(np.int8)
+        slots = [
+            Slot(first, self.t_accept, None),
+            Slot(second, self.t_file, ~self.rejected),
+            Slot(_E.DISPATCH.code, self.t_dispatch, self.filed),
+            Slot(_E.SUSPEND.code, self.t_suspend, self.suspended),
+            Slot(_E.RESUME.code, self.t_resume, self.suspended),
+            Slot(_E.EXTEND.code, self.t_extend),
         ]
         for r in range(attempts):
-            slots.append((np.full(n, _E.HANDLE.code), self.t_handle[r], self.t_handle[r] != NAT))
+            slots.append(Slot(_E.HANDLE.code, self.t_handle[r]))
             if verify_step:
                 kind = np.where(self.failed[r], _E.VERIFY_FAIL.code, _E.VERIFY_PASS.code)
-                slots.append((kind, self.t_verify[r], self.t_verify[r] != NAT))
-        slots.append((np.full(n, _E.CLOSE.code), close, close != NAT))
-        cases, kinds, times, deps, exts = [], [], [], [], []
-        chunk = 1 << 20
-        for lo in range(0, n, chunk):
-            hi = min(n, lo + chunk)
-            t = np.stack([np.where(p[lo:hi], s[lo:hi], NAT) for _, s, p in slots], axis=1)
-            k = np.stack([k[lo:hi] for k, _, _ in slots], axis=1).astype(np.int8)
-            present = t != NAT
-            t = np.maximum.accumulate(t, axis=1)  # events never go back in time
-            keep = present & (t < self.end_ns)
-            per = keep.sum(axis=1)
-            c = np.repeat(np.arange(lo, hi, dtype=np.int64), per)
-            kk = k[keep]
-            cases.append(c)
-            kinds.append(kk)
-            times.append(t[keep])
-            deps.append(np.where(kk == _E.DISPATCH.code, self.dept[c], -1).astype(np.int32))
-            exts.append(np.where(kk == _E.EXTEND.code, b.extension_days, 0).astype(np.int64))
-        rows = np.arange(n, dtype=np.int64)
-        return self._table(
-            arr,
-            rows,
-            np.concatenate(cases) if cases else np.zeros(0, np.int64),
-            np.concatenate(kinds) if kinds else np.zeros(0, np.int8),
-            np.concatenate(times) if times else np.zeros(0, np.int64),
-            np.concatenate(deps) if deps else np.zeros(0, np.int32),
-            np.concatenate(exts) if exts else np.zeros(0, np.int64),
-        )
+                slots.append(Slot(kind.astype(np.int8), self.t_verify[r]))
+        slots.append(Slot(_E.CLOSE.code, close))
+        events = fill_events(n, slots, self.dept, end_ns=self.end_ns, extension=b.extension_days)
+        del slots, close, first, second
+        return table(statics, events, self.dept_names)
+
+    def _release(self) -> None:
+        """Drop the per-case working arrays once the case table holds the result."""
+        for name in (
+            "rejected", "not_filed", "voided", "filed", "urgent", "suspended", "dispatched",
+            "queued", "t_accept", "t_file", "t_dispatch", "t_suspend", "t_resume", "t_queue",
+            "t_handle", "t_verify", "failed", "t_extend", "due_ns", "dept",
+        ):  # fmt: skip
+            self.__dict__.pop(name, None)
 
     def _kpis(
         self, cases: CaseColumns, due: npt.NDArray[np.datetime64]
