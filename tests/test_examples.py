@@ -51,15 +51,23 @@ EXPECTED = {
     ],
     "street_assessment/report.py": [
         "Street assessment 2024 (digital_city_management): 77,059 simulated cases",
-        "2024-02  81.13  79.00  79.00  86.92  92.10  79.00   82.21",
-        "2024-12  86.95  91.00  87.71  85.90  89.72  86.95   92.60",
-        "   1  沙洲街道     88.02  standard 达标",
-        "   7  双闸街道     85.28  standard 达标",
+        "2024-02  82.63  79.95  79.20  88.62  93.10  79.20   83.36",
+        "2024-12  87.95  92.05  88.81  87.05  90.82  88.65   93.90",
+        "   1  沙洲街道     89.14  standard 达标",
+        "   7  南湖街道     86.04  standard 达标",
         "Red flag of the year (流动红旗): 沙洲街道",
         "沙洲街道    达标     100,000    115,000    115,000   50,000  30,000          0",
         "City winner (synthetic): 沙洲街道; balanced: True; net cost 580,000 yuan",
         "  不达标: 南湖街道、双闸街道、江心洲街道",
         "  forfeited 445,000 yuan; net cost -15,000 yuan (was 580,000)",
+    ],
+    "policy_sweep/sweep.py": [
+        "Sample district, 2024-05-13 + 7 days (warm-up 5 days), 12 replicates, seed 2024",
+        "in force                       94.01 [ 93.49,  94.54]",
+        "2 hours                        91.58 [ 91.02,  92.14]       -2.43 [ -2.70,  -2.16]",
+        "2 hours, earliest due first    95.44 [ 95.09,  95.80]       +1.43 [ +0.98,  +1.88]",
+        "2 hours, earliest due first      47.2",
+        "saved and loaded back equal: True",
     ],
     "hotline_service/demo.py": [
         "POST /cases → 201 HX-000001 dispatched to 南湖街道办事处, due 2024-10-08T11:00:00+08:00",
@@ -148,3 +156,16 @@ def test_the_example_files_are_what_the_script_writes(make: str, tmp_path: Path)
     )
     for name in names:
         assert (tmp_path / name).read_bytes() == (EXAMPLES / folder / name).read_bytes(), name
+
+
+def test_the_sweep_example_draws_its_plots_and_saves_a_comparison(tmp_path: Path) -> None:
+    from urbangov import sim
+
+    script = EXAMPLES / "policy_sweep" / "sweep.py"
+    subprocess.run([sys.executable, str(script), str(tmp_path)], check=True, env=_ENV, cwd="/",
+                   capture_output=True)  # fmt: skip
+    assert (tmp_path / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in (tmp_path / "week.svg").read_bytes()[:2000]
+    sweep = sim.Comparison.load(tmp_path)
+    assert sweep.variants == ("in force", "2 hours", "2 hours, earliest due first")
+    assert sweep.replicates == 12

@@ -3,18 +3,21 @@ every month of 2024 by the bundled 数字城管 standard, the annual composite, 
 the ranking, and the bond settlement of 《城市管理协管员考核办法》篇5 §五(二).
 
 The year is simulated (``sim.run`` on ``SyntheticCity.sample()``, seed 2024, the whole
-of 2024 in one run: about a second). Each month's findings come from that month's cases:
+of 2024 in one run: a few seconds). Each month's findings are what the run's own
+assessment read (``result.scores.findings``, built by ``sim.assessment_findings`` from
+that month's cases — the content a city's ``kind = "findings"`` file holds):
 
-- the KPI counts of each street (``kpi.counts_from_columns``), all cases and urgent ones;
-- a tally per street and working day of the cases dispatched that day and handled the
-  same day (当日处置);
-- the reworked cases (返工: failed verification once, or three times or more) whose
-  handling deadline fell in the month;
-- the accountability triggers of the month's KPIs (``escalation.triggers``).
+- the KPI counts of each street, all cases and the subsets the standard reads (urgent);
+- a tally per street and working day of the cases first dispatched that day and first
+  handled the same day (当日处置);
+- the cases that failed verification (返工: sent back in the month of the first
+  failure, failed three times in the month of the third);
+- the accountability triggers of the month (``escalation.triggers``).
 
-Then ``scoring.score`` per month, ``scoring.annual`` (the mean, with the policy's
-rounding), ``scoring.grade`` with the policy's cut-offs, ``scoring.rank`` with its tie
-rule and precision, and ``scoring.settle_bonds`` with ``assessment.street_bonds``.
+Then ``scoring.score`` per month (the same sheets the run holds), ``scoring.annual``
+(the mean, with the policy's rounding), ``scoring.grade`` with the policy's cut-offs,
+``scoring.rank`` with its tie rule and precision, and ``scoring.settle_bonds`` with
+``assessment.street_bonds`` and a city winner, which the simulation does not choose.
 
 Run it from anywhere: ``python examples/street_assessment/report.py``.
 """
@@ -26,18 +29,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import numpy as np
-import numpy.typing as npt
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from urbangov import Policy, escalation, kpi, scoring, sim
-from urbangov.cases import CaseColumns, EventKind
-from urbangov.hierarchy import Hierarchy
-from urbangov.kpi import KpiTable
-from urbangov.scoring import AssessmentRules, AssessmentStandard, Findings, ScoreSheet
-from urbangov.vocabulary import Level, Urgency
+from urbangov import Policy, scoring, sim
+from urbangov.scoring import AssessmentRules, AssessmentStandard, ScoreSheet
+from urbangov.vocabulary import Level
 
 YEAR = 2024
 SEED = 2024
@@ -55,140 +53,30 @@ def yuan(amount: Decimal) -> str:
     return f"{amount:,.0f}"
 
 
-# ------------------------------------------------------------------ findings from cases
-
-
-def _local_days(instants: npt.NDArray[np.datetime64], tz: str) -> npt.NDArray[np.datetime64]:
-    """Local calendar days of UTC instants (NaT stays NaT)."""
-    offset = dt.datetime(YEAR, 1, 1, tzinfo=ZoneInfo(tz)).utcoffset()
-    assert offset is not None  # Asia/Shanghai keeps +08:00 all year
-    shifted = instants + np.timedelta64(int(offset.total_seconds()), "s")
-    return shifted.astype("datetime64[D]")
-
-
-def same_day_tallies(
-    columns: CaseColumns, street_of: npt.NDArray[np.int64], streets: list[str], tz: str
-) -> dict[tuple[str, dt.date], list[dict[str, object]]]:
-    """Per street and month, one tally per day: cases dispatched that day, and how many
-    of them were handled (处置反馈) the same day."""
-    first_handle = np.full(columns.n_cases, np.datetime64("NaT"), dtype="datetime64[ns]")
-    handles = columns.kind == EventKind.HANDLE.code
-    order = np.argsort(columns.at[handles], kind="stable")[::-1]  # latest first, so the
-    first_handle[columns.case[handles][order]] = columns.at[handles][order]  # earliest wins
-    dispatched = _local_days(columns.derived().dispatched_at, tz)
-    handled = _local_days(first_handle, tz)
-    out: dict[tuple[str, dt.date], list[dict[str, object]]] = {}
-    seen = ~np.isnat(dispatched) & (street_of >= 0)
-    keys = np.stack([street_of[seen], dispatched[seen].astype(np.int64)], axis=1)
-    same = (handled[seen] == dispatched[seen]).astype(np.int64)
-    found, where = np.unique(keys, axis=0, return_inverse=True)
-    totals = np.bincount(where.ravel(), minlength=len(found))
-    done = np.bincount(where.ravel(), weights=same, minlength=len(found)).astype(np.int64)
-    for (s, day), n, k in zip(found, totals, done, strict=True):
-        d = (np.datetime64(int(day), "D")).astype(dt.date)
-        out.setdefault((streets[s], d.replace(day=1)), []).append(
-            {
-                "unit": streets[s],
-                "name": "handled_same_day",
-                "count": int(k),
-                "of": int(n),
-                "period": d.isoformat(),
-            }
-        )
-    return out
-
-
-def rework_findings(
-    columns: CaseColumns,
-    due: npt.NDArray[np.datetime64],
-    street_of: npt.NDArray[np.int64],
-    streets: list[str],
-    tz: str,
-) -> dict[tuple[str, dt.date], list[dict[str, object]]]:
-    """Per street and month (of the handling deadline), the reworked cases: sent back
-    after failing verification (每件扣0.2分), or failing it three times or more (0.5)."""
-    rework = columns.derived().rework_count
-    month = _local_days(due, tz).astype("datetime64[M]")
-    out: dict[tuple[str, dt.date], list[dict[str, object]]] = {}
-    for outcome, chosen in (("sent_back", (rework >= 1) & (rework < 3)),
-                            ("failed_three_times", rework >= 3)):  # fmt: skip
-        mask = chosen & ~np.isnat(month) & (street_of >= 0)
-        keys = np.stack([street_of[mask], month[mask].astype(np.int64)], axis=1)
-        if not len(keys):
-            continue
-        found, counts = np.unique(keys, axis=0, return_counts=True)
-        for (s, m), n in zip(found, counts, strict=True):
-            first = np.datetime64(int(m), "M").astype("datetime64[D]").astype(dt.date)
-            out.setdefault((streets[s], first), []).append(
-                {"unit": streets[s], "item": "rework", "outcome": outcome, "count": int(n)}
-            )
-    return out
-
-
-def street_index(columns: CaseColumns, h: Hierarchy, streets: list[str]) -> npt.NDArray[np.int64]:
-    """Per case, the position of its street in ``streets`` (-1: none)."""
-    where = {code: i for i, code in enumerate(streets)}
-    of_grid = np.array(
-        [where.get(h.territory_of(g, Level.STREET).code, -1) for g in columns.grids], dtype=np.int64
-    )
-    return np.asarray(of_grid[columns.grid], dtype=np.int64)
-
-
-def monthly_findings(
-    result: sim.SimResult, policy: Policy, h: Hierarchy, names: Mapping[str, str]
-) -> dict[dt.date, tuple[Findings, list[escalation.Trigger]]]:
-    """Each month's findings and triggers, from the simulated year's cases."""
-    columns, tz = result.cases, policy.calendar.tz
-    streets = list(names)
-    street_of = street_index(columns, h, streets)
-    table: KpiTable = result.kpi("street")
-    urgent = kpi.counts_from_columns(
-        columns, by=["street", "urgency"], period="month", due=result.due, hierarchy=h, tz=tz
-    )
-    tallies = same_day_tallies(columns, street_of, streets, tz)
-    reworked = rework_findings(columns, result.due, street_of, streets, tz)
-    out: dict[dt.date, tuple[Findings, list[escalation.Trigger]]] = {}
-    for first in MONTHS:
-        found = Findings(
-            units=[{"code": c, "name": n, "group": "街道"} for c, n in names.items()],
-            kpis=[{"unit": c, "counts": table.get((c, first)).as_dict()} for c in streets]
-            + [{"unit": c, "subset": "urgent",
-                "counts": urgent.get((c, Urgency.URGENT, first)).as_dict()} for c in streets],
-            tallies=[t for c in streets for t in tallies.get((c, first), [])],
-            findings=[f for c in streets for f in reworked.get((c, first), [])],
-            period=first.strftime("%Y-%m"),
-        )  # fmt: skip
-        month = kpi.counts_from_columns(
-            columns,
-            by="street",
-            due=result.due,
-            hierarchy=h,
-            start=dt.datetime.combine(first, dt.time(), ZoneInfo(tz)),
-            end=dt.datetime.combine(MONTHS[first.month] if first.month < 12 else
-                                    dt.date(YEAR + 1, 1, 1), dt.time(), ZoneInfo(tz)),
-        )  # fmt: skip
-        out[first] = (found, escalation.triggers(month, policy, on=first))
-    return out
-
-
 # ------------------------------------------------------------------ the report
 
 
 def main() -> None:
     policy = Policy.default()
-    city = sim.sample_city()
-    h = city.hierarchy
+    city = sim.SyntheticCity.sample()
+    h = city.city.hierarchy
     names = {u.code: u.name for u in h.at_level(Level.STREET)}
     start = dt.datetime(YEAR, 1, 1, tzinfo=ZoneInfo(policy.calendar.tz))
-    year = sim.run(sim.SyntheticCity.sample(), policy, start=start, days=366, seed=SEED)
-    standard = AssessmentStandard.bundled("digital_city_management")
+    year = sim.run(city, policy, start=start, days=366, seed=SEED)
+    assert year.scores is not None  # the built-in assessment ran (sim.Hooks())
     rules = AssessmentRules.of(policy)
     on = dt.date(YEAR, 1, 1)
+    standard = AssessmentStandard.bundled(rules.value("standard", on))
 
+    # Each month's findings: what the run's own assessment read (sim.assessment_findings),
+    # the content a city's findings file would hold. Scored here for the streets.
     sheets: dict[str, Mapping[str, ScoreSheet]] = {}
-    for first, (found, triggers) in monthly_findings(year, policy, h, names).items():
-        sheets[first.strftime("%Y-%m")] = scoring.score(found, standard, triggers=triggers)
+    for month, found in year.scores.findings.items():
+        scored = scoring.score(found, standard, rules=policy, on=month)
+        assert scored == year.scores.sheets[month]  # the run scored the same
+        sheets[month.strftime("%Y-%m")] = {c: scored[c] for c in names}
     annual = scoring.annual(sheets, missing="skip", rounding=rules.value("rounding", on))
+    assert all(annual[c] == year.scores.annual[c] for c in names)
     cutoffs = rules.value("grades", on)
     grades = {c: scoring.grade(annual[c], cutoffs, group="街道") for c in names}
     tie, precision = rules.value("tie", on), rules.value("ranking_precision", on)
@@ -230,7 +118,7 @@ def main() -> None:
 
     # What if the city graded strictly? A reform of the cut-offs, the same scores.
     strict = policy.reform({"assessment.grades.default": {
-        "steps": [{"at_least": 88, "grade": "excellent"}, {"at_least": 86, "grade": "standard"}],
+        "steps": [{"at_least": 89, "grade": "excellent"}, {"at_least": 87, "grade": "standard"}],
         "below": "substandard"}})  # fmt: skip
     strict_rules = AssessmentRules.of(strict)
     strict_cutoffs = strict_rules.value("grades", on)
