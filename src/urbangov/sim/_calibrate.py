@@ -37,7 +37,7 @@ from urbangov.frozen import FrozenMap
 from urbangov.kpi import KpiCounts
 from urbangov.org import City
 from urbangov.policy import Policy
-from urbangov.sim._compare import measure
+from urbangov.sim._compare import KPIS_ONLY, measure
 from urbangov.sim._comparison import METRICS, RATES
 from urbangov.sim._engine import run
 from urbangov.sim._synthetic import SyntheticCity
@@ -331,6 +331,7 @@ def calibrate(
             start=begin - _dt.timedelta(days=warmup_days),
             days=span + warmup_days,
             seed=seed,
+            hooks=KPIS_ONLY,
         )
         row = measure(
             result, trial.city.hierarchy, start=begin, end=end, streets=(), metrics=METRICS

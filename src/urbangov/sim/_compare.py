@@ -30,10 +30,11 @@ from urbangov.policy import Policy
 from urbangov.sim._comparison import METRICS, TOTAL, Comparison
 from urbangov.sim._engine import run
 from urbangov.sim._random import stable_hash
+from urbangov.sim._result import Hooks
 from urbangov.sim._synthetic import SyntheticCity
 from urbangov.vocabulary import Level
 
-__all__ = ["COMMON_STREAM", "compare", "measure", "run_seed"]
+__all__ = ["COMMON_STREAM", "KPIS_ONLY", "compare", "measure", "run_seed"]
 
 log = logging.getLogger(__name__)
 
@@ -130,13 +131,24 @@ class _Task:
     metrics: tuple[str, ...]
 
 
+#: The hooks of a sweep's and a calibration's runs: none, since no metric reads the
+#: escalations or the scores, and they do not feed back into the queues.
+KPIS_ONLY = Hooks(escalation=None, scoring=None)
+
+
 def _run_task(task: _Task) -> tuple[int, tuple[int, ...], F64]:
     """Run a chunk (in a worker): the metric rows ``(replicates, units, metrics)``."""
     out = np.empty((len(task.replicates), 1 + len(task.streets), len(task.metrics)))
     hierarchy = task.city.city.hierarchy
     for i, seed in enumerate(task.seeds):
         result = run(
-            task.city, task.policy, start=task.run_start, days=task.run_days, seed=seed, workers=1
+            task.city,
+            task.policy,
+            start=task.run_start,
+            days=task.run_days,
+            seed=seed,
+            hooks=KPIS_ONLY,
+            workers=1,
         )
         out[i] = measure(
             result,
