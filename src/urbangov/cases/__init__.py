@@ -40,6 +40,7 @@ from urbangov.cases._dispatch import (
     dispatch_to_lead,
     lead_department,
 )
+from urbangov.cases._events import CaseEvent, check_grid
 from urbangov.cases._states import (
     EventKind,
     FirstAskedUntil,
@@ -51,14 +52,7 @@ from urbangov.cases._states import (
     allowed_events,
     transitions,
 )
-from urbangov.cases._workflow import (
-    Case,
-    CaseEvent,
-    apply,
-    check_grid,
-    first_asked_owner,
-    replay,
-)
+from urbangov.cases._workflow import Case, apply, first_asked_owner, replay
 
 __all__ = [
     "Case",

@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from urbangov.calendar import TimeLimit, TimeUnit
 from urbangov.cases._derived import DerivedColumns, derive
+from urbangov.cases._events import CaseEvent
 from urbangov.cases._states import (
     EventKind,
     HasWorkflow,
@@ -33,7 +34,7 @@ from urbangov.cases._states import (
     _rules_of,
 )
 from urbangov.cases._validity import invalid_mask, problem_messages
-from urbangov.cases._workflow import Case, CaseEvent
+from urbangov.cases._workflow import Case
 from urbangov.errors import CaseLogError, TransitionError
 from urbangov.frozen import readonly_array
 from urbangov.vocabulary import Source, Urgency, ZoneTier

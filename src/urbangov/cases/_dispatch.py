@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Protocol
 
+from urbangov.cases._events import CaseEvent
 from urbangov.cases._states import (
     EventKind,
     HasWorkflow,
     WorkflowRules,
 )
-from urbangov.cases._workflow import Case, CaseEvent, apply
+from urbangov.cases._workflow import Case, apply
 from urbangov.taxonomy import Taxonomy
 from urbangov.vocabulary import Domain
 
