@@ -427,9 +427,15 @@ def _stopped(ev: _Events, start: I64, stops_at: str) -> I64:
     n = ev.n
     if not ev.case.size:
         return np.full(n, NAT, dtype=np.int64)
-    every = np.arange(ev.case.size)
-    last_kind = _first_last(ev.case, every, n, ev.kind.astype(np.int64), last=True)
-    last_at = _first_last(ev.case, every, n, ev.t, last=True)
+    # each case's last event: events are grouped by case
+    is_end = np.ones(ev.case.size, dtype=np.bool_)
+    np.not_equal(ev.case[1:], ev.case[:-1], out=is_end[:-1])
+    ends = np.flatnonzero(is_end)
+    cs = ev.case[ends]
+    last_kind = np.full(n, NAT, dtype=np.int64)
+    last_kind[cs] = ev.kind[ends]
+    last_at = np.full(n, NAT, dtype=np.int64)
+    last_at[cs] = ev.t[ends]
     if stops_at == "close":
         stopped = ev.last(EventKind.CLOSE)
     else:

@@ -221,6 +221,21 @@ def _schedule(
     return taken, nxt, nxt_at, escalations, taken_at
 
 
+def segment_rules(
+    columns: CaseColumns, ctx: Context, at_ns: int
+) -> tuple[I64, dict[int, Compiled], dict[str, int]]:
+    """Per case its span of constant rules (as known at ``at_ns``), the compiled rules of
+    each span that occurs, and the step names of those rules (name → column)."""
+    seg, bounds = _segments(columns, ctx, at_ns)
+    segments = np.unique(seg).tolist() if columns.n_cases else []
+    compiled = {s: ctx.rules.compiled(_segment_date(bounds, s)) for s in segments}
+    names: dict[str, int] = {}
+    for rules in compiled.values():
+        for step in rules.steps:
+            names.setdefault(step.name, len(names))
+    return seg, compiled, names
+
+
 @attrs.frozen(eq=False)
 class StepsBatch:
     """The time-out steps of many cases at an instant, before levels and units."""
@@ -245,13 +260,7 @@ def steps_batch(
     at_ns = _ns(when)
     dl = deadline_batch(columns, policy, at=when)
     start, due, stop = (x.view(np.int64) for x in (dl.start, dl.due, dl.stopped))
-    seg, bounds = _segments(columns, ctx, at_ns)
-    segments = np.unique(seg).tolist() if n else []
-    compiled = {s: ctx.rules.compiled(_segment_date(bounds, s)) for s in segments}
-    names: dict[str, int] = {}
-    for rules in compiled.values():
-        for step in rules.steps:
-            names.setdefault(step.name, len(names))
+    seg, compiled, names = segment_rules(columns, ctx, at_ns)
     taken = np.zeros(n, dtype=np.int8)
     escalations = np.zeros(n, dtype=np.int8)
     nxt = np.full(n, -1, dtype=np.int16)

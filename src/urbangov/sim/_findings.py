@@ -27,7 +27,13 @@ from urbangov.scoring import (
     Given,
     PerCase,
 )
-from urbangov.sim._escalations import Escalations, city_of, months_of, streets_of
+from urbangov.sim._escalations import (
+    Escalations,
+    city_of,
+    departments_of,
+    months_of,
+    streets_of,
+)
 from urbangov.vocabulary import Level, Source, Urgency
 
 if TYPE_CHECKING:
@@ -128,11 +134,10 @@ class _Cases:
         codes, streets = streets_of(cols, city.hierarchy)
         remap = np.array([index.get(code, -1) for code in streets] + [-1], dtype=np.int64)
         self.street = remap[np.where(codes >= 0, codes, len(streets))]
-        times = kpi.CaseTimes.from_columns(cols)
-        dep_codes, dep_labels = times.groups["department"]
+        dep_codes, dep_labels = departments_of(cols), cols.departments
         remap = np.array([index.get(d, -1) for d in dep_labels] + [-1], dtype=np.int64)
         self.department = remap[np.where(dep_codes >= 0, dep_codes, len(dep_labels))]
-        self.dispatched = times.dispatched_at.view(np.int64)
+        self.dispatched = self.first(EventKind.DISPATCH)
         self.tz = ZoneInfo(result.policy.work_calendar().tz)
         self.months = months_of(result.start, result.end, self.tz)
         edges = [result.start] + [
@@ -273,18 +278,17 @@ def _subset_tables(result: SimResult, city: City, subsets: set[str]) -> dict[str
         "hierarchy": city.hierarchy,
         "tz": result.policy.work_calendar().tz,
     }
+    times: kpi.CaseTimes | None = None  # built once, for every table that needs it
     for by in ("urgency", "source"):
         values = {x.value for x in (Urgency if by == "urgency" else Source)}
         if not extra & values:
             continue
+        if times is None:
+            times = kpi.CaseTimes.from_columns(result.cases)
         groups: dict[str, Any] = {}
         if city.hierarchy.at_level(Level.STREET):
-            groups["street"] = kpi.counts_from_columns(
-                result.cases, by=(Level.STREET, by), **common
-            )
-        groups["department"] = kpi.counts_from_columns(
-            result.cases, by=("department", by), **common
-        )
+            groups["street"] = kpi.counts_from_columns(times, by=(Level.STREET, by), **common)
+        groups["department"] = kpi.counts_from_columns(times, by=("department", by), **common)
         tables[by] = groups
     return tables
 
