@@ -5,7 +5,7 @@ Stages, all vectorised but the queue: reports (``_arrivals``), intake (accept, r
 file, void), dispatch to the lead (``_dispatch``), suspension, due times
 (``deadlines.due_at_batch``), the department queues on their working-time lines
 (``_queue``), verification and rework, closing; then the case table, its due times, its
-KPI tables (``kpi.counts_from_columns``) and the hooks.
+KPI tables (``kpi.tables_from_columns``) and the hooks.
 
 Speed and memory: element-wise stages work on chunks of cases (``_casetable.chunks``),
 whose temporaries the allocator reuses; the case tables are filled in place and handed
@@ -589,13 +589,11 @@ class _Run:
             "hierarchy": h,
             "tz": self.cal.tz,
         }
-        groups: list[tuple[str, Any]] = []
+        groups: dict[str, Any] = {}
         if h.at_level(Level.STREET):
-            groups.append(("street", Level.STREET))
-        groups += [("department", "department"), ("category", "category"), ("month", ())]
-        return FrozenMap(
-            (name, kpi.counts_from_columns(times, by=by, **common)) for name, by in groups
-        )
+            groups["street"] = Level.STREET
+        groups.update(department="department", category="category", month=())
+        return kpi.tables_from_columns(times, groups, **common)
 
 
 def _evolve(result: SimResult, **changes: object) -> SimResult:

@@ -278,18 +278,19 @@ def _subset_tables(result: SimResult, city: City, subsets: set[str]) -> dict[str
         "hierarchy": city.hierarchy,
         "tz": result.policy.work_calendar().tz,
     }
-    times: kpi.CaseTimes | None = None  # built once, for every table that needs it
+    wanted: dict[str, Any] = {}  # "urgency.street" → (Level.STREET, "urgency")…
     for by in ("urgency", "source"):
         values = {x.value for x in (Urgency if by == "urgency" else Source)}
         if not extra & values:
             continue
-        if times is None:
-            times = kpi.CaseTimes.from_columns(result.cases)
-        groups: dict[str, Any] = {}
         if city.hierarchy.at_level(Level.STREET):
-            groups["street"] = kpi.counts_from_columns(times, by=(Level.STREET, by), **common)
-        groups["department"] = kpi.counts_from_columns(times, by=("department", by), **common)
-        tables[by] = groups
+            wanted[f"{by}.street"] = (Level.STREET, by)
+        wanted[f"{by}.department"] = ("department", by)
+    # every table at once, each case's instants judged once
+    counted = kpi.tables_from_columns(kpi.CaseTimes.from_columns(result.cases), wanted, **common)
+    for name, table in counted.items():
+        by, group = name.split(".")
+        tables.setdefault(by, {})[group] = table
     return tables
 
 
