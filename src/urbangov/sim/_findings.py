@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from urbangov.sim._result import SimResult
     from urbangov.sim._synthetic import SyntheticCity
 
-__all__ = ["DEPARTMENTS", "STREETS", "TALLIES", "assessment_findings", "label"]
+__all__ = ["DEPARTMENTS", "STREETS", "TALLIES", "assessment_findings", "findings_of", "label"]
 
 I64 = npt.NDArray[np.int64]
 NAT = np.iinfo(np.int64).min
@@ -127,17 +127,29 @@ class _Cases:
     """Per case what the findings read: its street and department codes (into the unit
     list), and the month of each instant."""
 
-    def __init__(self, result: SimResult, city: City, units: tuple[AssessedUnit, ...]) -> None:
+    def __init__(
+        self,
+        result: SimResult,
+        city: City,
+        units: tuple[AssessedUnit, ...],
+        times: kpi.CaseTimes | None,
+    ) -> None:
         cols = result.cases
         self.cols = cols
         index = {u.code: i for i, u in enumerate(units)}
         codes, streets = streets_of(cols, city.hierarchy)
         remap = np.array([index.get(code, -1) for code in streets] + [-1], dtype=np.int64)
         self.street = remap[np.where(codes >= 0, codes, len(streets))]
-        dep_codes, dep_labels = departments_of(cols), cols.departments
+        if times is None:
+            dep_codes, dep_labels = departments_of(cols), cols.departments
+        else:
+            dep_codes, dep_labels = times.groups["department"]
         remap = np.array([index.get(d, -1) for d in dep_labels] + [-1], dtype=np.int64)
         self.department = remap[np.where(dep_codes >= 0, dep_codes, len(dep_labels))]
-        self.dispatched = self.first(EventKind.DISPATCH)
+        if times is None:
+            self.dispatched = self.first(EventKind.DISPATCH)
+        else:
+            self.dispatched = times.dispatched_at.view(np.int64)
         self.tz = ZoneInfo(result.policy.work_calendar().tz)
         self.months = months_of(result.start, result.end, self.tz)
         edges = [result.start] + [
@@ -222,12 +234,21 @@ def assessment_findings(
     >>> may.standard, sorted({row.subset for row in may.kpis}), may.tallies[0].name
     ('digital_city_management', ['all', 'urgent'], 'handled_same_day')
     """
+    return findings_of(result, city, None)
+
+
+def findings_of(
+    result: SimResult, city: SyntheticCity | City, times: kpi.CaseTimes | None
+) -> FrozenMap[_dt.date, Findings]:
+    """:func:`assessment_findings`, reading each case's instants and groups from
+    ``times`` (``kpi.CaseTimes.from_columns(result.cases)``, which ``sim.run`` has from
+    its KPI tables) when given, instead of building them."""
     c = city_of(city)
     policy = result.policy
     rules = AssessmentRules.of(policy)
     units = _units(result, c)
     offices = _offices(c)
-    cases = _Cases(result, c, units)
+    cases = _Cases(result, c, units, times)
     esc = result.escalations
     if esc is not None and not isinstance(esc, Escalations):
         raise SimulationError(
@@ -242,7 +263,7 @@ def assessment_findings(
         m: AssessmentStandard.bundled(rules.value("standard", max(m, start_day))) for m in months
     }
     needs = {s.id: _needs(s) for s in standards.values()}
-    tables = _subset_tables(result, c, set().union(*(n[0] for n in needs.values())))
+    tables = _subset_tables(result, c, set().union(*(n[0] for n in needs.values())), times)
     tallies = _tallies(result, cases, units) if any(n[1] for n in needs.values()) else {}
     for i, m in enumerate(months):
         std = standards[m]
@@ -261,8 +282,11 @@ def assessment_findings(
     return FrozenMap(out)
 
 
-def _subset_tables(result: SimResult, city: City, subsets: set[str]) -> dict[str, Any]:
-    """KPI tables by (unit kind, subset group) for the subsets wanted."""
+def _subset_tables(
+    result: SimResult, city: City, subsets: set[str], times: kpi.CaseTimes | None
+) -> dict[str, Any]:
+    """KPI tables by (unit kind, subset group) for the subsets wanted (counted from
+    ``times`` when given)."""
     tables: dict[str, Any] = {}
     if "all" in subsets:
         tables["all"] = {g: result.kpi(g) for g in ("street", "department") if g in result.kpis}
@@ -287,7 +311,9 @@ def _subset_tables(result: SimResult, city: City, subsets: set[str]) -> dict[str
             wanted[f"{by}.street"] = (Level.STREET, by)
         wanted[f"{by}.department"] = ("department", by)
     # every table at once, each case's instants judged once
-    counted = kpi.tables_from_columns(kpi.CaseTimes.from_columns(result.cases), wanted, **common)
+    if times is None:
+        times = kpi.CaseTimes.from_columns(result.cases)
+    counted = kpi.tables_from_columns(times, wanted, **common)
     for name, table in counted.items():
         by, group = name.split(".")
         tables.setdefault(by, {})[group] = table
