@@ -179,14 +179,28 @@ class _Cases:
         if not ns.size:
             return np.zeros(0, dtype=np.int64)
         hour = ns // (3600 * 10**9)
-        uniq, inverse = np.unique(hour, return_inverse=True)
+        uniq, inverse = _distinct(hour)
         epoch = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
         days = [
             (epoch + _dt.timedelta(hours=int(h))).astimezone(self.tz).date().toordinal()
             for h in uniq.tolist()
         ]
-        found: I64 = np.array(days, dtype=np.int64)[inverse.reshape(-1)]
+        found: I64 = np.array(days, dtype=np.int64)[inverse]
         return found
+
+
+def _distinct(values: I64) -> tuple[I64, npt.NDArray[np.intp]]:
+    """``np.unique(values, return_inverse=True)`` of integers (not empty): without a sort
+    when they span a range not much larger than their number (hours, days of a run)."""
+    lo, hi = int(values.min()), int(values.max())
+    if hi - lo > max(4 * values.size, 1 << 20):
+        uniq, inverse = np.unique(values, return_inverse=True)
+        return uniq, inverse.reshape(-1)
+    offset = values - lo
+    present = np.bincount(offset, minlength=hi - lo + 1) > 0
+    rank = np.cumsum(present) - 1  # an offset's position among those present
+    found: I64 = np.flatnonzero(present) + lo
+    return found, rank[offset]
 
 
 def assessment_findings(
@@ -361,30 +375,30 @@ def _tallies(
     done = handled != NAT
     hday = np.full(rows.size, -1, dtype=np.int64)
     hday[done] = cases.days(handled[done])
-    same = (hday == day).astype(np.int64)
+    same = hday == day
     month = cases.month(dispatched)
-    ordinals = np.unique(day)
+    ordinals, day_rank = _distinct(day)
     work = np.array(
         [cal.is_workday(_dt.date.fromordinal(d)) for d in ordinals.tolist()], dtype=np.bool_
     )
-    on_workday = work[np.searchsorted(ordinals, day)]
+    on_workday = work[day_rank]
     n_units = len(units)
     out: dict[int, list[dict[str, Any]]] = {}
-    keys, ofs, counts = [], [], []
+    # one key per (month, unit, day), in that order; a case counts for its street and
+    # for its department
+    flats, sames = [], []
+    span = ordinals.size  # days by their rank among the days of dispatch
     for codes in (cases.street[rows], cases.department[rows]):
         keep = (codes >= 0) & on_workday
-        keys.append(np.stack([month[keep], codes[keep], day[keep]], axis=1))
-        ofs.append(np.ones(int(keep.sum()), dtype=np.int64))
-        counts.append(same[keep])
-    key = np.concatenate(keys)
-    if not key.size:
+        flats.append((month[keep] * n_units + codes[keep]) * span + day_rank[keep])
+        sames.append(same[keep])
+    flat = np.concatenate(flats)
+    if not flat.size:
         return {}
-    span = int(ordinals.max()) + 1
-    flat = (key[:, 0] * n_units + key[:, 1]) * span + key[:, 2]
-    uniq, inverse = np.unique(flat, return_inverse=True)
-    of = np.bincount(inverse, weights=np.concatenate(ofs)).astype(np.int64)
-    count = np.bincount(inverse, weights=np.concatenate(counts)).astype(np.int64)
-    days, rest = uniq % span, uniq // span
+    uniq, inverse = _distinct(flat)
+    of = np.bincount(inverse, minlength=uniq.size)
+    count = np.bincount(inverse[np.concatenate(sames)], minlength=uniq.size)
+    days, rest = ordinals[uniq % span], uniq // span
     for mi, u, d, o, c in zip(
         (rest // n_units).tolist(),
         (rest % n_units).tolist(),
