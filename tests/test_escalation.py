@@ -567,6 +567,26 @@ def test_case_histories_trigger_the_step_measures_against_the_department() -> No
         escalation.triggers(None, POLICY, cases=[late])
 
 
+def test_case_triggers_from_a_given_state_are_the_same() -> None:
+    late = dispatched()
+    on_time = attrs.evolve(dispatched(more=(CaseEvent("handle", at(5, 6, 11)),)), id="B")
+    columns = CaseColumns.from_cases([late, on_time])
+    state = escalation.state_batch(columns, at(6, 1), POLICY, H)
+    given = escalation.triggers(None, POLICY, cases=columns, at=at(6, 1), state=state)
+    assert given == escalation.triggers(None, POLICY, cases=columns, at=at(6, 1))
+    assert [t.figures["case"] for t in given] == ["A1"]
+
+
+def test_a_state_of_other_cases_is_refused() -> None:
+    columns = CaseColumns.from_cases([dispatched()])
+    two = CaseColumns.from_cases([dispatched(), attrs.evolve(dispatched(), id="B")])
+    state = escalation.state_batch(two, at(6, 1), POLICY, H)
+    with pytest.raises(PolicyError, match="not of these cases"):
+        escalation.triggers(None, POLICY, cases=columns, at=at(6, 1), state=state)
+    with pytest.raises(PolicyError, match="without the cases"):
+        escalation.triggers(None, POLICY, state=state)
+
+
 # ----------------------------------------------------------------- chains and whistles
 
 

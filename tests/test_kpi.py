@@ -594,6 +594,23 @@ def test_batch_refuses_bad_groupings_periods_and_deadlines() -> None:
     assert info.value.field == "columns"
 
 
+def test_several_tables_at_once_are_each_table_alone() -> None:
+    cases, due = _sample()
+    cols = CaseColumns.from_cases(cases)
+    common = {"period": "month", "due": _due_array(cases, due), "hierarchy": HIERARCHY}
+    by = {"street": Level.STREET, "grid": "grid", "all": ()}
+    tables = kpi.tables_from_columns(cols, by, **common)
+    assert list(tables) == ["street", "grid", "all"]
+    for name, grouping in by.items():
+        assert tables[name] == counts_from_columns(cols, by=grouping, **common)
+    with pytest.raises(KpiError) as info:
+        kpi.tables_from_columns(cols, {"ok": "grid", "bad": "colour"}, **common)
+    assert info.value.field == "by['bad'].by[0]"
+    with pytest.raises(KpiError) as not_a_map:
+        kpi.tables_from_columns(cols, "grid", **common)  # type: ignore[arg-type]
+    assert not_a_map.value.field == "by"
+
+
 def test_case_times_from_columns_and_by_hand_agree() -> None:
     cases, due = _sample()
     cols = CaseColumns.from_cases(cases)

@@ -4,8 +4,10 @@ result, bit for bit, in any process and with any number of worker processes).
 
 The figures were computed by the engine as it stood before the performance work of
 issue "Speed and scale" (the digest covers every column of the case table, the due
-times and every KPI table). A deliberate change of the model updates them in a commit of
-its own, with a CHANGELOG entry that says why.
+times and every KPI table); those of the governance (escalations and scores) by the
+engine as it stood before the performance work on the governance hooks. A deliberate
+change of the model updates them in a commit of its own, with a CHANGELOG entry that
+says why.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 import pytest
 
 from urbangov.cases import CaseColumns
+from urbangov.escalation import StateColumns
 from urbangov.policy import Policy
 from urbangov.sim import SimResult, SyntheticCity, run
 
@@ -41,6 +44,35 @@ def full_digest(result: SimResult) -> str:
         h.update(name.encode())
         h.update(repr(table.keys()).encode())
         h.update(np.asarray(table.values).tobytes())
+    return h.hexdigest()
+
+
+def governance_digest(result: SimResult) -> str:
+    """SHA-256 of the escalations (every state column, the step counts, the triggers)
+    and the scores (each month's findings file; each sheet's total, rank and grade; the
+    red flags; the annual scores and grades and the bonds)."""
+    h = hashlib.sha256()
+    esc, scores = result.escalations, result.scores
+    assert esc is not None
+    assert scores is not None
+    for f in attrs.fields(StateColumns):
+        value = getattr(esc.state, f.name)
+        if isinstance(value, tuple):
+            h.update(repr(value).encode())
+        else:
+            h.update(np.ascontiguousarray(value).tobytes())
+    for name, counts in esc.counts.items():
+        h.update(repr((name, counts.by, counts.keys, counts.steps)).encode())
+        h.update(np.ascontiguousarray(counts.values).tobytes())
+    for month, triggers in esc.triggers.items():
+        h.update(repr((month, triggers)).encode())
+    for month, findings in scores.findings.items():
+        h.update(findings.dumps().encode())
+        ranking, grades = scores.rankings[month], scores.grades[month]
+        for code, sheet in scores.sheets[month].items():
+            h.update(repr((code, sheet.total, ranking.rank_of(code), grades[code])).encode())
+        h.update(repr(scores.red_flags[month]).encode())
+    h.update(repr((scores.annual, scores.annual_grades, scores.bonds)).encode())
     return h.hexdigest()
 
 
@@ -94,6 +126,34 @@ def test_seeded_results_are_the_golden_figures(
     assert (result.cases.n_cases, result.cases.n_events) == (reports, events)
     assert (total.received, total.closed) == (received, closed)
     assert full_digest(result) == expected
+
+
+# (name, run, triggers, steps taken, digest of the escalations and scores)
+GOLDEN_GOVERNANCE: list[tuple[str, Callable[[], SimResult], int, int, str]] = [
+    ("sample district, May 2024", _sample_month, 15, 470,
+     "94cefb60c3acc0775c564b9ff60f26744990bee7980f110a90d70f1168059244"),
+    ("400 grids, earliest due first", lambda: _generated("earliest_due"), 21, 22,
+     "1ffa2589cfecf3b13411c94a2bbbb92d110fcece707486e7a00fca15244579af"),
+    ("400 grids, fifo", lambda: _generated("fifo"), 27, 742,
+     "510a1236ca2406d8b67290bde96ac6eef34df8c07f11ae3f94e2fd6adf797dc7"),
+    ("sample district, no verification", _no_verification, 7, 0,
+     "fafba296cb7c8a8c3de8b5d05984fc085f3c24df42e7f599d3b8ec8008f2c434"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("make", "triggers", "steps", "expected"),
+    [g[1:] for g in GOLDEN_GOVERNANCE],
+    ids=[g[0] for g in GOLDEN_GOVERNANCE],
+)
+def test_seeded_governance_is_the_golden_figures(
+    make: Callable[[], SimResult], triggers: int, steps: int, expected: str
+) -> None:
+    result = make()
+    assert result.escalations is not None
+    assert len(result.escalations.all_triggers()) == triggers
+    assert int(result.escalations.state.taken.sum()) == steps
+    assert governance_digest(result) == expected
 
 
 def test_chunked_work_gives_the_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -269,6 +269,29 @@ def test_daily_handling_counts_the_cases_dispatched_on_each_working_day(
         assert "2024-06-10" not in tallies  # 端午节: not a working day
 
 
+@pytest.mark.parametrize("spread", [50, 10**12])  # a dense range, and one to sort
+def test_distinct_integers_are_numpys_unique_with_or_without_a_sort(spread: int) -> None:
+    from urbangov.sim import _findings
+
+    values = np.random.default_rng(5).integers(-spread, spread, 10_000)
+    uniq, inverse = _findings._distinct(values)
+    expected, where = np.unique(values, return_inverse=True)
+    assert np.array_equal(uniq, expected)
+    assert np.array_equal(inverse, where)
+    assert np.array_equal(uniq[inverse], values)
+
+
+def test_the_runs_governance_is_the_hooks_on_the_finished_run(
+    sample: SyntheticCity, result: SimResult
+) -> None:
+    # the run hands its KPI tables' case times to the built-in assessment; alone, the
+    # hooks build what they read
+    bare = attrs.evolve(result, escalations=None, scores=None)
+    escalations = escalate(bare, sample)
+    assert escalations == result.escalations
+    assert assess(attrs.evolve(bare, escalations=escalations), sample) == result.scores
+
+
 def test_a_case_failing_verification_is_sent_back_once_for_its_street_and_department(
     result: SimResult,
 ) -> None:

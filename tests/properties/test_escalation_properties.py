@@ -197,6 +197,28 @@ def test_the_batch_state_equals_the_scalar_state(
         }
 
 
+@settings_
+@given(
+    st.lists(cases(), min_size=1, max_size=6),
+    st.lists(st.sampled_from(GRIDS), min_size=6, max_size=6),
+    policies(),
+    st.integers(0, 60 * 24 * 60),
+)
+def test_case_triggers_from_the_batch_state_equal_those_computed_afresh(
+    drawn: list[Case], grids: list[str], policy: Policy, minutes: int
+) -> None:
+    cases_ = [
+        attrs.evolve(c, id=f"C{i}", grid=g)
+        for i, (c, g) in enumerate(zip(drawn, grids, strict=False))
+    ]
+    when = cases_[0].reported_at + dt.timedelta(minutes=minutes)
+    columns = CaseColumns.from_cases(cases_)
+    state = escalation.state_batch(columns, when, policy, H)
+    assert escalation.triggers(
+        None, policy, cases=columns, at=when, state=state
+    ) == escalation.triggers(None, policy, cases=columns, at=when)
+
+
 # ----------------------------------------------------------------- accountability
 
 

@@ -37,6 +37,7 @@ from urbangov.kpi import (
     on_time_rate,
     percent,
     rework_rate,
+    tables_from_columns,
 )
 from urbangov.vocabulary import Level, Source
 
@@ -372,6 +373,36 @@ def test_batch_named_periods_equal_scalar_local_periods(
         assert getattr(total, field) == getattr(everything, field)
     if not flag:  # with the flag, due depends on each period's end
         assert total.due == everything.due
+
+
+@settings(max_examples=40)
+@given(
+    case_logs(),
+    st.one_of(bin_edges(), st.sampled_from(["day", "week", "month"])),
+    st.lists(st.sampled_from(list(KEYS)), min_size=1, max_size=4, unique=True),
+    st.booleans(),
+)
+def test_tables_at_once_equal_each_table_counted_alone(
+    log: tuple[list[Case], dict[str, dt.datetime | None]],
+    period: Any,
+    groupings: list[Any],
+    flag: bool,
+) -> None:
+    cases, due = log
+    common: dict[str, Any] = {
+        "period": period,
+        "due": _due_array(cases, due),
+        "rules": KpiRules(exclude_suspended_from_due=flag),
+        "hierarchy": HIERARCHY,
+    }
+    columns = CaseColumns.from_cases(cases)
+    by = {f"t{i}": g for i, g in enumerate([*groupings, ()])}
+    tables = tables_from_columns(columns, by, **common)
+    assert list(tables) == list(by)
+    for name, grouping in by.items():
+        alone = counts_from_columns(columns, by=grouping, **common)
+        assert tables[name] == alone
+        assert tables[name].keys() == alone.keys()
 
 
 @settings(max_examples=25)

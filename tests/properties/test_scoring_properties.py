@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from hypothesis import given, settings
@@ -17,6 +18,7 @@ from urbangov.scoring import (
     AssessedUnit,
     AssessmentRules,
     AssessmentStandard,
+    Band,
     FindingColumns,
     Findings,
     Grade,
@@ -421,3 +423,18 @@ def test_a_bond_ledger_balances_for_every_grade_assignment(
         for c, g in zip(STREETS, grades, strict=True)
     )
     assert ledger.net_cost == total.reward + total.award - total.forfeited
+
+
+@given(
+    st.fractions(min_value=-2, max_value=2),
+    st.decimals(min_value=-200, max_value=200, places=3, allow_nan=False),
+    st.booleans(),
+)
+def test_a_band_holds_exactly_the_rates_within_its_bound(
+    rate: Fraction, bound: Decimal, at_most: bool
+) -> None:
+    band = Band(**{"at_most_percent" if at_most else "below_percent": bound}, deduct=1)
+    percent = rate * 100
+    assert band.holds(rate) is (
+        percent <= Fraction(bound) if at_most else percent < Fraction(bound)
+    )

@@ -156,5 +156,5 @@ def datetime64_ns(values: object, field: str, error: type[UrbangovError]) -> NDA
             field=field,
             hint="pass a numpy datetime64[ns] array of UTC instants",
         )
-    ns: NDArray[np.int64] = arr.astype("datetime64[ns]").view(np.int64)
+    ns: NDArray[np.int64] = arr.astype("datetime64[ns]", copy=False).view(np.int64)
     return ns

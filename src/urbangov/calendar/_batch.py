@@ -387,7 +387,7 @@ def whole_amounts(values: object) -> I64:
             )
     elif arr.dtype.kind not in "iu":
         raise CalendarError(f"amounts of dtype {arr.dtype} are not numbers", field="amounts")
-    ints: I64 = arr.astype(np.int64)
+    ints: I64 = arr.astype(np.int64, copy=False)
     if (ints < 0).any():
         raise CalendarError("a time limit cannot be negative", field="amounts")
     return ints

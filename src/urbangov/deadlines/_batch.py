@@ -87,7 +87,7 @@ def _rank(cs: I64) -> I64:
 
 
 def _ns_view(values: npt.NDArray[np.datetime64]) -> I64:
-    out: I64 = values.astype("datetime64[ns]").view(np.int64)
+    out: I64 = values.astype("datetime64[ns]", copy=False).view(np.int64)
     return out
 
 
@@ -359,7 +359,7 @@ def _base_limits(
     unit_tab = np.zeros((n_cat, n_urg, n_zone, n_seg), dtype=np.int64)
     amount_tab = np.zeros((n_cat, n_urg, n_zone, n_seg), dtype=np.int64)
     restart_tab = np.zeros(n_seg, dtype=np.bool_)
-    used_cats = np.unique(columns.category)
+    used_cats = np.flatnonzero(np.bincount(columns.category, minlength=n_cat))
     for s in range(n_seg):
         on = _segment_date(bounds, s)
         restart_tab[s] = table.restart_on_rework.at(on)
@@ -427,15 +427,23 @@ def _stopped(ev: _Events, start: I64, stops_at: str) -> I64:
     n = ev.n
     if not ev.case.size:
         return np.full(n, NAT, dtype=np.int64)
-    every = np.arange(ev.case.size)
-    last_kind = _first_last(ev.case, every, n, ev.kind.astype(np.int64), last=True)
-    last_at = _first_last(ev.case, every, n, ev.t, last=True)
+    # each case's last event: events are grouped by case
+    is_end = np.ones(ev.case.size, dtype=np.bool_)
+    np.not_equal(ev.case[1:], ev.case[:-1], out=is_end[:-1])
+    ends = np.flatnonzero(is_end)
+    cs = ev.case[ends]
+    last_kind = np.full(n, NAT, dtype=np.int64)
+    last_kind[cs] = ev.kind[ends]
+    last_at = np.full(n, NAT, dtype=np.int64)
+    last_at[cs] = ev.t[ends]
     if stops_at == "close":
         stopped = ev.last(EventKind.CLOSE)
     else:
         handle = ev.last(EventKind.HANDLE)
-        finished = np.isin(
-            last_kind, [EventKind.HANDLE.code, EventKind.VERIFY_PASS.code, EventKind.CLOSE.code]
+        finished = (
+            (last_kind == EventKind.HANDLE.code)
+            | (last_kind == EventKind.VERIFY_PASS.code)
+            | (last_kind == EventKind.CLOSE.code)
         ) & (handle != NAT)
         stopped = np.where(finished, handle, NAT)
     stopped = np.where(last_kind == EventKind.VOID.code, last_at, stopped)
@@ -471,7 +479,7 @@ def batch_clock(
         stopped=stopped,
         at=at_ns,
         seg=seg,
-        working=np.isin(base_unit, [_WMIN, _WDAY]),
+        working=(base_unit == _WMIN) | (base_unit == _WDAY),
         pa=pa,
         pb=pb,
         cal=ctx.calendar,

@@ -137,13 +137,21 @@ def _segments(columns: CaseColumns, ctx: Context, at_ns: int) -> tuple[I64, tupl
     t_ev = columns.at.view(np.int64)
     rows = np.flatnonzero((columns.kind == EventKind.FILE.code) & (t_ev <= at_ns))
     filed = columns.reported_at.view(np.int64).copy()
-    if rows.size:
-        cs, first = np.unique(columns.case[rows], return_index=True)
-        filed[cs] = t_ev[rows[first]]
+    if rows.size:  # events are grouped by case: a case's first filing leads its rows
+        cs = columns.case[rows]
+        first = np.ones(rows.size, dtype=np.bool_)
+        first[1:] = cs[1:] != cs[:-1]
+        filed[cs[first]] = t_ev[rows[first]]
     edges = np.array(
         [_ns(_dt.datetime(d.year, d.month, d.day, tzinfo=ctx.tz)) for d in bounds], dtype=np.int64
     )
     return np.searchsorted(edges, filed, side="right").astype(np.int64), bounds
+
+
+def _codes_used(codes: npt.NDArray[Any], size: int) -> npt.NDArray[np.intp]:
+    """The distinct values of codes in ``0..size-1``, ascending (``np.unique`` by
+    counting)."""
+    return np.flatnonzero(np.bincount(codes, minlength=size))
 
 
 def _segment_date(bounds: tuple[_dt.date, ...], segment: int) -> _dt.date:
@@ -159,7 +167,7 @@ def _grid_tables(
     root = np.zeros(k, dtype=np.int8)
     table = np.full((k, len(Level)), -1, dtype=np.int32)
     units: dict[str, int] = {}
-    for g in np.unique(columns.grid).tolist():
+    for g in _codes_used(columns.grid, k).tolist():
         unit = hierarchy.unit(columns.grids[g])
         line = (unit, *hierarchy.ancestors(unit))
         own[g], root[g] = unit.level, line[-1].level
@@ -221,6 +229,21 @@ def _schedule(
     return taken, nxt, nxt_at, escalations, taken_at
 
 
+def segment_rules(
+    columns: CaseColumns, ctx: Context, at_ns: int
+) -> tuple[I64, dict[int, Compiled], dict[str, int]]:
+    """Per case its span of constant rules (as known at ``at_ns``), the compiled rules of
+    each span that occurs, and the step names of those rules (name → column)."""
+    seg, bounds = _segments(columns, ctx, at_ns)
+    segments = _codes_used(seg, len(bounds) + 1).tolist() if columns.n_cases else []
+    compiled = {s: ctx.rules.compiled(_segment_date(bounds, s)) for s in segments}
+    names: dict[str, int] = {}
+    for rules in compiled.values():
+        for step in rules.steps:
+            names.setdefault(step.name, len(names))
+    return seg, compiled, names
+
+
 @attrs.frozen(eq=False)
 class StepsBatch:
     """The time-out steps of many cases at an instant, before levels and units."""
@@ -245,13 +268,7 @@ def steps_batch(
     at_ns = _ns(when)
     dl = deadline_batch(columns, policy, at=when)
     start, due, stop = (x.view(np.int64) for x in (dl.start, dl.due, dl.stopped))
-    seg, bounds = _segments(columns, ctx, at_ns)
-    segments = np.unique(seg).tolist() if n else []
-    compiled = {s: ctx.rules.compiled(_segment_date(bounds, s)) for s in segments}
-    names: dict[str, int] = {}
-    for rules in compiled.values():
-        for step in rules.steps:
-            names.setdefault(step.name, len(names))
+    seg, compiled, names = segment_rules(columns, ctx, at_ns)
     taken = np.zeros(n, dtype=np.int8)
     escalations = np.zeros(n, dtype=np.int8)
     nxt = np.full(n, -1, dtype=np.int16)
@@ -308,7 +325,7 @@ def state_batch(
     if levels is None:
         need = np.zeros((len(columns.categories), int(seg.max()) + 1 if n else 1), dtype=np.int8)
         for s, rules in compiled.items():
-            for c in np.unique(columns.category).tolist():
+            for c in _codes_used(columns.category, len(columns.categories)).tolist():
                 sev = severity_in(rules, ctx.taxonomy, columns.categories[c])
                 need[c, s] = rules.major if sev is Severity.MAJOR else rules.minor
         base = need[columns.category, seg] if n else np.zeros(0, dtype=np.int8)

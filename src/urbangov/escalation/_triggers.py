@@ -14,7 +14,7 @@ import numpy as np
 from urbangov._internal.instants import aware, stdlib
 from urbangov.cases import Case, CaseColumns, EventKind
 from urbangov.errors import PolicyError
-from urbangov.escalation._batch import _ns, steps_batch
+from urbangov.escalation._batch import StateColumns, _ns, segment_rules, steps_batch
 from urbangov.escalation._context import PolicyLike, context, need_policy
 from urbangov.escalation._rules import EscalationPolicy
 from urbangov.escalation._values import Measure, TriggerKind
@@ -81,6 +81,7 @@ def triggers(
     cases: CaseColumns | Iterable[Case] | None = None,
     at: _dt.datetime | None = None,
     on: _dt.date | None = None,
+    state: StateColumns | None = None,
 ) -> list[Trigger]:
     """The accountability measures the policy's thresholds call for (问责触发).
 
@@ -90,7 +91,9 @@ def triggers(
     below its target — under the rules of the period's first day (``on``, default the
     latest rules, for a table without periods). From ``cases`` as known at ``at``: every
     time-out step with a measure that a case has taken (a reminded case still overdue:
-    书面通报批评), against the department holding the case.
+    书面通报批评), against the department holding the case. ``state``, the cases'
+    :func:`state_batch` at ``at`` under ``policy`` when you have it already, spares
+    computing their steps again (the same triggers).
 
     Returns
     -------
@@ -124,7 +127,14 @@ def triggers(
             )
         need_policy(policy, "triggers from cases")
         columns = cases if isinstance(cases, CaseColumns) else CaseColumns.from_cases(cases)
-        out += _case_triggers(columns, policy, stdlib(aware(at, "at")))  # type: ignore[arg-type]
+        when = stdlib(aware(at, "at"))
+        out += _case_triggers(columns, policy, when, state)  # type: ignore[arg-type]
+    elif state is not None:
+        raise PolicyError(
+            "a state without the cases it is of",
+            field="state",
+            hint="pass cases= (and at=) with state=",
+        )
     return out
 
 
@@ -165,39 +175,56 @@ def _table_triggers(table: KpiTable, rules: EscalationPolicy, on: _dt.date | Non
     return out
 
 
-def _holders(columns: CaseColumns, at_ns: int) -> list[str | None]:
-    """Per case, the department holding it at ``at`` (its last dispatch, none after a
-    send-back)."""
+def _holders(columns: CaseColumns, at_ns: int, rows: list[int]) -> list[str | None]:
+    """Of the cases ``rows``, the department holding each at ``at`` (its last dispatch,
+    none after a send-back)."""
     kind, t = columns.kind, columns.at.view(np.int64)
-    rows = np.flatnonzero(
+    events = np.flatnonzero(
         ((kind == EventKind.DISPATCH.code) | (kind == EventKind.SEND_BACK.code)) & (t <= at_ns)
     )
-    out: list[str | None] = [None] * columns.n_cases
-    for r in rows.tolist():  # in event order: the last one per case wins
-        dep = int(columns.event_department[r])
-        out[int(columns.case[r])] = None if dep < 0 else columns.departments[dep]
-    return out
+    holder = np.full(columns.n_cases, -1, dtype=np.int64)
+    if events.size:  # events are grouped by case, in order: the last one per case wins
+        cs = columns.case[events]
+        last = np.ones(events.size, dtype=np.bool_)
+        last[:-1] = cs[1:] != cs[:-1]
+        holder[cs[last]] = columns.event_department[events[last]]
+    deps = columns.departments
+    return [None if d < 0 else deps[d] for d in holder[rows].tolist()]
 
 
-def _case_triggers(columns: CaseColumns, policy: PolicyLike, when: _dt.datetime) -> list[Trigger]:
+def _case_triggers(
+    columns: CaseColumns, policy: PolicyLike, when: _dt.datetime, state: StateColumns | None
+) -> list[Trigger]:
     ctx = context(policy)
-    steps = steps_batch(columns, ctx, policy, when)
-    holders: list[str | None] | None = None
+    if state is None:
+        steps = steps_batch(columns, ctx, policy, when)
+        segment, compiled, taken = steps.segment, steps.compiled, steps.taken
+    else:
+        segment, compiled, names = segment_rules(columns, ctx, _ns(when))
+        if len(state) != columns.n_cases or state.step_names != tuple(names):
+            raise PolicyError(
+                f"the state is not of these cases under this policy ({len(state)} rows, "
+                f"steps {', '.join(state.step_names) or 'none'}; the cases: "
+                f"{columns.n_cases}, steps {', '.join(names) or 'none'})",
+                field="state",
+                hint="pass state_batch(cases, at, policy, hierarchy) of the same cases, "
+                "instant and policy",
+            )
+        taken = state.taken
     out: list[Trigger] = []
     found: list[tuple[int, int, int]] = []  # (case, segment, step index)
-    for s, rules in steps.compiled.items():
+    for s, rules in compiled.items():
         for i, step in enumerate(rules.steps):
             if step.measure is None:
                 continue
-            rows = np.flatnonzero((steps.segment == s) & (steps.taken > i))
+            rows = np.flatnonzero((segment == s) & (taken > i))
             found += [(int(r), s, i) for r in rows.tolist()]
-    if found:
-        holders = _holders(columns, _ns(when))
-    for r, s, i in sorted(found):
-        step = steps.compiled[s].steps[i]
+    found.sort()
+    holders = _holders(columns, _ns(when), [r for r, _, _ in found]) if found else []
+    for (r, s, i), holder in zip(found, holders, strict=True):
+        step = compiled[s].steps[i]
         assert step.measure is not None
-        assert holders is not None
-        unit = holders[r] or columns.grids[int(columns.grid[r])]
+        unit = holder or columns.grids[int(columns.grid[r])]
         figures = {"case": columns.ids[r], "step": step.name}
         out.append(
             Trigger(

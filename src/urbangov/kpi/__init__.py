@@ -31,7 +31,7 @@ and ``closed_on_time + overdue == due``; :class:`KpiCounts` checks exactly these
 """
 
 from urbangov._internal.public import publish
-from urbangov.kpi._kpi import case_counts, counts, counts_from_columns
+from urbangov.kpi._kpi import case_counts, counts, counts_from_columns, tables_from_columns
 from urbangov.kpi._table import KpiTable
 from urbangov.kpi._times import STOP_KINDS, CaseTimes
 from urbangov.kpi._values import (
@@ -66,6 +66,7 @@ __all__ = [
     "on_time_rate",
     "percent",
     "rework_rate",
+    "tables_from_columns",
 ]
 
 publish(__name__, __all__)

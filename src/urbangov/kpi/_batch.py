@@ -21,11 +21,11 @@ from numpy.typing import NDArray
 from urbangov._internal.instants import aware
 from urbangov.errors import KpiError, UrbangovError
 from urbangov.hierarchy import Hierarchy
-from urbangov.kpi._times import CaseTimes
+from urbangov.kpi._times import STOP_KINDS, CaseTimes
 from urbangov.kpi._values import FIELDS, NAT
 from urbangov.vocabulary import Level
 
-__all__ = ["GroupSpec", "count_matrix", "group_codes", "period_edges"]
+__all__ = ["Binned", "GroupSpec", "count_matrix", "group_codes", "period_edges"]
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 _US = _dt.timedelta(microseconds=1)
@@ -233,15 +233,21 @@ def group_codes(
 # --------------------------------------------------------------------------- counting
 
 
+def _per_event(case_end: NDArray[np.int64] | np.int64, case: NDArray[np.int64]) -> Any:
+    """The period end of each event's case (one end for all: itself)."""
+    return case_end[case] if isinstance(case_end, np.ndarray) else case_end
+
+
 def _suspended_at_end(
-    times: CaseTimes, case_end: NDArray[np.int64], candidates: NDArray[np.bool_]
+    times: CaseTimes, case_end: NDArray[np.int64] | np.int64, candidates: NDArray[np.bool_]
 ) -> NDArray[np.bool_]:
-    """Per case: is its last suspend/resume event before ``case_end`` a suspend?"""
+    """Per case: is its last suspend/resume event before ``case_end`` (per case, or one
+    for all) a suspend?"""
     out = np.zeros(times.n_cases, dtype=np.bool_)
     pc = times.pause_case
     if not pc.size:
         return out
-    before = candidates[pc] & (times.pause_at.view(np.int64) < case_end[pc])
+    before = candidates[pc] & (times.pause_at.view(np.int64) < _per_event(case_end, pc))
     rows = np.flatnonzero(before)
     if rows.size:
         cs = pc[rows]
@@ -252,10 +258,14 @@ def _suspended_at_end(
 
 
 def _stopped_at_end(
-    times: CaseTimes, case_end: NDArray[np.int64], candidates: NDArray[np.bool_], stops_at: str
+    times: CaseTimes,
+    case_end: NDArray[np.int64] | np.int64,
+    candidates: NDArray[np.bool_],
+    stops_at: str,
 ) -> NDArray[np.int64]:
     """Per case (among ``candidates``): when its handling clock stopped, as known before
-    ``case_end`` (``NAT``: still running) — ``deadlines.stopped_at(case, before=end)``."""
+    ``case_end`` (per case, or one for all; ``NAT``: still running) —
+    ``deadlines.stopped_at(case, before=end)``."""
     out = np.full(times.n_cases, NAT, dtype=np.int64)
     if times.stop_case is None or times.stop_at is None or times.stop_kind is None:
         if candidates.any():
@@ -267,10 +277,11 @@ def _stopped_at_end(
             )
         return out
     sc, kinds = times.stop_case, times.stop_kind
-    wanted = (2, 3) if stops_at == "close" else (0, 1, 2)  # STOP_KINDS codes
-    use = np.isin(kinds, wanted)
+    wanted = np.zeros(len(STOP_KINDS), dtype=np.bool_)
+    wanted[[2, 3] if stops_at == "close" else [0, 1, 2]] = True  # STOP_KINDS codes
+    use = wanted[kinds]
     use &= candidates[sc]
-    use &= times.stop_at.view(np.int64) < case_end[sc]
+    use &= times.stop_at.view(np.int64) < _per_event(case_end, sc)
     rows = np.flatnonzero(use)
     if rows.size:
         cs = sc[rows]
@@ -282,47 +293,107 @@ def _stopped_at_end(
     return out
 
 
-class _Tally:
-    """Counts per (group, bin) with reused buffers. A key is ``1 + group * n_bins + bin``;
-    multiplying it by a mask sends the cases outside the mask to key 0, which is dropped:
-    a count costs one multiply and one ``bincount``, with no large allocation."""
+class Binned:
+    """What a count reads that does not depend on the grouping, computed once for any
+    number of groupings of the same cases, periods and rules: each instant's bin (its
+    number of edges at or before it: ``1..n_bins`` inside, ``0`` before or ``NaT``,
+    ``n_bins + 1`` after) and whether it falls in one, and the masks of the cases due in
+    each period that are closed, closed on time, reworked, extended, suspended and
+    overdue."""
 
-    def __init__(self, g: NDArray[np.int64], n_groups: int, edges: NDArray[np.int64]) -> None:
-        n = len(g)
+    def __init__(
+        self,
+        times: CaseTimes,
+        due_ns: NDArray[np.int64],
+        edges: NDArray[np.int64],
+        exclude_suspended: bool,
+        stops_at: str,
+    ) -> None:
+        n = times.n_cases
+        self.n = n
         self.edges = edges
         self.n_bins = len(edges) - 1
-        self.total = n_groups * self.n_bins
-        self.gb = (g * self.n_bins).astype(np.intp, copy=False)
-        self.gb1 = self.gb + 1 if self.n_bins == 1 else self.gb
-        self.key = np.empty(n, dtype=np.intp)
-        self.tmp = np.empty(n, dtype=np.bool_)
-        self.small = np.empty(n if len(edges) <= _FEW_EDGES else 0, dtype=np.uint8)
+        self._tmp = np.empty(n, dtype=np.bool_)
+        events = (times.accepted_at, times.filed_at, times.dispatched_at, times.voided_at)
+        self.events = [self._bin(t.view(np.int64)) for t in events]
+        due_bin, due = self._bin(due_ns)
+        case_end: NDArray[np.int64] | np.int64
+        if self.n_bins == 1:
+            case_end = edges[1]
+        else:
+            case_end = edges[(due_bin.astype(np.intp) - 1) % self.n_bins + 1]
+        if exclude_suspended:
+            due &= ~_suspended_at_end(times, case_end, due)
+        masks = [due]
+        for instant in (
+            times.closed_at.view(np.int64),
+            times.reworked_at.view(np.int64),
+            times.extended_at.view(np.int64),
+            times.suspended_at.view(np.int64),
+        ):
+            # happened (not NaT), while due, before the period end
+            mask = np.greater(instant, NAT)
+            np.logical_and(mask, due, out=mask)
+            np.less(instant, case_end, out=self._tmp)
+            np.logical_and(mask, self._tmp, out=mask)
+            masks.append(mask)
+        # on time (按期): the clock stopped, as known at the period end, by the deadline
+        stop = _stopped_at_end(times, case_end, due, stops_at)
+        on_time = (stop != NAT) & (stop <= due_ns) & due
+        del stop
+        masks.insert(2, masks[1] & on_time)  # closed on time
+        masks.append(due & ~on_time)  # overdue
+        self.due_bin = due_bin
+        self.due_masks = masks
 
-    def keys_of(
-        self, t: NDArray[np.int64], valid: NDArray[np.bool_], out: NDArray[np.intp]
-    ) -> NDArray[np.intp]:
-        """Each instant's key (into ``out`` when it must be computed), and whether it
-        falls in a bin (into ``valid``; ``NaT`` never does)."""
+    def _bin(self, t: NDArray[np.int64]) -> tuple[NDArray[Any], NDArray[np.bool_]]:
+        """Each instant's bin (with one bin: ``1`` for all, only ``valid`` says which
+        fall in it) and whether it falls in one (``NaT`` never does)."""
+        valid = np.empty(self.n, dtype=np.bool_)
         if self.n_bins == 1:
             np.greater_equal(t, self.edges[0], out=valid)
-            np.less(t, self.edges[1], out=self.tmp)
-            np.logical_and(valid, self.tmp, out=valid)
-            return self.gb1
-        # b: the bin + 1, i.e. the number of edges at or before each instant
+            np.less(t, self.edges[1], out=self._tmp)
+            np.logical_and(valid, self._tmp, out=valid)
+            return np.ones(0, dtype=np.uint8), valid
         b: NDArray[Any]
         if len(self.edges) <= _FEW_EDGES:  # a few comparisons beat a binary search
-            b = self.small
-            b.fill(0)
+            b = np.zeros(self.n, dtype=np.uint8)
             for edge in self.edges:
-                np.greater_equal(t, edge, out=self.tmp)
-                np.add(b, self.tmp, out=b)
+                np.greater_equal(t, edge, out=self._tmp)
+                np.add(b, self._tmp, out=b)
         else:
             b = np.searchsorted(self.edges, t, side="right")
         np.greater_equal(b, 1, out=valid)
-        np.less_equal(b, self.n_bins, out=self.tmp)
-        np.logical_and(valid, self.tmp, out=valid)
-        np.add(self.gb, b, out=out)
+        np.less_equal(b, self.n_bins, out=self._tmp)
+        np.logical_and(valid, self._tmp, out=valid)
+        return b, valid
+
+    def count(self, g: NDArray[np.int64], n_groups: int) -> NDArray[np.int64]:
+        """Counts per (group, bin), one column per field, for the group codes ``g``."""
+        tally = _Tally(g, n_groups, self.n_bins)
+        out = np.empty((tally.total, len(FIELDS)), dtype=np.int64)
+        if self.n_bins == 1:  # one key for every instant: count the events together
+            key = tally.gb + 1
+            out[:, 0:4] = tally.count_many(key, [valid for _, valid in self.events])
+        else:
+            key = np.empty(self.n, dtype=np.intp)
+            for col, (b, valid) in enumerate(self.events):
+                np.add(tally.gb, b, out=key)
+                out[:, col] = tally.count(key, valid)
+            np.add(tally.gb, self.due_bin, out=key)
+        out[:, 4:11] = tally.count_many(key, self.due_masks)
         return out
+
+
+class _Tally:
+    """Counts per (group, bin) with a reused buffer. A key is ``1 + group * n_bins +
+    bin``; multiplying it by a mask sends the cases outside the mask to key 0, which is
+    dropped: a count costs one multiply and one ``bincount``, with no large allocation."""
+
+    def __init__(self, g: NDArray[np.int64], n_groups: int, n_bins: int) -> None:
+        self.total = n_groups * n_bins
+        self.gb = (g * n_bins).astype(np.intp, copy=False)
+        self.key = np.empty(len(g), dtype=np.intp)
 
     def count(self, key: NDArray[np.intp], mask: NDArray[np.bool_]) -> NDArray[np.int64]:
         """Cases per key among those in ``mask``."""
@@ -352,75 +423,19 @@ class _Tally:
         result: NDArray[np.int64] = counted[1 : self.total + 1] @ combos
         return result
 
-    def run(
-        self,
-        times: CaseTimes,
-        due_ns: NDArray[np.int64],
-        exclude_suspended: bool,
-        stops_at: str,
-    ) -> NDArray[np.int64]:
-        out = np.empty((self.total, len(FIELDS)), dtype=np.int64)
-        events = (times.accepted_at, times.filed_at, times.dispatched_at, times.voided_at)
-        if self.n_bins == 1:  # one key for every event: count them together
-            masks = [np.empty_like(self.tmp) for _ in events]
-            for t, mask in zip(events, masks, strict=True):
-                self.keys_of(t.view(np.int64), mask, self.key)
-            out[:, 0:4] = self.count_many(self.gb1, masks)
-            del masks
-        else:
-            valid = np.empty_like(self.tmp)
-            buffer = np.empty_like(self.key)
-            for col, t in enumerate(events):
-                out[:, col] = self.count(self.keys_of(t.view(np.int64), valid, buffer), valid)
-        due = np.empty_like(self.tmp)
-        due_key = self.keys_of(due_ns, due, np.empty_like(self.key))
-        case_end: NDArray[np.int64] | np.int64
-        if self.n_bins == 1:
-            case_end = self.edges[1]
-        else:
-            case_end = self.edges[(due_key - 1) % self.n_bins + 1]
-        ends = np.ascontiguousarray(np.broadcast_to(case_end, due.shape))
-        if exclude_suspended:
-            due &= ~_suspended_at_end(times, ends, due)
-        masks = [due]
-        for instant in (
-            times.closed_at.view(np.int64),
-            times.reworked_at.view(np.int64),
-            times.extended_at.view(np.int64),
-            times.suspended_at.view(np.int64),
-        ):
-            # happened (not NaT), while due, before the period end
-            mask = np.greater(instant, NAT)
-            np.logical_and(mask, due, out=mask)
-            np.less(instant, case_end, out=self.tmp)
-            np.logical_and(mask, self.tmp, out=mask)
-            masks.append(mask)
-        # on time (按期): the clock stopped, as known at the period end, by the deadline
-        stop = _stopped_at_end(times, ends, due, stops_at)
-        on_time = (stop != NAT) & (stop <= due_ns) & due
-        masks.insert(2, masks[1] & on_time)  # closed on time
-        masks.append(due & ~on_time)  # overdue
-        counted = self.count_many(due_key, masks)
-        out[:, 4:11] = counted
-        return out
-
 
 def count_matrix(
-    times: CaseTimes,
-    due_ns: NDArray[np.int64],
+    binned: Binned | None,
     codes: list[NDArray[np.int64] | None],
     sizes: list[int],
     labels: list[tuple[Any, ...]],
-    edges: NDArray[np.int64],
     bin_labels: tuple[Hashable, ...] | None,
-    exclude_suspended: bool,
-    stops_at: str = "handle",
 ) -> tuple[NDArray[np.int64], list[Hashable]]:
-    """One row of counts (columns :data:`FIELDS`) per non-empty key, and the keys."""
-    n = times.n_cases
-    n_bins = len(edges) - 1
-    if n_bins <= 0:
+    """One row of counts (columns :data:`FIELDS`) per non-empty key, and the keys
+    (``binned``: the cases' bins and masks; ``None`` when there is no period)."""
+    if binned is None or binned.n_bins <= 0:
         return np.zeros((0, len(FIELDS)), dtype=np.int64), []
+    n, n_bins = binned.n, binned.n_bins
     # combine the non-period key parts into one code per case: mixed radix when the
     # product of their sizes is small, else the rows of distinct parts that occur
     parts = [j for j, c in enumerate(codes) if c is not None]
@@ -438,7 +453,7 @@ def count_matrix(
         for j, c in zip(parts, present, strict=True):
             g = g * sizes[j] + c
         n_groups = product
-    out = _Tally(g, n_groups, edges).run(times, due_ns, exclude_suspended, stops_at)
+    out = binned.count(g, n_groups)
     rows = np.flatnonzero(out.any(axis=1))
     matrix = out[rows]
     group_of, bin_of = np.divmod(rows, n_bins)

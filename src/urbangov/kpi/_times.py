@@ -20,6 +20,14 @@ __all__ = ["STOP_KINDS", "CaseTimes", "to_ns"]
 
 
 def _instants(value: object, field: str, n: int | None = None) -> NDArray[np.datetime64]:
+    if (
+        isinstance(value, np.ndarray)
+        and value.ndim == 1
+        and value.dtype == _NS
+        and not value.flags.writeable
+        and (n is None or len(value) == n)
+    ):  # shared if nothing writable lies under it, else copied (frozen.readonly_array)
+        return readonly_array(value, _NS, field=field, error=KpiError)
     try:
         arr = np.array(value, dtype="datetime64[ns]", copy=True)
     except (TypeError, ValueError) as exc:
@@ -32,6 +40,9 @@ def _instants(value: object, field: str, n: int | None = None) -> NDArray[np.dat
         )
     arr.setflags(write=False)
     return arr
+
+
+_NS = np.dtype("datetime64[ns]")
 
 
 def to_ns(value: object, n: int, field: str) -> NDArray[np.int64]:
@@ -97,15 +108,15 @@ def _check_events(times: Any, name: str, fields: tuple[str, str, str], n: int) -
             field=fields[1],
             hint=f"give one row per {name} event",
         )
-    if m and ((case < 0) | (case >= n)).any():
+    if m and (case.min() < 0 or case.max() >= n):
         raise KpiError(f"a {name} event names no case", field=fields[0], hint="use 0..n-1")
-    if m > 1 and (np.diff(case) < 0).any():
+    if m > 1 and (case[1:] < case[:-1]).any():
         raise KpiError(
             f"{name} events are not in case order",
             field=fields[0],
             hint="sort them by case, each case's events in time order",
         )
-    if name == "stop" and m and ((other < 0) | (other >= len(STOP_KINDS))).any():
+    if name == "stop" and m and (other.min() < 0 or other.max() >= len(STOP_KINDS)):
         raise KpiError(
             "a stop_kind is outside 0..3",
             field="stop_kind",
@@ -190,9 +201,9 @@ class CaseTimes:
                 field="pause_at",
                 hint="give one row per suspend or resume event",
             )
-        if m and ((self.pause_case < 0) | (self.pause_case >= n)).any():
+        if m and (self.pause_case.min() < 0 or self.pause_case.max() >= n):
             raise KpiError("a pause names no case", field="pause_case", hint="use 0..n-1")
-        if m > 1 and (np.diff(self.pause_case) < 0).any():
+        if m > 1 and (self.pause_case[1:] < self.pause_case[:-1]).any():
             order = np.argsort(self.pause_case, kind="stable")
             for name in ("pause_case", "pause_at", "pause_suspend"):
                 arr = getattr(self, name)[order]
@@ -201,7 +212,7 @@ class CaseTimes:
         for name, (codes, labels) in self.groups.items():
             if len(codes) != n:
                 raise KpiError(f"has {len(codes)} codes for {n} cases", field=f"groups.{name}")
-            if n and ((codes < -1) | (codes >= len(labels))).any():
+            if n and (codes.min() < -1 or codes.max() >= len(labels)):
                 raise KpiError(
                     f"a code is outside -1..{len(labels) - 1}",
                     field=f"groups.{name}",
@@ -225,17 +236,18 @@ class CaseTimes:
             rows = np.flatnonzero(kind == k.code)
             return case[rows], rows
 
-        def first_at(k: EventKind) -> NDArray[np.datetime64]:
+        def first_at(k: EventKind, found: Any = None) -> NDArray[np.datetime64]:
             out = np.full(n, np.datetime64("NaT", "ns"))
-            cs, rows = rows_of(k)
+            cs, rows = rows_of(k) if found is None else found
             if rows.size:
                 keep = np.ones(rows.size, dtype=np.bool_)
                 keep[1:] = cs[1:] != cs[:-1]
                 out[cs[keep]] = at[rows[keep]]
-            return out
+            return _sealed(out)
 
         department = np.full(n, -1, dtype=np.int64)
-        cs, rows = rows_of(EventKind.DISPATCH)
+        dispatches = rows_of(EventKind.DISPATCH)
+        cs, rows = dispatches
         if rows.size:
             last = np.ones(rows.size, dtype=np.bool_)
             last[:-1] = cs[1:] != cs[:-1]
@@ -245,18 +257,20 @@ class CaseTimes:
         for code, k in enumerate(STOP_KINDS):
             stop_code[k.code] = code
         stop = np.flatnonzero(stop_code[kind] >= 0)
+        # the arrays built here are handed over sealed (read-only, nothing writable
+        # under them), so the constructor takes them without a copy
         return cls(
             accepted_at=first_at(EventKind.ACCEPT),
             filed_at=first_at(EventKind.FILE),
-            dispatched_at=first_at(EventKind.DISPATCH),
+            dispatched_at=first_at(EventKind.DISPATCH, dispatches),
             voided_at=first_at(EventKind.VOID),
             closed_at=first_at(EventKind.CLOSE),
             reworked_at=first_at(EventKind.VERIFY_FAIL),
             extended_at=first_at(EventKind.EXTEND),
             suspended_at=first_at(EventKind.SUSPEND),
-            pause_case=case[pause],
-            pause_at=at[pause],
-            pause_suspend=kind[pause] == EventKind.SUSPEND.code,
+            pause_case=_sealed(case[pause]),
+            pause_at=_sealed(at[pause]),
+            pause_suspend=_sealed(kind[pause] == EventKind.SUSPEND.code),
             groups={
                 "grid": (columns.grid, columns.grids),
                 "category": (columns.category, columns.categories),
@@ -264,9 +278,15 @@ class CaseTimes:
                 "urgency": (columns.urgency, CaseColumns.URGENCIES),
                 "zone": (columns.zone, CaseColumns.ZONES),
                 "segment": (columns.segment, columns.segments),
-                "department": (department, columns.departments),
+                "department": (_sealed(department), columns.departments),
             },
-            stop_case=case[stop],
-            stop_at=at[stop],
-            stop_kind=stop_code[kind[stop]],
+            stop_case=_sealed(case[stop]),
+            stop_at=_sealed(at[stop]),
+            stop_kind=_sealed(stop_code[kind[stop]]),
         )
+
+
+def _sealed(arr: NDArray[Any]) -> NDArray[Any]:
+    """``arr`` (a fresh array nothing else refers to), made read-only."""
+    arr.setflags(write=False)
+    return arr

@@ -291,15 +291,16 @@ def percent(rate: Fraction | None, places: int = 2) -> Decimal | None:
             field="rate",
             hint="pass a Fraction, as the rate functions return",
         )
-    scaled = Fraction(rate) * 100 * 10**places
-    # half-up (away from zero), on the exact value: never through a float
-    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
-    if 2 * rest >= scaled.denominator:
+    # the scaled rate num / den (den > 0), rounded half-up (away from zero) on the exact
+    # value with integers: never through a float
+    num, den = rate.numerator * 100 * 10**places, rate.denominator
+    whole, rest = divmod(abs(num), den)
+    if 2 * rest >= den:
         whole += 1
     # built from its digits: exact however many there are (no context rounding)
     _, digits, exponent = Decimal(whole).as_tuple()
     assert isinstance(exponent, int)
-    return Decimal((1 if scaled < 0 and whole else 0, digits, exponent - places))
+    return Decimal((1 if num < 0 and whole else 0, digits, exponent - places))
 
 
 # --------------------------------------------------------------------------- rules

@@ -329,10 +329,12 @@ class Band:
 
     def holds(self, rate: Fraction) -> bool:
         """Whether ``rate`` falls in this band."""
-        percent = rate * 100
+        # rate × 100 against the bound a / b, exactly, in integers (denominators > 0)
+        a, b = self.bound.as_integer_ratio()
+        percent, bound = rate.numerator * 100 * b, a * rate.denominator
         if self.at_most_percent is not None:
-            return percent <= Fraction(self.at_most_percent)
-        return percent < Fraction(self.bound)
+            return percent <= bound
+        return percent < bound
 
     def describe(self) -> str:
         """``≤ 0%`` or ``< 50%``."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from urbangov import kpi
 from urbangov.errors import SimulationError
 from urbangov.frozen import FrozenMap
 from urbangov.org import City
@@ -37,13 +38,13 @@ from urbangov.scoring import (
     score,
     settle_bonds,
 )
-from urbangov.sim._findings import STREETS, assessment_findings, label
+from urbangov.sim._findings import STREETS, findings_of, label
 
 if TYPE_CHECKING:
     from urbangov.sim._result import SimResult
     from urbangov.sim._synthetic import SyntheticCity
 
-__all__ = ["Assessment", "assess", "label"]
+__all__ = ["Assessment", "assess", "assess_with", "label"]
 
 
 @attrs.frozen
@@ -210,4 +211,13 @@ def assess(result: SimResult, city: SyntheticCity | City) -> Assessment:
     >>> [e.group for e in result.scores.rankings[may].entries][:2]
     ['街道', '街道']
     """
-    return Assessment.of(assessment_findings(result, city), result.policy)
+    return assess_with(result, city, None)
+
+
+def assess_with(
+    result: SimResult, city: SyntheticCity | City, times: kpi.CaseTimes | None
+) -> Assessment:
+    """:func:`assess`, reading each case's instants and groups from ``times``
+    (``kpi.CaseTimes.from_columns(result.cases)``) when given: what ``sim.run`` calls
+    for the built-in hook, with the times of its KPI tables."""
+    return Assessment.of(findings_of(result, city, times), result.policy)

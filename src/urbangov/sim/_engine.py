@@ -5,7 +5,7 @@ Stages, all vectorised but the queue: reports (``_arrivals``), intake (accept, r
 file, void), dispatch to the lead (``_dispatch``), suspension, due times
 (``deadlines.due_at_batch``), the department queues on their working-time lines
 (``_queue``), verification and rework, closing; then the case table, its due times, its
-KPI tables (``kpi.counts_from_columns``) and the hooks.
+KPI tables (``kpi.tables_from_columns``) and the hooks.
 
 Speed and memory: element-wise stages work on chunks of cases (``_casetable.chunks``),
 whose temporaries the allocator reuses; the case tables are filled in place and handed
@@ -33,6 +33,7 @@ from urbangov.frozen import FrozenMap
 from urbangov.org import City
 from urbangov.policy import Policy
 from urbangov.sim._arrivals import Arrivals, arrivals
+from urbangov.sim._assessment import assess, assess_with
 from urbangov.sim._casetable import Slot, Statics, chunks, fill_events, sealed, table
 from urbangov.sim._dispatch import Dispatcher
 from urbangov.sim._model import PROFILES, SOURCES, DepartmentModel
@@ -222,7 +223,11 @@ class _Run:
             self.cal.provisional_years and deadlines.provisional_batch(cases, self.policy).any()
         )
         self.tell("KPIs", 0.85)
-        tables = self._kpis(cases, due)
+        times = kpi.CaseTimes.from_columns(cases)
+        tables = self._kpis(times, due)
+        # the built-in assessment counts from the same case times: kept for it alone
+        kept = times if hooks.scoring is assess else None
+        del times
         servers = FrozenMap(
             (d, self.model.department(d).servers) for d in sorted(set(self.dept_names))
         )
@@ -243,7 +248,11 @@ class _Run:
             result = _evolve(result, escalations=hooks.escalation(result, self.model))
         if hooks.scoring is not None:
             self.tell("scoring", 0.97)
-            result = _evolve(result, scores=hooks.scoring(result, self.model))
+            if kept is None:
+                scores = hooks.scoring(result, self.model)
+            else:
+                scores = assess_with(result, self.model, kept)
+            result = _evolve(result, scores=scores)
         self.tell("done", 1.0)
         return result
 
@@ -575,10 +584,9 @@ class _Run:
             self.__dict__.pop(name, None)
 
     def _kpis(
-        self, cases: CaseColumns, due: npt.NDArray[np.datetime64]
+        self, times: kpi.CaseTimes, due: npt.NDArray[np.datetime64]
     ) -> FrozenMap[str, kpi.KpiTable]:
         h = self.model.city.hierarchy
-        times = kpi.CaseTimes.from_columns(cases)
         end = self.start + _dt.timedelta(days=self.days)
         common: dict[str, Any] = {
             "period": "month",
@@ -589,13 +597,11 @@ class _Run:
             "hierarchy": h,
             "tz": self.cal.tz,
         }
-        groups: list[tuple[str, Any]] = []
+        groups: dict[str, Any] = {}
         if h.at_level(Level.STREET):
-            groups.append(("street", Level.STREET))
-        groups += [("department", "department"), ("category", "category"), ("month", ())]
-        return FrozenMap(
-            (name, kpi.counts_from_columns(times, by=by, **common)) for name, by in groups
-        )
+            groups["street"] = Level.STREET
+        groups.update(department="department", category="category", month=())
+        return kpi.tables_from_columns(times, groups, **common)
 
 
 def _evolve(result: SimResult, **changes: object) -> SimResult:

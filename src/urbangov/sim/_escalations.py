@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from urbangov import escalation, kpi
 from urbangov._internal.instants import to_ns
-from urbangov.cases import CaseColumns
+from urbangov.cases import CaseColumns, EventKind
 from urbangov.errors import MissingExtraError, SimulationError
 from urbangov.escalation import StateColumns, Trigger
 from urbangov.frozen import FrozenMap
@@ -32,7 +32,15 @@ if TYPE_CHECKING:
     from urbangov.sim._result import SimResult
     from urbangov.sim._synthetic import SyntheticCity
 
-__all__ = ["Escalations", "StepCounts", "city_of", "escalate", "months_of", "streets_of"]
+__all__ = [
+    "Escalations",
+    "StepCounts",
+    "city_of",
+    "departments_of",
+    "escalate",
+    "months_of",
+    "streets_of",
+]
 
 I64 = npt.NDArray[np.int64]
 #: The KPI tables whose rows are judged by the policy's trigger thresholds, in order.
@@ -275,13 +283,28 @@ def _bounds(months: tuple[_dt.date, ...], start: _dt.datetime, tz: _dt.tzinfo) -
     return np.array(out, dtype=np.int64)
 
 
+def departments_of(columns: CaseColumns) -> I64:
+    """Per case, the code (into ``columns.departments``) of the department of its last
+    dispatch (-1: none), the grouping of the KPI tables by department
+    (``kpi.CaseTimes.from_columns``)."""
+    out = np.full(columns.n_cases, -1, dtype=np.int64)
+    rows = np.flatnonzero(columns.kind == EventKind.DISPATCH.code)
+    if rows.size:  # events are grouped by case, in order
+        cs = columns.case[rows]
+        last = np.ones(rows.size, dtype=np.bool_)
+        last[:-1] = cs[1:] != cs[:-1]
+        out[cs[last]] = columns.event_department[rows[last]]
+    return out
+
+
 def streets_of(columns: CaseColumns, h: Hierarchy) -> tuple[npt.NDArray[np.int64], list[str]]:
     """Per case, the code (into the list returned) of its grid's street (-1: none), the
     grouping of the KPI tables by street."""
     streets: list[str] = []
     index: dict[str, int] = {}
     of_grid = np.full(len(columns.grids), -1, dtype=np.int64)
-    for g in np.unique(columns.grid).tolist():
+    used = np.bincount(columns.grid, minlength=len(columns.grids)) > 0
+    for g in np.flatnonzero(used).tolist():
         unit = h.unit(columns.grids[g])
         for u in (unit, *h.ancestors(unit)):
             if u.level is Level.STREET:
@@ -370,11 +393,10 @@ def escalate(result: SimResult, city: SyntheticCity | City) -> Escalations:
         counts["street"] = _counts(
             "street", result.kpi("street"), codes, streets, months, month_of, taken, steps
         )
-    department = kpi.CaseTimes.from_columns(columns).groups["department"][0]
     counts["department"] = _counts(
         "department",
         result.kpi("department"),
-        department,
+        departments_of(columns),
         columns.departments,
         months,
         month_of,
@@ -403,10 +425,14 @@ def _triggers(
             continue
         for t in escalation.triggers(result.kpi(name), policy):
             by_month[t.figures["period"]].append(t)
-    found = escalation.triggers(None, policy, cases=result.cases, at=result.end)
-    wanted = {t.figures["case"] for t in found}
-    row_of = {c: i for i, c in enumerate(result.cases.ids) if c in wanted} if wanted else {}
+    found = escalation.triggers(None, policy, cases=result.cases, at=result.end, state=state)
     column = {s: j for j, s in enumerate(state.step_names)}
+    # a case's trigger is of a step it took: look its id up among the cases that took it
+    ids = result.cases.ids
+    row_of: dict[str, int] = {}
+    for j in sorted({column[t.figures["step"]] for t in found}):
+        rows = np.flatnonzero(~np.isnat(state.taken_at[:, j]))
+        row_of.update((ids[r], r) for r in rows.tolist())
     for t in found:
         row = row_of[t.figures["case"]]
         by_month[months[int(month_of[row, column[t.figures["step"]]])]].append(t)

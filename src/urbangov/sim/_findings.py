@@ -27,14 +27,20 @@ from urbangov.scoring import (
     Given,
     PerCase,
 )
-from urbangov.sim._escalations import Escalations, city_of, months_of, streets_of
+from urbangov.sim._escalations import (
+    Escalations,
+    city_of,
+    departments_of,
+    months_of,
+    streets_of,
+)
 from urbangov.vocabulary import Level, Source, Urgency
 
 if TYPE_CHECKING:
     from urbangov.sim._result import SimResult
     from urbangov.sim._synthetic import SyntheticCity
 
-__all__ = ["DEPARTMENTS", "STREETS", "TALLIES", "assessment_findings", "label"]
+__all__ = ["DEPARTMENTS", "STREETS", "TALLIES", "assessment_findings", "findings_of", "label"]
 
 I64 = npt.NDArray[np.int64]
 NAT = np.iinfo(np.int64).min
@@ -121,18 +127,29 @@ class _Cases:
     """Per case what the findings read: its street and department codes (into the unit
     list), and the month of each instant."""
 
-    def __init__(self, result: SimResult, city: City, units: tuple[AssessedUnit, ...]) -> None:
+    def __init__(
+        self,
+        result: SimResult,
+        city: City,
+        units: tuple[AssessedUnit, ...],
+        times: kpi.CaseTimes | None,
+    ) -> None:
         cols = result.cases
         self.cols = cols
         index = {u.code: i for i, u in enumerate(units)}
         codes, streets = streets_of(cols, city.hierarchy)
         remap = np.array([index.get(code, -1) for code in streets] + [-1], dtype=np.int64)
         self.street = remap[np.where(codes >= 0, codes, len(streets))]
-        times = kpi.CaseTimes.from_columns(cols)
-        dep_codes, dep_labels = times.groups["department"]
+        if times is None:
+            dep_codes, dep_labels = departments_of(cols), cols.departments
+        else:
+            dep_codes, dep_labels = times.groups["department"]
         remap = np.array([index.get(d, -1) for d in dep_labels] + [-1], dtype=np.int64)
         self.department = remap[np.where(dep_codes >= 0, dep_codes, len(dep_labels))]
-        self.dispatched = times.dispatched_at.view(np.int64)
+        if times is None:
+            self.dispatched = self.first(EventKind.DISPATCH)
+        else:
+            self.dispatched = times.dispatched_at.view(np.int64)
         self.tz = ZoneInfo(result.policy.work_calendar().tz)
         self.months = months_of(result.start, result.end, self.tz)
         edges = [result.start] + [
@@ -162,14 +179,28 @@ class _Cases:
         if not ns.size:
             return np.zeros(0, dtype=np.int64)
         hour = ns // (3600 * 10**9)
-        uniq, inverse = np.unique(hour, return_inverse=True)
+        uniq, inverse = _distinct(hour)
         epoch = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
         days = [
             (epoch + _dt.timedelta(hours=int(h))).astimezone(self.tz).date().toordinal()
             for h in uniq.tolist()
         ]
-        found: I64 = np.array(days, dtype=np.int64)[inverse.reshape(-1)]
+        found: I64 = np.array(days, dtype=np.int64)[inverse]
         return found
+
+
+def _distinct(values: I64) -> tuple[I64, npt.NDArray[np.intp]]:
+    """``np.unique(values, return_inverse=True)`` of integers (not empty): without a sort
+    when they span a range not much larger than their number (hours, days of a run)."""
+    lo, hi = int(values.min()), int(values.max())
+    if hi - lo > max(4 * values.size, 1 << 20):
+        uniq, inverse = np.unique(values, return_inverse=True)
+        return uniq, inverse.reshape(-1)
+    offset = values - lo
+    present = np.bincount(offset, minlength=hi - lo + 1) > 0
+    rank = np.cumsum(present) - 1  # an offset's position among those present
+    found: I64 = np.flatnonzero(present) + lo
+    return found, rank[offset]
 
 
 def assessment_findings(
@@ -217,12 +248,21 @@ def assessment_findings(
     >>> may.standard, sorted({row.subset for row in may.kpis}), may.tallies[0].name
     ('digital_city_management', ['all', 'urgent'], 'handled_same_day')
     """
+    return findings_of(result, city, None)
+
+
+def findings_of(
+    result: SimResult, city: SyntheticCity | City, times: kpi.CaseTimes | None
+) -> FrozenMap[_dt.date, Findings]:
+    """:func:`assessment_findings`, reading each case's instants and groups from
+    ``times`` (``kpi.CaseTimes.from_columns(result.cases)``, which ``sim.run`` has from
+    its KPI tables) when given, instead of building them."""
     c = city_of(city)
     policy = result.policy
     rules = AssessmentRules.of(policy)
     units = _units(result, c)
     offices = _offices(c)
-    cases = _Cases(result, c, units)
+    cases = _Cases(result, c, units, times)
     esc = result.escalations
     if esc is not None and not isinstance(esc, Escalations):
         raise SimulationError(
@@ -237,7 +277,7 @@ def assessment_findings(
         m: AssessmentStandard.bundled(rules.value("standard", max(m, start_day))) for m in months
     }
     needs = {s.id: _needs(s) for s in standards.values()}
-    tables = _subset_tables(result, c, set().union(*(n[0] for n in needs.values())))
+    tables = _subset_tables(result, c, set().union(*(n[0] for n in needs.values())), times)
     tallies = _tallies(result, cases, units) if any(n[1] for n in needs.values()) else {}
     for i, m in enumerate(months):
         std = standards[m]
@@ -256,8 +296,11 @@ def assessment_findings(
     return FrozenMap(out)
 
 
-def _subset_tables(result: SimResult, city: City, subsets: set[str]) -> dict[str, Any]:
-    """KPI tables by (unit kind, subset group) for the subsets wanted."""
+def _subset_tables(
+    result: SimResult, city: City, subsets: set[str], times: kpi.CaseTimes | None
+) -> dict[str, Any]:
+    """KPI tables by (unit kind, subset group) for the subsets wanted (counted from
+    ``times`` when given)."""
     tables: dict[str, Any] = {}
     if "all" in subsets:
         tables["all"] = {g: result.kpi(g) for g in ("street", "department") if g in result.kpis}
@@ -273,19 +316,21 @@ def _subset_tables(result: SimResult, city: City, subsets: set[str]) -> dict[str
         "hierarchy": city.hierarchy,
         "tz": result.policy.work_calendar().tz,
     }
+    wanted: dict[str, Any] = {}  # "urgency.street" → (Level.STREET, "urgency")…
     for by in ("urgency", "source"):
         values = {x.value for x in (Urgency if by == "urgency" else Source)}
         if not extra & values:
             continue
-        groups: dict[str, Any] = {}
         if city.hierarchy.at_level(Level.STREET):
-            groups["street"] = kpi.counts_from_columns(
-                result.cases, by=(Level.STREET, by), **common
-            )
-        groups["department"] = kpi.counts_from_columns(
-            result.cases, by=("department", by), **common
-        )
-        tables[by] = groups
+            wanted[f"{by}.street"] = (Level.STREET, by)
+        wanted[f"{by}.department"] = ("department", by)
+    # every table at once, each case's instants judged once
+    if times is None:
+        times = kpi.CaseTimes.from_columns(result.cases)
+    counted = kpi.tables_from_columns(times, wanted, **common)
+    for name, table in counted.items():
+        by, group = name.split(".")
+        tables.setdefault(by, {})[group] = table
     return tables
 
 
@@ -330,30 +375,30 @@ def _tallies(
     done = handled != NAT
     hday = np.full(rows.size, -1, dtype=np.int64)
     hday[done] = cases.days(handled[done])
-    same = (hday == day).astype(np.int64)
+    same = hday == day
     month = cases.month(dispatched)
-    ordinals = np.unique(day)
+    ordinals, day_rank = _distinct(day)
     work = np.array(
         [cal.is_workday(_dt.date.fromordinal(d)) for d in ordinals.tolist()], dtype=np.bool_
     )
-    on_workday = work[np.searchsorted(ordinals, day)]
+    on_workday = work[day_rank]
     n_units = len(units)
     out: dict[int, list[dict[str, Any]]] = {}
-    keys, ofs, counts = [], [], []
+    # one key per (month, unit, day), in that order; a case counts for its street and
+    # for its department
+    flats, sames = [], []
+    span = ordinals.size  # days by their rank among the days of dispatch
     for codes in (cases.street[rows], cases.department[rows]):
         keep = (codes >= 0) & on_workday
-        keys.append(np.stack([month[keep], codes[keep], day[keep]], axis=1))
-        ofs.append(np.ones(int(keep.sum()), dtype=np.int64))
-        counts.append(same[keep])
-    key = np.concatenate(keys)
-    if not key.size:
+        flats.append((month[keep] * n_units + codes[keep]) * span + day_rank[keep])
+        sames.append(same[keep])
+    flat = np.concatenate(flats)
+    if not flat.size:
         return {}
-    span = int(ordinals.max()) + 1
-    flat = (key[:, 0] * n_units + key[:, 1]) * span + key[:, 2]
-    uniq, inverse = np.unique(flat, return_inverse=True)
-    of = np.bincount(inverse, weights=np.concatenate(ofs)).astype(np.int64)
-    count = np.bincount(inverse, weights=np.concatenate(counts)).astype(np.int64)
-    days, rest = uniq % span, uniq // span
+    uniq, inverse = _distinct(flat)
+    of = np.bincount(inverse, minlength=uniq.size)
+    count = np.bincount(inverse[np.concatenate(sames)], minlength=uniq.size)
+    days, rest = ordinals[uniq % span], uniq // span
     for mi, u, d, o, c in zip(
         (rest // n_units).tolist(),
         (rest % n_units).tolist(),
