@@ -40,7 +40,15 @@ if TYPE_CHECKING:
     from urbangov.sim._result import SimResult
     from urbangov.sim._synthetic import SyntheticCity
 
-__all__ = ["DEPARTMENTS", "STREETS", "TALLIES", "assessment_findings", "findings_of", "label"]
+__all__ = [
+    "DEPARTMENTS",
+    "STREETS",
+    "TALLIES",
+    "assessment_findings",
+    "findings_of",
+    "label",
+    "local_ordinals",
+]
 
 I64 = npt.NDArray[np.int64]
 NAT = np.iinfo(np.int64).min
@@ -174,19 +182,38 @@ class _Cases:
         return out
 
     def days(self, ns: I64) -> I64:
-        """The local dates of instants (not NaT) as proleptic ordinals, one Python
-        conversion per distinct hour."""
-        if not ns.size:
-            return np.zeros(0, dtype=np.int64)
-        hour = ns // (3600 * 10**9)
-        uniq, inverse = _distinct(hour)
-        epoch = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
-        days = [
-            (epoch + _dt.timedelta(hours=int(h))).astimezone(self.tz).date().toordinal()
-            for h in uniq.tolist()
-        ]
-        found: I64 = np.array(days, dtype=np.int64)[inverse]
-        return found
+        """The local dates of instants (not NaT) as proleptic ordinals."""
+        return local_ordinals(ns, self.tz)
+
+
+#: Every UTC offset and every change of offset since 1970 falls on a quarter-hour.
+_QUARTER_HOUR_NS = 900 * 10**9
+
+
+def local_ordinals(ns: I64, tz: _dt.tzinfo) -> I64:
+    """The local dates in ``tz`` of UTC instants in nanoseconds (not NaT) as proleptic
+    ordinals: one Python conversion per distinct quarter-hour, so offsets such as
+    +05:30 or +05:45 and their changes fall right.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> import numpy as np
+    >>> from zoneinfo import ZoneInfo
+    >>> at = np.array(["2024-05-01T18:29", "2024-05-01T18:31"], dtype="datetime64[ns]")
+    >>> [datetime.date.fromordinal(d).isoformat()
+    ...  for d in local_ordinals(at.view(np.int64), ZoneInfo("Asia/Kolkata"))]
+    ['2024-05-01', '2024-05-02']
+    """
+    if not ns.size:
+        return np.zeros(0, dtype=np.int64)
+    quarter = ns // _QUARTER_HOUR_NS
+    uniq, inverse = _distinct(quarter)
+    epoch = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+    step = _dt.timedelta(seconds=900)
+    days = [(epoch + int(q) * step).astimezone(tz).date().toordinal() for q in uniq.tolist()]
+    found: I64 = np.array(days, dtype=np.int64)[inverse]
+    return found
 
 
 def _distinct(values: I64) -> tuple[I64, npt.NDArray[np.intp]]:
