@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from urbangov import io, sim
+from urbangov._internal.switch import SWITCH
 from urbangov.cases import CaseColumns
 from urbangov.errors import CaseLogError
 
@@ -273,6 +274,48 @@ def test_a_dictionary_index_outside_its_dictionary_is_refused_with_its_row() -> 
     zone = pa.DictionaryArray.from_arrays(pa.array(indices), pa.array(["strict"]), safe=False)
     error = _error(_set(table, "zone", zone))
     assert (error.field, error.line) == ("zone", 5)
+
+
+def _with_index(column: object, index: np.ndarray, valid: np.ndarray) -> object:
+    """``column`` (a dictionary array) with ``index`` under it, null where not ``valid``
+    (the index under a null is kept as given)."""
+    indices = pa.Array.from_buffers(
+        pa.from_numpy_dtype(index.dtype),
+        len(index),
+        [pa.py_buffer(np.packbits(valid, bitorder="little").tobytes()), pa.py_buffer(index)],
+    )
+    return pa.DictionaryArray.from_arrays(indices, column.dictionary, safe=False)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("fast", ["1", "0"])
+def test_the_index_under_a_null_means_nothing(fast: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SWITCH, fast)
+    table = _small()
+    zone = pc.dictionary_encode(table.column("zone").combine_chunks())
+    valid = zone.is_valid().to_numpy(zero_copy_only=False)
+    index = np.where(valid, zone.indices.fill_null(0).to_numpy(), 99).astype(np.int32)
+    assert io.from_arrow(_set(table, "zone", _with_index(zone, index, valid))) == _good()
+    index[np.flatnonzero(~valid)[0]] = -1  # a negative index under a null too
+    assert io.from_arrow(_set(table, "zone", _with_index(zone, index, valid))) == _good()
+    row = int(np.flatnonzero(~valid)[1])  # ... but not under a value
+    valid[row] = True
+    error = _error(_set(table, "zone", _with_index(zone, index, valid)))
+    assert (error.field, error.line) == ("zone", row + 1)
+    assert "outside its dictionary" in error.message
+
+
+@pytest.mark.parametrize("fast", ["1", "0"])
+def test_a_negative_int8_index_into_a_long_dictionary_is_refused(
+    fast: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(SWITCH, fast)
+    table = _small()
+    words = [f"n{i}" for i in range(200)]  # longer than int8 indices reach
+    index = np.zeros(table.num_rows, dtype=np.int8)
+    index[3] = -57  # 199 read as unsigned: still refused
+    note = pa.DictionaryArray.from_arrays(pa.array(index), pa.array(words), safe=False)
+    error = _error(_set(table, "note", note))
+    assert (error.field, error.line) == ("note", 4)
 
 
 def test_a_cell_that_is_not_utf8_is_refused_with_its_row() -> None:

@@ -110,6 +110,8 @@ def _codes_in(arr: NDArray[Any], size: int, field: str, *, none: bool) -> None:
     if arr.size == 0:
         return
     low = -1 if none else 0
+    if arr.min() >= low and arr.max() < size:
+        return
     bad = (arr < low) | (arr >= size)
     if bad.any():
         i = int(np.argmax(bad))
@@ -220,7 +222,7 @@ class CaseColumns:
             raise CaseLogError("an event has no time", field="at", hint="give every event a time")
         if len(set(self.ids)) != n:
             raise CaseLogError("duplicate case ids", field="ids", hint="give each case its own id")
-        if m > 1 and (np.diff(self.case) < 0).any():
+        if m > 1 and (self.case[1:] < self.case[:-1]).any():
             order = np.argsort(self.case, kind="stable")
             for name in ("case", *_EVENT_ARRAYS):
                 arr = getattr(self, name)[order]

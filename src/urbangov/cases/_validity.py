@@ -46,22 +46,25 @@ def previous_status(columns: CaseColumns) -> tuple[NDArray[np.int8], NDArray[np.
     prev = np.empty(m, dtype=np.int8)
     if m:
         prev[0] = Status.REPORTED.code
-        prev[1:] = _TARGET_CODE[kind[:-1]]
+        prev[1:] = np.take(_TARGET_CODE, kind[:-1])
         prev[first] = Status.REPORTED.code
     return prev, first
 
 
 def invalid_mask(columns: CaseColumns, loose: bool) -> NDArray[np.bool_]:
     """The events the workflow does not allow (see ``CaseColumns.invalid``)."""
-    kind = columns.kind.astype(np.intp)
+    kind = columns.kind
     prev, first = previous_status(columns)
-    allowed = (_ALLOWED_LOOSE if loose else _ALLOWED_STRICT)[prev.astype(np.intp), kind]
+    table = (_ALLOWED_LOOSE if loose else _ALLOWED_STRICT).ravel()  # [status, kind]
+    allowed = np.take(table, prev.astype(np.int16) * len(KINDS) + kind)
     at = columns.at.view(np.int64)
-    before = np.empty_like(at)
+    in_order = np.empty(len(at), dtype=np.bool_)  # not earlier than the event before
     if len(at):
-        before[1:] = at[:-1]
-        before[first] = columns.reported_at.view(np.int64)[columns.case[first]]
-    ok = allowed & (at >= before)
+        np.greater_equal(at[1:], at[:-1], out=in_order[1:])
+        firsts = np.flatnonzero(first)  # ... or than the report
+        reported = columns.reported_at.view(np.int64)[columns.case[firsts]]
+        in_order[firsts] = at[firsts] >= reported
+    ok = allowed & in_order
     ok &= (columns.event_department >= 0) == (kind == EventKind.DISPATCH.code)
     ok &= (columns.extension_unit >= 0) == (kind == EventKind.EXTEND.code)
     ok &= (columns.outcome < 0) | (kind == EventKind.HANDLE.code) | (kind == EventKind.CLOSE.code)

@@ -12,9 +12,14 @@ fill, so an Arrow table, a Parquet file and a CSV file of the same log give the 
 :class:`CodedColumn` from Arrow's own dictionary (a dictionary column is used as it is,
 another is encoded by ``pyarrow.compute``), and a timestamp column an
 :class:`InstantColumn` (its integers, checked with numpy masks): no Python string per
-cell. With the fast paths off (``URBANGOV_FAST_PATH=0``) text columns are read from
-their bytes as CSV cells are (:class:`ByteColumn`), the plain path the fast one must
-equal.
+cell. A dictionary's indices are Arrow's own buffer (no copy), cleared by one numpy
+bound over the whole buffer (the exact check, which leaves nulls out, looks only when
+that bound fails), and its nulls stay Arrow's validity mask: nothing is written for the
+rows a column leaves empty, which are most rows of most columns. A timestamp column whose
+integers all lie in the years a log stores needs no mask. With the fast paths off
+(``URBANGOV_FAST_PATH=0``) text columns are read from their bytes as CSV cells are
+(:class:`ByteColumn`), every index is checked exactly and every time masked: the plain
+path the fast one must equal.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from urbangov.errors import CaseLogError, MissingExtraError
 from urbangov.io._cells import (
     ByteColumn,
     CodedColumn,
+    Codes,
     Column,
     InstantColumn,
     ParsedTimes,
@@ -301,7 +307,14 @@ def _text(pa: Any, pc: Any, column: Any, name: str, file: str | None, coded: boo
             file=file,
             hint=_TEXT_HINT,
         )
-    if pa.types.is_dictionary(kind):
+    # every index inside its dictionary, under nulls too (else, and with the fast paths
+    # off, the exact check looks)
+    inside = (
+        pa.types.is_dictionary(kind)
+        and switch.enabled()
+        and all(map(_indices_within, column.chunks))
+    )
+    if pa.types.is_dictionary(kind) and not inside:
         for chunk, start in zip(column.chunks, _chunk_starts(column), strict=True):
             _check_indices(pc, chunk.indices, len(chunk.dictionary), name, file, start)
     if not coded:
@@ -324,14 +337,22 @@ def _text(pa: Any, pc: Any, column: Any, name: str, file: str | None, coded: boo
     if any(not chunk.dictionary.equals(dictionary) for chunk in chunks[1:]):
         chunks = column.unify_dictionaries().chunks
         dictionary = chunks[0].dictionary
+        inside = False  # (new indices)
     indices = pa.concat_arrays([chunk.indices for chunk in chunks])
-    return _coded(pa, pc, dictionary, indices, name, file)
+    return _coded(pa, pc, dictionary, indices, name, file, inside)
 
 
 def _coded(
-    pa: Any, pc: Any, dictionary: Any, indices: Any, name: str, file: str | None
+    pa: Any,
+    pc: Any,
+    dictionary: Any,
+    indices: Any,
+    name: str,
+    file: str | None,
+    inside: bool = False,
 ) -> CodedColumn:
-    """A :class:`CodedColumn` of an Arrow dictionary and its indices (nulls: empty)."""
+    """A :class:`CodedColumn` of an Arrow dictionary and its indices (nulls: empty);
+    ``inside``: every index, under nulls too, is known to be inside the dictionary."""
     size = len(dictionary)
     try:
         dictionary.validate(full=True)
@@ -342,15 +363,88 @@ def _coded(
     texts: list[str] = (
         pc.fill_null(dictionary, "") if dictionary.null_count else dictionary
     ).to_pylist()
-    if indices.null_count:
+    usual = "" not in texts and _distinct(pc, dictionary, texts)  # the dictionary as it is
+    nulls = indices.null_count > 0
+    if usual and nulls:
+        raw = _index_buffer(indices)
+        if raw is not None and (inside or _inside(raw, size)):  # the indices under nulls too
+            # no index points at the "" added for the nulls
+            return CodedColumn([*texts, ""], _codes_of(raw), _validity(indices))
+    if nulls:
         indices = pc.fill_null(indices, size)
-    index = indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    if "" not in texts and len(set(texts)) == size:  # the usual dictionary: no remapping
-        return CodedColumn([*texts, ""], index)
+    index = _codes_of(indices.to_numpy(zero_copy_only=False))
+    if usual:
+        return CodedColumn([*texts, ""] if nulls else texts, index)
     position: dict[str, int] = {}
     renumber = [position.setdefault(text, len(position)) for text in texts]
     renumber.append(position.setdefault("", len(position)))
     return CodedColumn(list(position), np.array(renumber, dtype=np.int64)[index])
+
+
+def _codes_of(index: NDArray[Any]) -> Codes:
+    """Dictionary indices as codes: int32 and int64 as they are (Arrow's own buffer, no
+    copy), any other integer type as int64."""
+    if index.dtype == np.int32 or index.dtype == np.int64:
+        return index
+    return index.astype(np.int64)
+
+
+def _distinct(pc: Any, dictionary: Any, texts: list[str]) -> bool:
+    """Whether no text is in ``texts`` (the cells of ``dictionary``, which holds no null)
+    twice: a dictionary in strictly increasing order holds none, which Arrow checks
+    without hashing a string (urbangov writes case ids in report order, which is usually
+    their order); any other is checked with a set."""
+    if len(texts) > 1 and pc.all(pc.less(dictionary[:-1], dictionary[1:])).as_py():
+        return True
+    return len(set(texts)) == len(texts)
+
+
+def _indices_within(chunk: Any) -> bool:
+    """Whether every index of a dictionary chunk, null or not, is inside its dictionary,
+    by one bound on the index buffer itself (:func:`_inside`). ``False`` says only that
+    :func:`_check_indices` must look (the value under a null is left out there)."""
+    values = _index_buffer(chunk.indices)
+    return values is not None and _inside(values, len(chunk.dictionary))
+
+
+def _inside(values: NDArray[Any], size: int) -> bool:
+    """Whether every integer of ``values`` is in 0 .. ``size`` - 1, in one pass: read as
+    unsigned, a negative integer is at least 2 ** (bits - 1), which no index below
+    ``size`` reaches."""
+    if not values.size:
+        return True
+    if values.dtype.kind != "i":
+        return int(values.max()) < size
+    top = 1 << (8 * values.dtype.itemsize - 1)
+    return int(values.view(f"u{values.dtype.itemsize}").max()) < min(size, top)
+
+
+def _index_buffer(indices: Any) -> NDArray[Any] | None:
+    """The values of an integer array as numpy reads its buffer, nulls included (the
+    value under a null means nothing); ``None`` if the buffer is not there whole."""
+    dtype = np.dtype(indices.type.to_pandas_dtype())
+    data = indices.buffers()[1]
+    if data is None:
+        return np.zeros(0, dtype) if not len(indices) else None
+    try:
+        values: NDArray[Any] = np.frombuffer(
+            data, dtype=dtype, count=len(indices), offset=indices.offset * dtype.itemsize
+        )
+    except ValueError:  # a buffer shorter than the array
+        return None
+    return values
+
+
+def _validity(array: Any) -> NDArray[np.bool_]:
+    """Which rows of ``array`` are not null, from its validity bitmap."""
+    n = len(array)
+    bitmap = array.buffers()[0]
+    if bitmap is None:
+        return np.ones(n, dtype=np.bool_)
+    bits = np.unpackbits(
+        np.frombuffer(bitmap, dtype=np.uint8), count=array.offset + n, bitorder="little"
+    )
+    return bits[array.offset :].view(np.bool_)
 
 
 def _chunk_starts(column: Any) -> list[int]:
@@ -491,21 +585,31 @@ def _instants(pa: Any, column: Any, file: str | None) -> InstantColumn:
     zone = zone_of(kind.tz, file=file)
     per = _NS_PER[kind.unit]
     array = column.combine_chunks() if hasattr(column, "combine_chunks") else column
-    raw = array.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
-    valid = array.is_valid().to_numpy(zero_copy_only=False)
+    integers = array.cast(pa.int64())
+    raw = (integers.fill_null(0) if array.null_count else integers).to_numpy(zero_copy_only=False)
     first, end = -(-_FIRST_NS // per), -(-_END_NS // per)  # bounds in the column's unit
     problem = np.zeros(len(raw), dtype=np.int8)
-    problem[~valid] = InstantColumn.NULL
-    problem[valid & ((raw < first) | (raw >= end))] = InstantColumn.OUTSIDE
-    if per == 1:
-        problem[(problem == 0) & (raw % 1000 != 0)] = InstantColumn.FINER
-    ns = np.where(problem == 0, raw, 0) * per
+    plain = bool(array.null_count) or per == 1 or not switch.enabled()
+    if plain or not _all_within(raw, first, end):
+        valid = array.is_valid().to_numpy(zero_copy_only=False)
+        problem[~valid] = InstantColumn.NULL
+        problem[valid & ((raw < first) | (raw >= end))] = InstantColumn.OUTSIDE
+        if per == 1:
+            problem[(problem == 0) & (raw % 1000 != 0)] = InstantColumn.FINER
+        ns = np.where(problem == 0, raw, 0) * per
+    else:  # no null, no fraction finer than a microsecond, every instant in the years
+        ns = raw * per
 
     def shown(row: int) -> str:
         text = np.datetime_as_string(np.datetime64(int(raw[row]), kind.unit))
         return f"{text}+00:00"
 
     return InstantColumn(ns, problem, zone, shown)
+
+
+def _all_within(raw: NDArray[np.int64], first: int, end: int) -> bool:
+    """Whether every value of ``raw`` is in ``first`` (inclusive) to ``end``."""
+    return not raw.size or (int(raw.min()) >= first and int(raw.max()) < end)
 
 
 # --------------------------------------------------------------------------- JSON Lines

@@ -3,9 +3,10 @@
 A column is a :class:`TextColumn` (a sequence of ``str``), a :class:`ByteColumn`
 (fields of one UTF-8 buffer, given by start and length arrays, so that a million cells
 need no million Python strings), a :class:`CodedColumn` (distinct texts and a code per
-row: an Arrow dictionary) or an :class:`InstantColumn` (instants already typed: an Arrow
-timestamp column). Each gives distinct values with per-row codes, a filled mask, single
-cells for messages, and parsed instants.
+row: an Arrow dictionary, its indices and validity mask as Arrow holds them) or an
+:class:`InstantColumn` (instants already typed: an Arrow timestamp column). Each gives
+distinct values with per-row codes, a filled mask, single cells for messages, and
+parsed instants.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,6 +24,7 @@ from urbangov.io._times import outside_years, parse_instants, parse_instants_at,
 __all__ = [
     "ByteColumn",
     "CodedColumn",
+    "Codes",
     "Column",
     "InstantColumn",
     "ParsedTimes",
@@ -31,6 +33,9 @@ __all__ = [
 ]
 
 Fail = Callable[[int, str, str], Exception]
+#: Per row, the position of its cell in a list of distinct cells (int32 when it is an
+#: Arrow dictionary's own indices, else int64).
+Codes: TypeAlias = NDArray[np.signedinteger[Any]]
 _MATRIX_LIMIT = 64 * 2**20  # bytes of the cell matrix built to find distinct values
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 
@@ -52,7 +57,7 @@ class Column(Protocol):
         """Which cells are not empty."""
         ...
 
-    def codes(self) -> tuple[list[str], NDArray[np.int64]]:
+    def codes(self) -> tuple[list[str], Codes]:
         """The distinct cells and, per row, the index of its cell in them."""
         ...
 
@@ -88,7 +93,7 @@ class TextColumn:
     def filled(self) -> NDArray[np.bool_]:
         return np.fromiter(map(bool, self.values), dtype=np.bool_, count=len(self.values))
 
-    def codes(self) -> tuple[list[str], NDArray[np.int64]]:
+    def codes(self) -> tuple[list[str], Codes]:
         distinct = sorted(set(self.values))
         index = {v: i for i, v in enumerate(distinct)}
         n = len(self.values)
@@ -130,7 +135,7 @@ class ByteColumn:
     def filled(self) -> NDArray[np.bool_]:
         return np.asarray(self.length > 0)
 
-    def codes(self) -> tuple[list[str], NDArray[np.int64]]:
+    def codes(self) -> tuple[list[str], Codes]:
         n = len(self.start)
         rows = np.flatnonzero(self.length > 0)
         width = int(self.length.max(initial=0))
@@ -168,44 +173,80 @@ class ByteColumn:
 class CodedColumn:
     """A column held as distinct texts and, per row, the index of its text (the form of
     an Arrow dictionary array); ``distinct`` holds no text twice and may hold texts no
-    row uses (:meth:`codes` leaves them out).
+    row uses (:meth:`codes` leaves them out). Every index, of every row, is inside
+    ``distinct``. Given ``valid`` (an Arrow validity mask), a row it marks ``False`` is
+    empty whatever its index says, ``distinct`` ends with ``""`` and no index points at
+    it (nor at another empty text): the empty rows are the invalid ones, and an Arrow
+    column with nulls is read without writing an index for them.
 
     >>> col = CodedColumn(["b", "", "unused"], np.array([0, 1, 0]))
     >>> col.codes(), col.filled().tolist(), col.text(2)
     ((['b', ''], array([0, 1, 0])), [True, False, True], 'b')
+    >>> col = CodedColumn(["b", ""], np.array([0, 0]), np.array([True, False]))
+    >>> col.codes(), col.filled().tolist(), col.text(1)
+    ((['b', ''], array([0, 1])), [True, False], '')
     """
 
-    __slots__ = ("distinct", "empty", "index")
+    __slots__ = ("distinct", "empty", "index", "valid")
 
-    def __init__(self, distinct: Sequence[str], index: NDArray[np.int64]) -> None:
+    def __init__(
+        self, distinct: Sequence[str], index: Codes, valid: NDArray[np.bool_] | None = None
+    ) -> None:
         self.distinct = distinct
         self.index = index
-        self.empty = next((k for k, v in enumerate(distinct) if not v), -1)
+        self.valid = valid
+        self.empty = distinct.index("") if "" in distinct else -1
 
     def __len__(self) -> int:
         return len(self.index)
 
     def text(self, row: int) -> str:
+        if self.valid is not None and not self.valid[row]:
+            return ""
         return self.distinct[int(self.index[row])]
 
     def take(self, rows: NDArray[np.int64]) -> CodedColumn:
-        return CodedColumn(self.distinct, self.index[rows])
+        valid = None if self.valid is None else self.valid[rows]
+        return CodedColumn(self.distinct, self.index[rows], valid)
 
     def filled(self) -> NDArray[np.bool_]:
+        if self.valid is not None:
+            filled = self.valid.view()  # (read-only: the column's own mask)
+            filled.flags.writeable = False
+            return filled
         return np.asarray(self.index != self.empty)
 
-    def codes(self) -> tuple[list[str], NDArray[np.int64]]:
-        used = np.bincount(self.index, minlength=len(self.distinct)) > 0
-        if used.all():
-            return list(self.distinct), self.index
+    def codes(self) -> tuple[list[str], Codes]:
+        index = self._index()
+        if _steps_through(index, len(self.distinct)):
+            return list(self.distinct), index
+        used = np.bincount(index, minlength=len(self.distinct)) > 0
         keep = np.flatnonzero(used)
+        if not keep.size or keep[-1] == keep.size - 1:  # the texts used come first: as they are
+            return list(self.distinct[: keep.size]), index
         renumber = np.full(len(self.distinct), -1, dtype=np.int64)
         renumber[keep] = np.arange(keep.size)
-        return [self.distinct[k] for k in keep.tolist()], renumber[self.index]
+        return [self.distinct[k] for k in keep.tolist()], renumber[index]
 
     def instants(self, fail: Fail) -> NDArray[np.int64]:
         distinct = self.distinct
-        return parse_instants([distinct[k] for k in self.index.tolist()], fail)
+        return parse_instants([distinct[k] for k in self._index().tolist()], fail)
+
+    def _index(self) -> Codes:
+        """Per row, the index of its text (``""`` on an invalid row)."""
+        if self.valid is None:
+            return self.index
+        return np.where(self.valid, self.index, self.index.dtype.type(self.empty))
+
+
+def _steps_through(index: Codes, size: int) -> bool:
+    """Whether ``index`` goes from 0 to ``size`` - 1 by steps of 0 or 1, so that it uses
+    every code (a case id column as urbangov writes it: each case's rows together, in
+    the order of the dictionary); found without counting the codes."""
+    if not index.size or int(index[0]) != 0 or int(index[-1]) != size - 1:
+        return False
+    steps = np.subtract(index[1:], index[:-1])  # (no overflow: codes are below size)
+    return not steps.size or int(steps.view(f"u{steps.dtype.itemsize}").max()) <= 1
 
 
 class InstantColumn:
@@ -256,7 +297,7 @@ class InstantColumn:
     def filled(self) -> NDArray[np.bool_]:
         return np.asarray(self.problem != self.NULL)
 
-    def codes(self) -> tuple[list[str], NDArray[np.int64]]:
+    def codes(self) -> tuple[list[str], Codes]:
         return TextColumn([self.text(i) for i in range(len(self))]).codes()
 
     def instants(self, fail: Fail) -> NDArray[np.int64]:
@@ -292,7 +333,7 @@ class ParsedTimes:
     def filled(self) -> NDArray[np.bool_]:
         return self.cells.filled()
 
-    def codes(self) -> tuple[list[str], NDArray[np.int64]]:
+    def codes(self) -> tuple[list[str], Codes]:
         return self.cells.codes()
 
     def instants(self, fail: Fail) -> NDArray[np.int64]:

@@ -5,6 +5,13 @@ Used by :mod:`urbangov.io`. Reading is vectorised over a column at a time: each 
 value of a coded column is resolved once (a dict), times are parsed with numpy, and the
 workflow is checked with :meth:`CaseColumns.invalid`; the first bad row raises
 :class:`~urbangov.errors.CaseLogError` naming the file, line and field.
+
+A column of event details (actor, department, …) is read on the rows it fills only, in
+file order, and scattered to the events: most events leave most of them empty. When the
+report rows give the case ids in the order of their codes (as urbangov writes logs), a
+row's case is its id's code; otherwise, and with the fast paths off, ids are mapped to
+cases. Every array is made in the dtype :class:`CaseColumns` keeps and handed over
+read-only, so the constructor takes it without a copy.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from urbangov._internal import switch
 from urbangov.calendar import TimeLimit, TimeUnit
 from urbangov.cases import (
     Case,
@@ -31,7 +39,7 @@ from urbangov.cases import (
     transitions,
 )
 from urbangov.errors import CaseLogError, UrbangovError
-from urbangov.io._cells import Column
+from urbangov.io._cells import Codes, Column
 from urbangov.io._table import EVENT_COLUMNS, REPORT_COLUMNS, Table
 from urbangov.taxonomy import Taxonomy
 from urbangov.vocabulary import Source, Urgency, ZoneTier
@@ -58,12 +66,17 @@ _LOOSE = WorkflowRules(close_without_verification=True)  # what Case itself acce
 
 @attrs.frozen
 class Layout:
-    """Where each case's rows are in the file: its report row, its event rows (in
-    :class:`CaseColumns` order) and where each case's events start."""
+    """Where each case's rows are in the file: its report row and its event rows (in
+    :class:`CaseColumns` order), with the case of each event (``CaseColumns.case``)."""
 
     report_rows: NDArray[np.int64]
     event_rows: NDArray[np.int64]
-    starts: NDArray[np.int64]
+    case: NDArray[np.int64]
+
+    def starts(self) -> NDArray[np.int64]:
+        """Where each case's events start (and, last, the number of events)."""
+        n = self.report_rows.size
+        return np.searchsorted(self.case, np.arange(n + 1)).astype(np.int64)
 
 
 # --------------------------------------------------------------------------- reading
@@ -75,7 +88,7 @@ def _codes(
     column: Column,
     resolve: Callable[[str], T],
     row_of: Callable[[int], int] = int,
-) -> tuple[list[T], NDArray[np.int64]]:
+) -> tuple[list[T], Codes]:
     """Resolve each distinct cell once; raise for the first (in file order) bad one.
 
     Returns the resolved distinct values and, per row, the index of its value.
@@ -95,14 +108,12 @@ def _codes(
     return resolved, inverse
 
 
-def _required_codes(
-    table: Table, field: str, column: Column
-) -> tuple[list[str], NDArray[np.int64]]:
+def _required_codes(table: Table, field: str, column: Column) -> tuple[list[str], Codes]:
     """:func:`_codes` with :func:`_required` (the same errors), for columns of many
     distinct values (case ids): one pass over the distinct texts, no call per text."""
     distinct, inverse = column.codes()
-    bad = [k for k, text in enumerate(distinct) if not text or text.isspace()]
-    if bad:
+    if "" in distinct or any(map(str.isspace, distinct)):
+        bad = [k for k, text in enumerate(distinct) if not text or text.isspace()]
         row, k = min((int(np.argmax(inverse == k)), k) for k in bad)
         try:
             _required(field)(distinct[k])
@@ -191,7 +202,7 @@ def _enum(parse: Callable[..., Any], name: str) -> Callable[[str], Any]:
 
 def _lookup_codes(
     table: Table, name: str, column: Column, row_of: Callable[[int], int] = int
-) -> tuple[tuple[str, ...], NDArray[np.int64]]:
+) -> tuple[tuple[str, ...], NDArray[np.int32]]:
     """Sorted distinct non-empty cells and each row's code in them (-1: empty); a blank
     cell (only spaces) raises for its first row."""
     distinct, inverse = column.codes()
@@ -202,10 +213,23 @@ def _lookup_codes(
         raise table.error(
             row, name, f"{text!r} is blank", f"give the {name}, or leave the cell empty"
         )
+    lookup, code = _lookup(distinct)
+    return lookup, _sealed(np.take(code, inverse))
+
+
+def _lookup(distinct: list[str]) -> tuple[tuple[str, ...], NDArray[np.int32]]:
+    """The sorted non-empty texts of ``distinct`` and, for each, its position in them
+    (-1: empty), as an int32 table to index with a column's codes."""
     lookup = sorted(set(distinct) - {""})
     rank = {v: i for i, v in enumerate(lookup)}
-    code = np.array([rank.get(v, -1) for v in distinct] + [-1], dtype=np.int64)
-    return tuple(lookup), code[inverse]
+    return tuple(lookup), np.array([rank.get(v, -1) for v in distinct] + [-1], dtype=np.int32)
+
+
+def _sealed(values: NDArray[Any]) -> NDArray[Any]:
+    """``values``, made read-only: :class:`CaseColumns` then takes the array as it is
+    instead of copying it (nothing else holds it)."""
+    values.setflags(write=False)
+    return values
 
 
 def columns_from_table(
@@ -214,7 +238,7 @@ def columns_from_table(
     """The :class:`CaseColumns` of a log table, and where each case's rows are."""
     kind_all, report_rows, event_rows, ids, case_of = _case_index(table)
     _only_on(table, REPORT_COLUMNS, kind_all >= 0, "a report row")
-    _only_on(table, EVENT_COLUMNS, kind_all < 0, "an event row")
+    event_cells = _filled_rows(table, EVENT_COLUMNS, kind_all < 0, "an event row")
     at_column = table.column("at")
 
     def fail(row: int, message: str, hint: str) -> CaseLogError:
@@ -225,21 +249,21 @@ def columns_from_table(
     at_all = at_column.instants(fail)
     event_cases = case_of[event_rows]
     if event_cases.size > 1 and (event_cases[1:] < event_cases[:-1]).any():
-        rows = event_rows[np.argsort(event_cases, kind="stable")]
+        order = np.argsort(event_cases, kind="stable")
+        rows, case = event_rows[order], event_cases[order]
     else:  # each case's rows together, cases in report order: as urbangov writes logs
-        rows = event_rows
+        rows, case = event_rows, event_cases
     values: dict[str, Any] = {
         "ids": ids,
         **_report_values(table, report_rows, taxonomy),
-        "reported_at": at_all[report_rows].view("datetime64[ns]"),
-        "case": case_of[rows],
-        "kind": kind_all[rows],
-        "at": at_all[rows].view("datetime64[ns]"),
-        **_event_values(table, rows, report_rows),
+        "reported_at": _sealed(at_all[report_rows]).view("datetime64[ns]"),
+        "case": _sealed(case),
+        "kind": _sealed(kind_all[rows]),
+        "at": _sealed(at_all[rows]).view("datetime64[ns]"),
+        **_event_values(table, rows, event_cells),
     }
     columns = CaseColumns(**values)
-    starts = np.searchsorted(columns.case, np.arange(columns.n_cases + 1)).astype(np.int64)
-    layout = Layout(report_rows.astype(np.int64), rows.astype(np.int64), starts)
+    layout = Layout(report_rows, rows, columns.case)
     if check:
         _check_workflow(table, columns, layout)
     return columns, layout
@@ -247,23 +271,28 @@ def columns_from_table(
 
 def _case_index(
     table: Table,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], list[str], NDArray[np.int64]]:
+) -> tuple[NDArray[np.int8], NDArray[np.int64], NDArray[np.int64], list[str], Codes]:
     """Each row's event code (-1 on report rows), the report and event rows, the case
     ids in report order, and each row's case index; one report row per case."""
     column = table.column
     kinds, kind_inverse = _codes(table, "event", column("event"), _event_kind)
-    kind_code = np.array([-1 if k is None else k.code for k in kinds] + [0], dtype=np.int64)
-    kind_all = kind_code[kind_inverse]
+    kind_code = np.array([-1 if k is None else k.code for k in kinds] + [0], dtype=np.int8)
+    kind_all = np.take(kind_code, kind_inverse)
     is_report = kind_all < 0
-    report_rows = np.flatnonzero(is_report)
-    event_rows = np.flatnonzero(~is_report)
+    report_rows = np.flatnonzero(is_report).astype(np.int64, copy=False)
+    event_rows = np.flatnonzero(~is_report).astype(np.int64, copy=False)
     id_texts, id_inverse = _required_codes(table, "case_id", column("case_id"))
     report_ids = id_inverse[report_rows]
+    if switch.enabled() and np.array_equal(report_ids, np.arange(len(id_texts))):
+        # each id has one report row, in the order of the ids (as urbangov writes logs):
+        # the case of a row is the code of its id
+        return kind_all, report_rows, event_rows, id_texts, id_inverse
     ids = [id_texts[k] for k in report_ids.tolist()]
     case_map = np.full(len(id_texts) + 1, -1, dtype=np.int64)
     case_map[report_ids[::-1]] = np.arange(len(ids) - 1, -1, -1)  # the first report row wins
-    if len(set(ids)) != len(ids):
-        k = int(np.argmax(case_map[report_ids] != np.arange(len(ids))))
+    second = case_map[report_ids] != np.arange(len(ids))  # (the ids texts are distinct)
+    if second.any():
+        k = int(np.argmax(second))
         raise table.error(
             int(report_rows[k]),
             "case_id",
@@ -289,27 +318,30 @@ def _enum_codes(
     parse: Callable[..., Any],
     members: tuple[Any, ...],
     required: bool,
-    report_rows: NDArray[np.int64],
-) -> NDArray[np.int64]:
-    """The codes (into ``members``; -1: none) of an enum column, per case for a report
-    column, per row otherwise."""
-    on_report = name in REPORT_COLUMNS
-    cells = table.column(name).take(report_rows) if on_report else table.column(name)
+    rows: NDArray[np.int64],
+) -> NDArray[np.int8]:
+    """The codes (into ``members``; -1: none) of an enum column on ``rows`` (in file
+    order)."""
     resolve = _enum(parse, name) if required else _optional_enum(parse, name)
-    where: Callable[[int], int] = (lambda k: int(report_rows[k])) if on_report else int
-    found, inverse = _codes(table, name, cells, resolve, where)
-    code = np.array([-1 if f is None else members.index(f) for f in found] + [0], np.int64)
-    result: NDArray[np.int64] = code[inverse]
-    return result
+    found, inverse = _codes(table, name, table.column(name).take(rows), resolve, _row_in(rows))
+    code = np.array([-1 if f is None else members.index(f) for f in found] + [0], np.int8)
+    return _sealed(code[inverse])
+
+
+def _row_in(rows: NDArray[np.int64]) -> Callable[[int], int]:
+    """The row of the ``k``-th of ``rows``."""
+
+    def row(k: int) -> int:
+        return int(rows[k])
+
+    return row
 
 
 def _report_values(
     table: Table, report_rows: NDArray[np.int64], taxonomy: Taxonomy | None
 ) -> dict[str, Any]:
     """The per-case columns read from the report rows."""
-
-    def report_row(k: int) -> int:
-        return int(report_rows[k])
+    report_row = _row_in(report_rows)
 
     def on_reports(name: str) -> Column:
         return table.column(name).take(report_rows)
@@ -325,12 +357,13 @@ def _report_values(
 
     slugs, cat_inverse = _codes(table, "category", on_reports("category"), category, report_row)
     categories = sorted(set(slugs))
-    cat_code = np.array([categories.index(c) for c in slugs] + [0], dtype=np.int64)
-    _codes(table, "grid", on_reports("grid"), _grid, report_row)
-    grids, grid_codes = _lookup_codes(table, "grid", on_reports("grid"), report_row)
+    cat_code = np.array([categories.index(c) for c in slugs] + [0], dtype=np.int32)
+    grid_cells = on_reports("grid")
+    _codes(table, "grid", grid_cells, _grid, report_row)
+    grids, grid_codes = _lookup_codes(table, "grid", grid_cells, report_row)
     segments, segment_codes = _lookup_codes(table, "segment", on_reports("segment"), report_row)
     return {
-        "category": cat_code[cat_inverse],
+        "category": _sealed(cat_code[cat_inverse]),
         "categories": categories,
         "grid": grid_codes,
         "grids": grids,
@@ -347,45 +380,84 @@ def _report_values(
 
 
 def _event_values(
-    table: Table, rows: NDArray[np.int64], report_rows: NDArray[np.int64]
+    table: Table, rows: NDArray[np.int64], filled_rows: dict[str, NDArray[np.int64]]
 ) -> dict[str, Any]:
-    """The per-event columns of the event ``rows`` (in case order)."""
-    column = table.column
-    outcome = _enum_codes(table, "outcome", Outcome.parse, CaseColumns.OUTCOMES, False, report_rows)
-    extensions, ext_inverse = _codes(table, "extension", column("extension"), _extension)
-    ext = np.array([*extensions, (0, -1)], dtype=np.int64).reshape(-1, 2)[ext_inverse[rows]]
-    departments, dep_codes = _lookup_codes(table, "department", column("department"))
-    actors, actor_codes = _lookup_codes(table, "actor", column("actor"))
-    distinct_notes, note_inverse = column("note").codes()
-    notes = tuple(sorted(set(distinct_notes) - {""}))
-    rank = {v: i for i, v in enumerate(notes)}
-    note_codes = np.array([rank.get(v, -1) for v in distinct_notes] + [-1], np.int64)[note_inverse]
+    """The per-event columns of the event ``rows`` (in case order). Each column is read
+    on the rows it fills only (``filled_rows``, in file order, so that a bad cell raises
+    for its first row; all event rows, as :func:`_filled_rows` has checked): most event
+    rows leave most of these columns empty."""
+    position = np.zeros(table.n, dtype=np.int64)  # each event row's place in ``rows``
+    position[rows] = np.arange(rows.size)
+
+    def filled(name: str) -> tuple[Column, NDArray[np.int64]]:
+        at = filled_rows[name]
+        return table.column(name).take(at), at
+
+    def per_event(
+        at: NDArray[np.int64], codes: NDArray[Any], none: int, dtype: Any
+    ) -> NDArray[Any]:
+        out = np.zeros(rows.size, dtype) if none == 0 else np.full(rows.size, none, dtype)
+        out[position[at]] = codes
+        return _sealed(out)
+
+    out_at = filled_rows["outcome"]
+    outcome = _enum_codes(table, "outcome", Outcome.parse, CaseColumns.OUTCOMES, False, out_at)
+    cells, ext_at = filled("extension")
+    extensions, ext_inverse = _codes(table, "extension", cells, _extension, _row_in(ext_at))
+    minutes = np.array([m for m, _ in extensions] + [0], dtype=np.int64)[ext_inverse]
+    units = np.array([u for _, u in extensions] + [-1], dtype=np.int8)[ext_inverse]
+    cells, dep_at = filled("department")
+    departments, dep_codes = _lookup_codes(table, "department", cells, _row_in(dep_at))
+    cells, actor_at = filled("actor")
+    actors, actor_codes = _lookup_codes(table, "actor", cells, _row_in(actor_at))
+    cells, note_at = filled("note")
+    distinct_notes, note_inverse = cells.codes()
+    notes, note_code = _lookup(distinct_notes)
     return {
-        "extension_min": ext[:, 0],
-        "extension_unit": ext[:, 1],
-        "event_department": dep_codes[rows],
+        "extension_min": per_event(ext_at, minutes, 0, np.int64),
+        "extension_unit": per_event(ext_at, units, -1, np.int8),
+        "event_department": per_event(dep_at, dep_codes, -1, np.int32),
         "departments": departments,
-        "actor": actor_codes[rows],
+        "actor": per_event(actor_at, actor_codes, -1, np.int32),
         "actors": actors,
-        "outcome": outcome[rows],
-        "note": note_codes[rows],
+        "outcome": per_event(out_at, outcome, -1, np.int8),
+        "note": per_event(note_at, note_code[note_inverse], -1, np.int32),
         "notes": notes,
     }
 
 
 def _only_on(table: Table, names: Iterable[str], wrong: NDArray[np.bool_], where: str) -> None:
+    """Raise for the first row that ``wrong`` marks and that fills one of ``names``."""
     for name in names:
         if name not in table.columns:
             continue
         bad = table.columns[name].filled() & wrong
         if bad.any():
-            row = int(np.argmax(bad))
-            raise table.error(
-                row,
-                name,
-                f"only {where} carries {name} (found {table.columns[name].text(row)!r})",
-                "case attributes go on the report row, event details on event rows",
-            )
+            raise _misplaced(table, name, int(np.argmax(bad)), where)
+
+
+def _filled_rows(
+    table: Table, names: Iterable[str], wrong: NDArray[np.bool_], where: str
+) -> dict[str, NDArray[np.int64]]:
+    """The rows each of ``names`` fills (in file order), checked as :func:`_only_on`
+    checks them (the same error for the same row)."""
+    found: dict[str, NDArray[np.int64]] = {}
+    for name in names:
+        rows = np.flatnonzero(table.column(name).filled()).astype(np.int64, copy=False)
+        misplaced = rows[wrong[rows]]
+        if misplaced.size:
+            raise _misplaced(table, name, int(misplaced[0]), where)
+        found[name] = rows
+    return found
+
+
+def _misplaced(table: Table, name: str, row: int, where: str) -> CaseLogError:
+    return table.error(
+        row,
+        name,
+        f"only {where} carries {name} (found {table.column(name).text(row)!r})",
+        "case attributes go on the report row, event details on event rows",
+    )
 
 
 def _check_workflow(table: Table, columns: CaseColumns, layout: Layout) -> None:
@@ -402,10 +474,11 @@ def _check_workflow(table: Table, columns: CaseColumns, layout: Layout) -> None:
     c = int(columns.case[j])
     table_of = transitions(_LOOSE)
     status = Status.REPORTED
-    for k in range(int(layout.starts[c]), j):
+    start = int(layout.starts()[c])
+    for k in range(start, j):
         status = table_of[status][_KINDS[int(columns.kind[k])]]
     kind = _KINDS[int(columns.kind[j])]
-    before = columns.at[j - 1] if j > layout.starts[c] else columns.reported_at[c]
+    before = columns.at[j - 1] if j > start else columns.reported_at[c]
     case_id = columns.ids[c]
     if kind not in table_of[status]:
         allowed = ", ".join(k.value for k in EventKind if k in table_of[status]) or "none"
@@ -455,10 +528,11 @@ def cases_from_table(table: Table, columns: CaseColumns, layout: Layout) -> tupl
     parse = _dt.datetime.fromisoformat
     limits: dict[tuple[int, int], TimeLimit] = {}
     out: list[Case] = []
+    starts = layout.starts()
     for c in range(columns.n_cases):
         row = int(layout.report_rows[c])
         history: list[CaseEvent] = []
-        for j in range(int(layout.starts[c]), int(layout.starts[c + 1])):
+        for j in range(int(starts[c]), int(starts[c + 1])):
             unit = int(columns.extension_unit[j])
             extension = None
             if unit >= 0:
