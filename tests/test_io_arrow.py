@@ -164,6 +164,25 @@ def test_chunks_with_different_dictionaries_are_unified() -> None:
     assert io.from_arrow(mixed) == _good()
 
 
+@pytest.mark.parametrize("fast", ["1", "0"])
+def test_chunks_with_different_dictionaries_holding_nulls_read(
+    fast: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Arrow cannot unify dictionaries that hold a null entry ("Cannot yet unify
+    # dictionaries with nulls"): such a column reads as its values do
+    monkeypatch.setenv(SWITCH, fast)
+    table = _small()
+    zone = table.column("zone").combine_chunks()
+    halves = []
+    for part in (zone.slice(0, 5), zone.slice(5)):
+        encoded = pc.dictionary_encode(part)
+        texts = [*encoded.dictionary.to_pylist(), None]  # an entry no index uses... a null
+        halves.append(pa.DictionaryArray.from_arrays(encoded.indices, pa.array(texts, pa.string())))
+    column = pa.chunked_array(halves)
+    assert not column.chunk(0).dictionary.equals(column.chunk(1).dictionary)
+    assert io.from_arrow(_set(table, "zone", column)) == _good()
+
+
 def test_a_dictionary_may_repeat_and_hold_empty_text() -> None:
     table = _small()
     ids = table.column("case_id").to_pylist()

@@ -335,7 +335,13 @@ def _text(pa: Any, pc: Any, column: Any, name: str, file: str | None, coded: boo
     chunks = column.chunks
     dictionary = chunks[0].dictionary
     if any(not chunk.dictionary.equals(dictionary) for chunk in chunks[1:]):
-        chunks = column.unify_dictionaries().chunks
+        try:
+            chunks = column.unify_dictionaries().chunks
+        except pa.ArrowInvalid:  # Arrow cannot unify dictionaries holding a null entry
+            array = column.cast(values).combine_chunks()
+            if not (pa.types.is_string(values) or pa.types.is_large_string(values)):
+                array = array.cast(pa.large_string())
+            chunks = [pc.dictionary_encode(array)]
         dictionary = chunks[0].dictionary
         inside = False  # (new indices)
     indices = pa.concat_arrays([chunk.indices for chunk in chunks])
