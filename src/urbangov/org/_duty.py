@@ -110,9 +110,11 @@ class DutyMatrix:
     _index: dict[tuple[Domain, str | None, str], DutyRule] = attrs.field(
         init=False, eq=False, hash=False, repr=False
     )
+    _kinds: frozenset[str] = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_index", _build_index(self.rules))
+        object.__setattr__(self, "_kinds", _kinds_of(self.rules))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (DutyMatrix, (self.rules,))
@@ -192,7 +194,7 @@ class DutyMatrix:
     def _known_kinds(self) -> frozenset[str]:
         """The asset kinds of the matrix's rules and of the bundled taxonomy, with their
         dotted parents (``road`` of ``road.other``)."""
-        return _kinds_of(self.rules)
+        return self._kinds
 
     def _knows(self, asset_kind: str) -> bool:
         """Whether ``asset_kind`` is known, or falls back to a parent with a rule."""
@@ -485,7 +487,6 @@ class BoundDutyMatrix:
 _DOMAINS: dict[str, Domain] = {d.value: d for d in Domain}
 
 
-@functools.lru_cache(maxsize=16)
 def _kinds_of(rules: tuple[DutyRule, ...]) -> frozenset[str]:
     kinds = {r.asset_kind for r in rules if r.asset_kind is not None}
     kinds |= {c.asset_kind for c in Taxonomy.default().categories() if c.asset_kind is not None}

@@ -28,7 +28,7 @@ from urbangov.vocabulary import Level, ZoneTier
 from urbangov.zones._classify import classify, places
 from urbangov.zones._places import TIERS
 from urbangov.zones._rules import HasZones, ZoneRules
-from urbangov.zones._values import Cleaning, PatrolKind, Window
+from urbangov.zones._values import Cleaning, PatrolKind, ShiftPatrol, Window
 
 __all__ = ["Patrol", "PatrolPlan", "patrol_plan"]
 
@@ -164,35 +164,36 @@ def patrol_plan(
         for i in np.flatnonzero(~has_child[:units])
         if within is None or cols.codes[i].startswith(within)
     ]
+    # each tier's patrols of the day and the shifts a fixed post covers, resolved once
+    shifts_of: dict[ZoneTier, tuple[tuple[str, ShiftPatrol, Fraction, str], ...]] = {}
+    posted_of: dict[ZoneTier, frozenset[str]] = {}
+    for tier in TIERS:
+        of_tier = resolved.patrols.get(tier, FrozenMap())
+        rules_of_tier = [(shift, dated.at(day)) for shift, dated in of_tier.items()]
+        shifts_of[tier] = tuple(
+            (shift, rule, Fraction(rule.staff, rule.units_per_team),
+             f"zones.patrols.{tier.value}.{shift}")
+            for shift, rule in rules_of_tier
+        )  # fmt: skip
+        posted_of[tier] = frozenset(
+            shift for shift, rule in rules_of_tier if rule.kind is PatrolKind.FIXED_POST
+        )
+    key = resolved.key_areas
+    key_staff = Fraction(key.staff, key.units_per_team)
     out: list[Patrol] = []
     for i in leaves:
         tier = TIERS[zone_map.tiers[i]]
         code = cols.codes[i]
-        posted = set()
-        for shift, dated in resolved.patrols.get(tier, FrozenMap()).items():
-            rule = dated.at(day)
-            staff = Fraction(rule.staff, rule.units_per_team)
-            out.append(
-                Patrol(
-                    code,
-                    shift,
-                    rule.kind,
-                    rule.rounds,
-                    staff,
-                    tier,
-                    f"zones.patrols.{tier.value}.{shift}",
-                )
-            )
-            if rule.kind is PatrolKind.FIXED_POST:
-                posted.add(shift)
+        for shift, rule, staff, source in shifts_of[tier]:
+            out.append(Patrol(code, shift, rule.kind, rule.rounds, staff, tier, source))
         if key_mask and near[i] & key_mask:
-            key = resolved.key_areas
+            posted = posted_of[tier]
             for shift in key.shifts:
                 if shift not in posted:
-                    staff = Fraction(key.staff, key.units_per_team)
                     out.append(
-                        Patrol(code, shift, PatrolKind.KEY_AREA, 1, staff, tier, "zones.key_areas")
-                    )
+                        Patrol(code, shift, PatrolKind.KEY_AREA, 1, key_staff, tier,
+                               "zones.key_areas")
+                    )  # fmt: skip
     street = _campaign(hierarchy, resolved, day)
     if street is not None:
         campaign = resolved.campaign
