@@ -28,6 +28,11 @@ from urbangov.testing import strategies as us
 POLICY = Policy.default()
 SLOW = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
+#: ``find`` deterministic and without the example database: how far a search shrinks
+#: varies from run to run, and a database's example (keyed by the condition's source)
+#: made the shrinking claims below pass or fail by what an earlier run had found.
+FIND = settings(max_examples=2000, database=None, derandomize=True)
+
 
 def _rules(standard: AssessmentStandard) -> object:
     return POLICY if standard.weights_from else None
@@ -116,17 +121,21 @@ def test_permits_answers_every_place_and_agrees_with_its_batch_path(
 
 
 def test_places_include_segments_and_activities_are_the_policy_s() -> None:
-    found = find(us.places(), lambda p: p[1].startswith("S"))
+    found = find(us.places(), lambda p: p[1].startswith("S"), settings=FIND)
     hierarchy, code = found
     assert code in {s.code for s in hierarchy.segments}
-    assert set(find(st.lists(us.activities(), min_size=1), lambda a: "stall" in a)) == {"stall"}
+    assert set(
+        find(st.lists(us.activities(), min_size=1), lambda a: "stall" in a, settings=FIND)
+    ) == {"stall"}
 
 
 def test_the_strategies_shrink_to_small_examples() -> None:
     # a standard with a given mark shrinks to that one item; findings with a finding to
     # one unit and one row
-    smallest = find(us.standards(), lambda s: any(r.kind == "given" for _, r in s.rules()))
+    smallest = find(
+        us.standards(), lambda s: any(r.kind == "given" for _, r in s.rules()), settings=FIND
+    )
     assert len(smallest.items) == 1
     assert smallest.total == 1
-    found = find(us.findings(), lambda f: bool(f.findings))
+    found = find(us.findings(), lambda f: bool(f.findings), settings=FIND)
     assert (len(found.units), len(found.findings)) == (1, 1)
