@@ -93,7 +93,7 @@ def test_an_index_that_steps_through_its_codes_uses_each_of_them(
 
 @given(st.lists(_WORDS | st.text(max_size=3), max_size=8), st.booleans())
 def test_a_dictionary_holds_no_text_twice_as_a_set_says(texts: list[str], ordered: bool) -> None:
-    from urbangov.io._arrow import _distinct
+    from urbangov.io._arrow_codes import _distinct
 
     if ordered:
         texts = sorted(texts)
@@ -108,7 +108,7 @@ def test_a_dictionary_holds_no_text_twice_as_a_set_says(texts: list[str], ordere
 def test_one_unsigned_bound_says_whether_indices_are_inside(
     values: list[int], dtype: str, size: int
 ) -> None:
-    from urbangov.io._arrow import _inside
+    from urbangov.io._arrow_codes import _inside
 
     info = np.iinfo(dtype)
     array = np.array([min(max(v, info.min), info.max) for v in values], dtype=dtype)
