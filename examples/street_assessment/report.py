@@ -39,7 +39,6 @@ from urbangov.vocabulary import Level
 
 YEAR = 2024
 SEED = 2024
-MONTHS = [dt.date(YEAR, m, 1) for m in range(1, 13)]
 
 
 def new_table(title: str) -> Table:
