@@ -250,3 +250,36 @@ def test_batch_equals_scalar(scene: Any) -> None:
     out = zones.permits_batch("stall", [p for p, _ in rows], stamps, policy, h)
     for i, (p, t) in enumerate(rows):
         assert out.decision(i) == zones.permits("stall", p, t, policy, h)
+
+
+KEY_AREAS_POLICY = Policy().reform({"zones.classify": []})  # markets become key areas
+
+
+@settings(max_examples=60)
+@given(
+    zoned_hierarchies(),
+    st.sampled_from([dt.date(2025, 6, 6), dt.date(2025, 10, 1), dt.date(2025, 6, 9)]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_the_patrol_table_holds_the_plans_patrols_in_its_order(
+    h: Hierarchy, day: dt.date, key_areas: bool, one_street: bool
+) -> None:
+    policy = KEY_AREAS_POLICY if key_areas else Policy()
+    streets = [u.code for u in h.units if len(u.code) == 9]
+    within = streets[0] if one_street and streets else None
+    plan = zones.patrol_plan(h, policy, day, within=within)
+    table = zones.patrol_table(h, policy, day, within=within)
+    shifts = list(table.shifts)
+    rows = [
+        (table.units[u], shifts[s], table.kinds[k], r)
+        for u, s, k, r in zip(table.unit, table.shift, table.kind, table.rounds, strict=True)
+    ]
+    assert rows == [(p.unit, p.shift, p.kind, p.rounds) for p in plan]
+    assert table.shifts == plan.shifts
+    assert table.day == day
+    assert table.units == tuple(sorted({p.unit for p in plan}))
+    # the plan's order: unit code, then the shift's place in the day
+    keys = [(p.unit, shifts.index(p.shift)) for p in plan]
+    assert keys == sorted(keys)
+    assert table == zones.patrol_table(h, policy, day, within=within)

@@ -25,8 +25,7 @@ __all__ = ["Arrivals", "arrivals"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
-_CELLS = 1 << 20  # (grid, category, channel) cells drawn at once
-_CELL_TABLE = 1 << 24  # up to this many cells, their keys are kept in one table
+_CELLS = 1 << 17  # (grid, category, channel) cells drawn at once (in cache)
 HOUR_NS = 3_600 * 10**9
 
 
@@ -121,8 +120,6 @@ class _CellKeys:
         self.grid = fold(root, np.array([stable_hash(g) for g in grids], dtype=np.uint64))
         self.category = np.array([stable_hash(s) for s in slugs], dtype=np.uint64)
         self.source = np.array([stable_hash(s) for s in SOURCES], dtype=np.uint64)
-        n_cells = len(grids) * len(slugs) * len(SOURCES)
-        self.table = self.cells(0, len(grids)).ravel() if n_cells <= _CELL_TABLE else None
 
     def cells(self, lo: int, hi: int) -> U64:
         """The keys of grids ``lo:hi``, shaped (grid, category, channel)."""
@@ -130,10 +127,7 @@ class _CellKeys:
         return fold(by_category[:, :, None], self.source[None, None, :])
 
     def of(self, g: I64, c: I64, s: I64) -> U64:
-        """The keys of the cells of reports (grid, category, channel) ."""
-        if self.table is not None:
-            out: U64 = self.table[(g * self.category.size + c) * self.source.size + s]
-            return out
+        """The keys of the cells of reports (grid, category, channel)."""
         return fold(fold(self.grid[g], self.category[c]), self.source[s])
 
 

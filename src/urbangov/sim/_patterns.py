@@ -17,7 +17,7 @@ import numpy.typing as npt
 from urbangov.calendar import DayKind, WorkCalendar
 from urbangov.hierarchy import Hierarchy
 from urbangov.sim._model import PROFILES, SOURCES
-from urbangov.zones import PatrolKind, PatrolPlan, patrol_plan
+from urbangov.zones import PatrolKind, PatrolTable, patrol_table
 
 __all__ = [
     "FLOOD_PEAK",
@@ -125,37 +125,40 @@ def _day_factors(dates: list[_dt.date], calendar: WorkCalendar) -> dict[str, F64
     return out
 
 
-def patrol_rounds(plan: PatrolPlan, grids: tuple[str, ...]) -> tuple[F64, F64]:
+def patrol_rounds(plan: PatrolTable, grids: tuple[str, ...]) -> tuple[F64, F64]:
     """Per grid its weighted patrol rounds of the plan's day, and the city's rounds per
     local hour (the supervisors' reporting hours)."""
-    index = {g: i for i, g in enumerate(grids)}
-    rounds = np.zeros(len(grids), dtype=np.float64)
-    by_shift: dict[str, float] = {}
-    for p in plan.patrols:
-        i = index.get(p.unit)
-        if i is None:
-            continue
-        w = PATROL_WEIGHT.get(p.kind, 1.0) * p.rounds
-        rounds[i] += w
-        by_shift[p.shift] = by_shift.get(p.shift, 0.0) + w
+    code = {g: i for i, g in enumerate(grids)}
+    grid_of = np.array([code.get(u, -1) for u in plan.units], dtype=np.int64)[plan.unit]
+    mine = grid_of >= 0
+    kind_weight = np.array([PATROL_WEIGHT.get(k, 1.0) for k in plan.kinds], dtype=np.float64)
+    weight = kind_weight[plan.kind] * plan.rounds  # halves and wholes: sums are exact
+    rounds: F64 = np.bincount(grid_of[mine], weights=weight[mine], minlength=len(grids)).astype(
+        np.float64
+    )
+    shift, weight = plan.shift[mine], weight[mine]
+    by_shift = np.bincount(shift, weights=weight, minlength=len(plan.shifts))
+    # the shifts in the order the plan first names them (the order of the sum below)
+    seen, first = np.unique(shift, return_index=True)
+    windows = list(plan.shifts.values())
     hourly = np.zeros(24, dtype=np.float64)
-    for shift, weight in by_shift.items():
-        window = plan.shifts[shift]
+    for s in seen[np.argsort(first, kind="stable")].tolist():
+        window = windows[s]
         start, end = window.start, window.end
         minutes = np.zeros(1440 * 2, dtype=np.float64)
         stop = end if end > start else end + 1440
         minutes[start:stop] = 1.0
         per_minute = minutes[:1440] + minutes[1440:]
         share = per_minute.reshape(24, 60).sum(axis=1)
-        hourly += weight * share / share.sum()
+        hourly += by_shift[s] * share / share.sum()
     if hourly.sum() == 0:
         hourly[:] = 1.0
     return rounds, hourly * 24 / hourly.sum()
 
 
-def plan_of(hierarchy: Hierarchy, policy: object, day: _dt.date) -> PatrolPlan:
-    """The patrol plan of ``day`` under the policy's zone rules (``zones.patrol_plan``)."""
-    return patrol_plan(hierarchy, policy, day)  # type: ignore[arg-type]
+def plan_of(hierarchy: Hierarchy, policy: object, day: _dt.date) -> PatrolTable:
+    """The patrol plan of ``day`` under the policy's zone rules (``zones.patrol_table``)."""
+    return patrol_table(hierarchy, policy, day)  # type: ignore[arg-type]
 
 
 def intensities(start: _dt.datetime, days: int, calendar: WorkCalendar, patrol_hourly: F64) -> F64:

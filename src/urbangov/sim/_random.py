@@ -149,37 +149,42 @@ def poisson(key: U64, mean: F64) -> npt.NDArray[np.int64]:
     parts, part ``i`` drawn on ``fold(key, i)`` (a sum of independent Poisson counts is
     Poisson), so the inversion never starts from an underflowing ``exp(-mean)``.
     """
-    mean = np.asarray(mean, dtype=np.float64)
-    key = np.asarray(key, dtype=np.uint64)
+    mean = np.asarray(mean, dtype=np.float64).ravel()
+    key = np.asarray(key, dtype=np.uint64).ravel()
+    parts = np.ceil(mean / POISSON_PART)
+    many = np.flatnonzero(parts > 1)
+    if not many.size:  # every mean in one part (a mean of 0 draws 0)
+        return _invert(uniform(key), mean)
     out = np.zeros(mean.size, dtype=np.int64)
-    parts = np.maximum(1, np.ceil(mean / POISSON_PART)).astype(np.int64)
-    one = np.flatnonzero((parts == 1) & (mean > 0))
+    one = np.flatnonzero((parts <= 1) & (mean > 0))
     if one.size:
         out[one] = _invert(uniform(key[one]), mean[one])
-    many = np.flatnonzero(parts > 1)
-    if many.size:
-        reps = parts[many]
-        rows = np.repeat(many, reps)
-        first = np.cumsum(reps) - reps
-        index = np.arange(rows.size, dtype=np.int64) - np.repeat(first, reps)
-        drawn = _invert(
-            uniform(fold(key[rows], index.astype(np.uint64))), (mean[rows] / parts[rows])
-        )
-        np.add.at(out, rows, drawn)
+    reps = parts[many].astype(np.int64)
+    rows = np.repeat(many, reps)
+    first = np.cumsum(reps) - reps
+    index = np.arange(rows.size, dtype=np.int64) - np.repeat(first, reps)
+    drawn = _invert(
+        uniform(fold(key[rows], index.astype(np.uint64))), (mean[rows] / reps.repeat(reps))
+    )
+    np.add.at(out, rows, drawn)
     return out
 
 
 def _invert(u: F64, mean: F64) -> npt.NDArray[np.int64]:
-    k = np.zeros(u.size, dtype=np.int64)
+    """The smallest ``k`` whose Poisson CDF reaches ``u``, summing the terms up from
+    ``exp(-mean)``; the arrays shrink to the draws not yet reached."""
     p = np.exp(-mean)
+    k = np.zeros(u.size, dtype=np.int64)
+    at = np.flatnonzero(u > p)
+    u, mean, p = u[at], mean[at], p[at]
     cdf = p.copy()
-    active = np.flatnonzero(u > cdf)
-    while active.size:
-        k[active] += 1
-        p[active] *= mean[active] / k[active]
-        cdf[active] += p[active]
-        still = u[active] > cdf[active]
+    n = np.zeros(at.size, dtype=np.int64)
+    while at.size:
+        n += 1
+        p *= mean / n
+        cdf += p
+        k[at] = n
         # float rounding can leave the CDF a hair below 1: stop where no mass remains
-        still &= p[active] > 0
-        active = active[still]
+        still = (u > cdf) & (p > 0)
+        at, u, mean, p, cdf, n = at[still], u[still], mean[still], p[still], cdf[still], n[still]
     return k

@@ -13,7 +13,8 @@ them. The Policy's ``zones`` section (:class:`ZoneRules`) holds every rule as da
   :func:`tier_of`, :func:`stamp` (a case's zone at filing);
 - :func:`permits` → :class:`Decision` (allowed, the rule that decided, why, until when),
   :func:`permits_batch` → :class:`PermitColumns`;
-- :func:`patrol_plan` → :class:`PatrolPlan` (patrols and staff per unit and shift).
+- :func:`patrol_plan` → :class:`PatrolPlan` (patrols and staff per unit and shift);
+  :func:`patrol_table` → :class:`PatrolTable` (the same patrols as columns).
 
 >>> from urbangov.hierarchy import Hierarchy
 >>> h = Hierarchy.from_rows([("320105", "示例区", "district", None),
@@ -33,7 +34,7 @@ from urbangov.zones._classify import (
     tier_of,
 )
 from urbangov.zones._engine import Decision
-from urbangov.zones._patrol import Patrol, PatrolPlan, patrol_plan
+from urbangov.zones._patrol import Patrol, PatrolPlan, PatrolTable, patrol_plan, patrol_table
 from urbangov.zones._permits import PermitColumns, permits, permits_batch
 from urbangov.zones._rules import DEFAULT, HasZones, ZoneRules
 from urbangov.zones._values import (
@@ -75,6 +76,7 @@ __all__ = [
     "Patrol",
     "PatrolKind",
     "PatrolPlan",
+    "PatrolTable",
     "Permission",
     "PermitColumns",
     "PlaceKind",
@@ -86,6 +88,7 @@ __all__ = [
     "ZoneRules",
     "classify",
     "patrol_plan",
+    "patrol_table",
     "permits",
     "permits_batch",
     "stamp",

@@ -20,6 +20,7 @@ from fractions import Fraction
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from urbangov.calendar import DayKind, WorkCalendar
 from urbangov.frozen import FrozenMap
@@ -28,9 +29,9 @@ from urbangov.vocabulary import Level, ZoneTier
 from urbangov.zones._classify import classify, places
 from urbangov.zones._places import TIERS
 from urbangov.zones._rules import HasZones, ZoneRules
-from urbangov.zones._values import Cleaning, PatrolKind, ShiftPatrol, Window
+from urbangov.zones._values import Cleaning, PatrolKind, Window
 
-__all__ = ["Patrol", "PatrolPlan", "patrol_plan"]
+__all__ = ["Patrol", "PatrolPlan", "PatrolTable", "patrol_plan", "patrol_table"]
 
 
 @attrs.frozen
@@ -100,6 +101,33 @@ class PatrolPlan:
         return tuple(sorted(found, key=lambda p: order.index(p.shift)))
 
 
+def _same(a: npt.NDArray[np.generic], b: npt.NDArray[np.generic]) -> bool:
+    return a.dtype == b.dtype and np.array_equal(a, b)
+
+
+@attrs.frozen
+class PatrolTable:
+    """A day's patrol plan as columns, one row per patrol in :class:`PatrolPlan`'s order
+    (built by :func:`patrol_table`).
+
+    ``unit`` indexes ``units`` (the units patrolled, by code), ``shift`` indexes the
+    day's ``shifts`` (as :attr:`PatrolPlan.shifts`) and ``kind`` indexes ``kinds``
+    (every :class:`PatrolKind`); ``rounds`` is each patrol's rounds.
+    """
+
+    day: _dt.date
+    units: tuple[str, ...]
+    shifts: FrozenMap[str, Window]
+    kinds: tuple[PatrolKind, ...]
+    unit: npt.NDArray[np.int64] = attrs.field(eq=attrs.cmp_using(eq=_same), repr=False)
+    shift: npt.NDArray[np.int64] = attrs.field(eq=attrs.cmp_using(eq=_same), repr=False)
+    kind: npt.NDArray[np.int8] = attrs.field(eq=attrs.cmp_using(eq=_same), repr=False)
+    rounds: npt.NDArray[np.int64] = attrs.field(eq=attrs.cmp_using(eq=_same), repr=False)
+
+    def __len__(self) -> int:
+        return int(self.unit.size)
+
+
 def patrol_plan(
     hierarchy: Hierarchy,
     policy: ZoneRules | HasZones,
@@ -139,6 +167,92 @@ def patrol_plan(
     >>> plan.holiday, plan.cleaning.hours, plan.cleaning_rule
     (True, 12, 'zones.holiday_cleaning')
     """
+    rows = _rows(hierarchy, policy, day, calendar, within)
+    codes, slots = rows.codes, rows.slots
+    patrols = tuple(
+        Patrol(codes[u], *slots[s])
+        for u, s in zip(rows.unit.tolist(), rows.slot.tolist(), strict=True)
+    )
+    resolved = rows.resolved
+    source = "zones.holiday_cleaning" if rows.busy else "zones.cleaning"
+    cleaning = (resolved.holiday_cleaning if rows.busy else resolved.cleaning).at(day)
+    return PatrolPlan(
+        day, patrols, resolved.shifts, cleaning, source, rows.holiday, rows.events, rows.street
+    )
+
+
+def patrol_table(
+    hierarchy: Hierarchy,
+    policy: ZoneRules | HasZones,
+    day: _dt.date,
+    *,
+    calendar: WorkCalendar | None = None,
+    within: str | None = None,
+) -> PatrolTable:
+    """The patrol plan (巡查安排) of ``day`` as columns: the patrols of
+    :func:`patrol_plan`, in its order, without an object per patrol (a city of 10,000
+    grids has some 40,000 patrols a day). Same arguments as :func:`patrol_plan`.
+
+    Examples
+    --------
+    >>> h = Hierarchy.from_rows([("320105", "示例区", "district", None),
+    ...     {"code": "320105001", "name": "南湖街道", "level": "street", "parent": "320105",
+    ...      "attributes": {"road_class": "main"}}])
+    >>> table = patrol_table(h, ZoneRules(), _dt.date(2025, 10, 1))
+    >>> len(table), table.units, [table.kinds[k].value for k in table.kind]
+    (4, ('320105001',), ['fixed_post', 'fixed_post', 'fixed_post', 'night_squadron'])
+    >>> [list(table.shifts)[s] for s in table.shift], table.rounds.tolist()
+    (['morning', 'day', 'evening', 'night'], [1, 1, 1, 1])
+    """
+    rows = _rows(hierarchy, policy, day, calendar, within)
+    used = np.unique(rows.unit)
+    units = tuple(rows.codes[i] for i in used)
+    shifts = rows.resolved.shifts  # every shift a rule names is one of them
+    names = list(shifts)
+    shift_of = np.array([names.index(s[0]) for s in rows.slots], dtype=np.int64)
+    kinds = tuple(PatrolKind)
+    kind_of = np.array([kinds.index(s[1]) for s in rows.slots], dtype=np.int8)
+    rounds_of = np.array([s[2] for s in rows.slots], dtype=np.int64)
+    slot = rows.slot
+    return PatrolTable(
+        day=day,
+        units=units,
+        shifts=shifts,
+        kinds=kinds,
+        unit=np.searchsorted(used, rows.unit).astype(np.int64),
+        shift=shift_of[slot],
+        kind=kind_of[slot],
+        rounds=rounds_of[slot],
+    )
+
+
+#: A patrol's fields but its unit: shift, kind, rounds, staff, tier and rule.
+_Slot = tuple[str, PatrolKind, int, Fraction, ZoneTier, str]
+
+
+@attrs.frozen
+class _Rows:
+    """A day's patrols as (unit, slot) pairs in the plan's order, and what else the plan
+    says (the one computation behind :func:`patrol_plan` and :func:`patrol_table`)."""
+
+    codes: tuple[str, ...]  # of the places
+    unit: npt.NDArray[np.int64]  # into codes
+    slot: npt.NDArray[np.int64]  # into slots
+    slots: tuple[_Slot, ...]
+    resolved: ZoneRules
+    busy: bool
+    holiday: bool
+    events: tuple[str, ...]
+    street: str | None
+
+
+def _rows(
+    hierarchy: Hierarchy,
+    policy: ZoneRules | HasZones,
+    day: _dt.date,
+    calendar: WorkCalendar | None,
+    within: str | None,
+) -> _Rows:
     rules = ZoneRules.of(policy)
     resolved = rules.at(day)
     zone_map = classify(hierarchy, rules, on=day)
@@ -148,8 +262,6 @@ def patrol_plan(
         calendar = work_calendar() if callable(work_calendar) else WorkCalendar.china()
     holiday = calendar.day_info(day).kind is DayKind.HOLIDAY
     events = tuple(n for n, e in resolved.events.items() if any(s.covers(day) for s in e.dates))
-    busy = holiday or bool(events)
-    cleaning = (resolved.holiday_cleaning if busy else resolved.cleaning).at(day)
     units = cols.n_units
     has_child = np.zeros(len(cols), dtype=np.bool_)
     parents = cols.parent[:units]
@@ -159,64 +271,79 @@ def patrol_plan(
         below = ix[cols.parent[ix] >= 0]  # roots may stand at any level
         near[below] |= near[cols.parent[below]]
     key_mask = cols.near_mask(resolved.key_areas.near)
-    leaves = [
-        i
-        for i in np.flatnonzero(~has_child[:units])
-        if within is None or cols.codes[i].startswith(within)
-    ]
-    # each tier's patrols of the day and the shifts a fixed post covers, resolved once
-    shifts_of: dict[ZoneTier, tuple[tuple[str, ShiftPatrol, Fraction, str], ...]] = {}
-    posted_of: dict[ZoneTier, frozenset[str]] = {}
-    for tier in TIERS:
-        of_tier = resolved.patrols.get(tier, FrozenMap())
+    all_leaves = np.flatnonzero(~has_child[:units])
+    inside = _within(cols.codes, all_leaves, within)
+    leaves = all_leaves[inside]
+    tier = zone_map.tiers[leaves]
+    slots: list[_Slot] = []
+    unit_parts: list[npt.NDArray[np.int64]] = []
+    slot_parts: list[npt.NDArray[np.int64]] = []
+
+    def add(slot: _Slot, at: npt.NDArray[np.int64]) -> None:
+        slot_parts.append(np.full(at.size, len(slots), dtype=np.int64))
+        unit_parts.append(at)
+        slots.append(slot)
+
+    # each tier's patrols of the day, then key areas where no fixed post stands, then
+    # the campaign: a unit's patrols of one shift and kind keep this order
+    posted_of: dict[int, frozenset[str]] = {}
+    for t, zone in enumerate(TIERS):
+        of_tier = resolved.patrols.get(zone, FrozenMap())
         rules_of_tier = [(shift, dated.at(day)) for shift, dated in of_tier.items()]
-        shifts_of[tier] = tuple(
-            (shift, rule, Fraction(rule.staff, rule.units_per_team),
-             f"zones.patrols.{tier.value}.{shift}")
-            for shift, rule in rules_of_tier
-        )  # fmt: skip
-        posted_of[tier] = frozenset(
+        at = leaves[tier == t].astype(np.int64)
+        for shift, rule in rules_of_tier:
+            staff = Fraction(rule.staff, rule.units_per_team)
+            add((shift, rule.kind, rule.rounds, staff, zone, f"zones.patrols.{zone.value}.{shift}"),
+                at)  # fmt: skip
+        posted_of[t] = frozenset(
             shift for shift, rule in rules_of_tier if rule.kind is PatrolKind.FIXED_POST
         )
     key = resolved.key_areas
-    key_staff = Fraction(key.staff, key.units_per_team)
-    out: list[Patrol] = []
-    for i in leaves:
-        tier = TIERS[zone_map.tiers[i]]
-        code = cols.codes[i]
-        for shift, rule, staff, source in shifts_of[tier]:
-            out.append(Patrol(code, shift, rule.kind, rule.rounds, staff, tier, source))
-        if key_mask and near[i] & key_mask:
-            posted = posted_of[tier]
+    if key_mask:
+        keyed = (near[leaves] & key_mask) != 0
+        key_staff = Fraction(key.staff, key.units_per_team)
+        for t, zone in enumerate(TIERS):
+            at = leaves[keyed & (tier == t)].astype(np.int64)
             for shift in key.shifts:
-                if shift not in posted:
-                    out.append(
-                        Patrol(code, shift, PatrolKind.KEY_AREA, 1, key_staff, tier,
-                               "zones.key_areas")
-                    )  # fmt: skip
+                if shift not in posted_of[t]:
+                    add((shift, PatrolKind.KEY_AREA, 1, key_staff, zone, "zones.key_areas"), at)
     street = _campaign(hierarchy, resolved, day)
     if street is not None:
         campaign = resolved.campaign
         # the team's staff is shared by all of the street's units in the campaign's tiers,
         # whatever part of the city is planned
-        targets = [
-            i
-            for i in np.flatnonzero(~has_child[:units])
-            if cols.codes[i].startswith(street) and TIERS[zone_map.tiers[i]] in campaign.tiers
+        wanted = np.array([TIERS[t] in campaign.tiers for t in range(len(TIERS))])
+        targets = all_leaves[
+            _within(cols.codes, all_leaves, street) & wanted[zone_map.tiers[all_leaves]]
         ]
-        for i in targets:
-            code = cols.codes[i]
-            if within is None or code.startswith(within):
-                tier = TIERS[zone_map.tiers[i]]
-                staff = Fraction(campaign.staff, len(targets))
-                patrol = Patrol(
-                    code, campaign.shift, PatrolKind.CAMPAIGN, 1, staff, tier, "zones.campaign"
-                )
-                out.append(patrol)
+        if targets.size:
+            staff = Fraction(campaign.staff, int(targets.size))
+            chosen = targets[_within(cols.codes, targets, within)].astype(np.int64)
+            for t, zone in enumerate(TIERS):
+                at = chosen[zone_map.tiers[chosen] == t]
+                add((campaign.shift, PatrolKind.CAMPAIGN, 1, staff, zone, "zones.campaign"), at)
+    unit = np.concatenate(unit_parts) if unit_parts else np.zeros(0, dtype=np.int64)
+    slot = np.concatenate(slot_parts) if slot_parts else np.zeros(0, dtype=np.int64)
+    # the plan's order: unit code, the shift's place in the day, the kind's name (stable)
     order = {s: n for n, s in enumerate(resolved.shifts)}
-    out.sort(key=lambda p: (p.unit, order.get(p.shift, len(order)), p.kind.value))
-    source = "zones.holiday_cleaning" if busy else "zones.cleaning"
-    return PatrolPlan(day, tuple(out), resolved.shifts, cleaning, source, holiday, events, street)
+    shift_rank = np.array([order.get(s[0], len(order)) for s in slots], dtype=np.int64)
+    names = sorted({s[1].value for s in slots})
+    kind_rank = np.array([names.index(s[1].value) for s in slots], dtype=np.int64)
+    by_code = sorted(range(all_leaves.size), key=lambda i: cols.codes[all_leaves[i]])
+    code_rank = np.empty(units, dtype=np.int64)
+    code_rank[all_leaves[by_code]] = np.arange(all_leaves.size)
+    sort = np.lexsort((kind_rank[slot], shift_rank[slot], code_rank[unit]))
+    return _Rows(cols.codes, unit[sort], slot[sort], tuple(slots), resolved,
+                 holiday or bool(events), holiday, events, street)  # fmt: skip
+
+
+def _within(
+    codes: tuple[str, ...], at: npt.NDArray[np.intp], prefix: str | None
+) -> npt.NDArray[np.bool_]:
+    """Which of the places ``at`` lie in the territory of ``prefix`` (all for ``None``)."""
+    if prefix is None:
+        return np.ones(at.size, dtype=np.bool_)
+    return np.array([codes[i].startswith(prefix) for i in at.tolist()], dtype=np.bool_)
 
 
 def _campaign(hierarchy: Hierarchy, rules: ZoneRules, day: _dt.date) -> str | None:
