@@ -357,7 +357,10 @@ def _add_part(clock: Clock | None, t: I64, n: I64, unit: str) -> I64:
 
 def batch_between(clock: Clock, starts: object, ends: object) -> npt.NDArray[np.timedelta64]:
     """``WorkCalendar.between_batch``: chunked, NaT-preserving."""
-    a_all, b_all = np.broadcast_arrays(as_ns(starts, "starts"), as_ns(ends, "ends"))
+    a_in, b_in = as_ns(starts, "starts"), as_ns(ends, "ends")
+    if a_in.size == 1 and b_in.size > 1 and a_in.item() != NAT:
+        return _since(clock, int(a_in.item()), b_in, np.broadcast_shapes(a_in.shape, b_in.shape))
+    a_all, b_all = np.broadcast_arrays(a_in, b_in)
     out = np.empty(a_all.shape, dtype=np.int64)
     fa, fb, fo = a_all.reshape(-1), b_all.reshape(-1), out.reshape(-1)
     for part in chunks(fa.size):
@@ -369,6 +372,27 @@ def batch_between(clock: Clock, starts: object, ends: object) -> npt.NDArray[np.
         da, db = clock.days_of(a), clock.days_of(b)
         clock.check_batch(np.minimum(da, db), np.maximum(da, db))
         fo[part] = np.where(nat, NAT, clock.positions(b, db) - clock.positions(a, da))
+    return out.view("timedelta64[ns]")
+
+
+def _since(
+    clock: Clock, start: int, ends: I64, shape: tuple[int, ...]
+) -> npt.NDArray[np.timedelta64]:
+    """:func:`batch_between` from one instant: its position is found once."""
+    first = np.array([start], dtype=np.int64)
+    d0 = clock.days_of(first)
+    p0 = int(clock.positions(first, d0)[0])
+    day0 = int(d0[0])
+    out = np.empty(shape, dtype=np.int64)
+    fb, fo = np.broadcast_to(ends, shape).reshape(-1), out.reshape(-1)
+    for part in chunks(fb.size):
+        b = fb[part]
+        nat = b == NAT
+        if nat.any():
+            b = np.where(nat, start, b)
+        db = clock.days_of(b)
+        clock.check_batch(np.minimum(db, day0), np.maximum(db, day0))
+        fo[part] = np.where(nat, NAT, clock.positions(b, db) - p0)
     return out.view("timedelta64[ns]")
 
 

@@ -16,6 +16,7 @@ holds the result; the department queues run in forked worker processes for large
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 from collections.abc import Callable
 from typing import Any
@@ -26,7 +27,7 @@ import numpy.typing as npt
 
 from urbangov import deadlines, kpi, zones
 from urbangov._internal.instants import aware, to_ns
-from urbangov.calendar import WorkCalendar
+from urbangov.calendar import WorkCalendar, WorkSchedule
 from urbangov.cases import CaseColumns, EventKind, QueueDiscipline
 from urbangov.errors import SimulationError
 from urbangov.frozen import FrozenMap
@@ -391,16 +392,7 @@ class _Run:
             return self.cal
         if model.hours == "always":
             return None
-        years = self.cal.coverage
-        weekends = [
-            d
-            for y in years
-            for d in (_dt.date(y, 1, 1) + _dt.timedelta(days=i) for i in range(366))
-            if d.year == y and d.weekday() >= 5
-        ]
-        return WorkCalendar(
-            model.shift, self.cal.tz, (), weekends, frozenset(years), self.cal.provisional
-        )
+        return _shift_calendar(model.shift, self.cal.tz, self.cal.coverage, self.cal.provisional)
 
     def _queues(self, arr: Arrivals) -> None:
         b = self.behaviour
@@ -520,7 +512,7 @@ class _Run:
         if clock is None:
             out: I64 = t - self.start_ns
             return out
-        epoch = np.full(t.size, self.start_ns, dtype=np.int64).view("datetime64[ns]")
+        epoch = np.array([self.start_ns], dtype=np.int64).view("datetime64[ns]")
         found: I64 = clock.between_batch(epoch, t.view("datetime64[ns]")).view(np.int64)
         return found
 
@@ -602,6 +594,21 @@ class _Run:
             groups["street"] = Level.STREET
         groups.update(department="department", category="category", month=())
         return kpi.tables_from_columns(times, groups, **common)
+
+
+@functools.lru_cache(maxsize=16)
+def _shift_calendar(
+    shift: WorkSchedule, tz: str, years: tuple[int, ...], provisional: bool
+) -> WorkCalendar:
+    """The working time of stations and enforcement teams: ``shift`` every day, weekends
+    included (kept: a calendar builds its clock on first use, and replicates share it)."""
+    weekends = [
+        d
+        for y in sorted(years)
+        for d in (_dt.date(y, 1, 1) + _dt.timedelta(days=i) for i in range(366))
+        if d.year == y and d.weekday() >= 5
+    ]
+    return WorkCalendar(shift, tz, (), weekends, frozenset(years), provisional)
 
 
 def _evolve(result: SimResult, **changes: object) -> SimResult:
