@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 import pytest
 
-from urbangov import kpi
+from urbangov import deadlines, kpi
 from urbangov.calendar import TimeLimit
 from urbangov.cases import CaseColumns
 from urbangov.frozen import FrozenMap
@@ -59,14 +59,22 @@ def test_lengthening_every_limit_never_lowers_the_on_time_rate(
     # (with common random numbers the paired difference is near-deterministic)
     policy = Policy.default().reform({"workflow.queue_discipline": discipline})
     longer = lengthened(policy, 2)
-    diffs = [
-        on_time(run(busy, longer, start=START, days=28, seed=s))
-        - on_time(run(busy, policy, start=START, days=28, seed=s))
-        for s in range(5)
-    ]
+    diffs = []
+    for s in range(5):
+        base, long = (run(busy, p, start=START, days=28, seed=s) for p in (policy, longer))
+        diffs.append(on_time(long) - on_time(base))
+        if discipline == "fifo":
+            # the same queue order and handling times: a case that was on time still
+            # is, unless an extension (asked for by a case late at its start) moved only
+            # the shorter limit's due time
+            end = START + dt.timedelta(days=28)
+            late = [deadlines.overdue_batch(r.cases, p, at=end) for r, p in
+                    ((base, policy), (long, longer))]  # fmt: skip
+            plain = (base.cases.derived().extension_count == 0) & (
+                long.cases.derived().extension_count == 0
+            )
+            assert not (late[1] & ~late[0] & plain).any()
     assert np.mean(diffs) >= -0.005
-    if discipline == "fifo":  # the same handling times: never lower, seed by seed
-        assert min(diffs) >= -1e-9
 
 
 def test_earliest_due_first_never_lowers_the_on_time_rate_against_fifo(busy: SyntheticCity) -> None:
@@ -152,11 +160,17 @@ def _mm1(seed: int, rho: float, service: float) -> tuple[float, float]:
 def test_a_single_server_department_matches_mm1_theory() -> None:
     # M/M/1 with rho = 0.5 and mean service 60 min: mean time in system
     # W = S / (1 - rho) = 120 min, mean wait W - S = 60 min. Positions are whole
-    # minutes (arrivals rounded up, handling rounded up to >= 1): + ~1 min. Five
-    # seeds of a year (~21,900 handlings): tolerance 8% of the wait.
+    # minutes (arrivals rounded up, handling rounded up to >= 1): + ~1 min. Ten
+    # seeds of a year (~43,800 handlings).
     rho, service = 0.5, 60.0
-    results = [_mm1(seed, rho, service) for seed in range(5)]
+    results = [_mm1(seed, rho, service) for seed in range(10)]
     mean_w = float(np.average([w for w, _ in results], weights=[n for _, n in results]))
     expected_wait = rho * service / (1 - rho)
     wait = mean_w - (service + 0.5)
-    assert abs(wait - expected_wait) <= 0.08 * expected_wait + 1.0
+    # the mean of n waits has variance σ²/n, σ² = ρ(2 + 5ρ − 4ρ² + ρ³)/(1 − ρ)⁴ · S²
+    # (the M/M/1 asymptotic variance of the mean wait; Whitt, "Planning queueing
+    # simulations", Management Science 35(11), 1989): 4 standard errors and 1 minute
+    # of rounding
+    sigma2 = rho * (2 + 5 * rho - 4 * rho**2 + rho**3) / (1 - rho) ** 4 * service**2
+    se = float(np.sqrt(sigma2 / sum(n for _, n in results)))
+    assert abs(wait - expected_wait) <= 4 * se + 1.0

@@ -25,7 +25,8 @@ def test_instants_reach_make_up_workdays_and_year_ends() -> None:
     cal = WorkCalendar.china()
     seen: set[str] = set()
 
-    @settings(max_examples=300, database=None)
+    # derandomized: whether 300 random draws hit every edge is otherwise left to chance
+    @settings(max_examples=300, database=None, derandomize=True)
     @given(us.aware_datetimes())
     def look(t: dt.datetime) -> None:
         local = t.astimezone(ZoneInfo("Asia/Shanghai"))

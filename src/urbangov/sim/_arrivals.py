@@ -1,15 +1,17 @@
-"""Reports arriving: Poisson counts per (grid, category, channel) and their times
-(private).
+"""Reports arriving: Poisson counts per (grid, category) and each report's channel and
+time (private).
 
-For grid ``g``, category ``c`` and channel ``s`` the count over the run is Poisson with
-mean ``w_g × r_c × share_{g,s} × F_{c,s}``: the grid's weight, the category's daily
-rate, the share of problems the channel reports (supervisors: ``1 - exp(-κ R_g)``;
-hotline, video, public: what supervisors miss times the channel's probability) and the
-run's total intensity of the category's profile for the channel, in days. Given the
-count, each report's hour is drawn by inverting the cumulative intensity of the hours,
-and its second within the hour uniformly: this is exactly a Poisson process whose rate
-is the product of those factors. Draws are keyed by the grid's code, the category's
-slug, the channel and the report's number in its cell.
+For grid ``g`` and category ``c`` the count over the run is Poisson with mean
+``w_g × r_c × Σ_s share_{g,s} × F_{c,s}``: the grid's weight, the category's daily rate
+and, summed over the channels ``s``, the share of problems the channel reports
+(supervisors: ``1 - exp(-κ R_g)``; hotline, video, public: what supervisors miss times
+the channel's probability) times the run's total intensity of the category's profile
+for the channel, in days. Each report's channel is drawn with probability proportional
+to its term of the sum (so each channel's count is Poisson with its own term as mean,
+independently: Poisson splitting), its hour by inverting the cumulative intensity of the
+hours for its channel, and its second within the hour uniformly: exactly a Poisson
+process per channel whose rate is the product of those factors. Draws are keyed by the
+grid's code, the category's slug and the report's number in its cell.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ __all__ = ["Arrivals", "arrivals"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
-_CELLS = 1 << 17  # (grid, category, channel) cells drawn at once (in cache)
+_CELLS = 1 << 16  # (grid, category) cells drawn at once (in cache)
 HOUR_NS = 3_600 * 10**9
 
 
@@ -68,19 +70,22 @@ def arrivals(
     cum = np.cumsum(intensity, axis=-1)
     cum /= np.where(cum[..., -1:] > 0, cum[..., -1:], 1.0)
     flat = cum.reshape(len(PROFILES) * n_src, -1)
+    scale = total[profile]  # (category, source)
     keys = _CellKeys(seed, grids, slugs)
     pack = _Packing(flat.shape[1], len(grids), n_cat)
-    chunk = max(1, _CELLS // max(1, n_cat * n_src))
+    chunk = max(1, _CELLS // max(1, n_cat))
     for lo in range(0, len(grids), chunk):
         hi = min(len(grids), lo + chunk)
-        share = np.empty((hi - lo, n_src), dtype=np.float64)
-        share[:, 0] = detect[lo:hi]
+        share = _shares(detect[lo:hi], public)  # (grid, source)
+        # the (grid, category) mean: w_g r_c Σ_s share_gs F_cs, summed in channel order
+        # (not a matrix product: BLAS may sum in another order on another machine)
+        reach = share[:, 0, None] * scale[None, :, 0]  # (grid, category)
         for j in range(1, n_src):
-            share[:, j] = (1.0 - detect[lo:hi]) * public[j - 1]
-        scale = total[profile]  # (category, source)
-        mean = weight[lo:hi, None, None] * rates[None, :, None] * share[:, None, :] * scale[None]
+            reach += share[:, j, None] * scale[None, :, j]
+        mean = (weight[lo:hi, None] * rates[None, :]) * reach
         cell = keys.cells(lo, hi).ravel()
         count = poisson(fold(cell, np.uint64(0)), mean.ravel())
+        del mean
         rows = np.flatnonzero(count)
         reps = count[rows]
         number = np.arange(int(reps.sum()), dtype=np.int64) - np.repeat(
@@ -89,9 +94,9 @@ def arrivals(
         row = np.repeat(rows, reps)
         key = fold(cell[row], (number + 1).astype(np.uint64))
         del cell, count, rows, reps
-        g, rest = np.divmod(row, n_cat * n_src)
-        c, s = np.divmod(rest, n_src)
-        del row, rest
+        g, c = np.divmod(row, n_cat)
+        del row
+        s = _channels(uniform(fold(key, np.uint64(3))), share[g] * scale[c])
         g += lo
         # the hour by inverting the channel's cumulative intensity, then the second
         u_hour = uniform(fold(key, np.uint64(1)))
@@ -111,24 +116,44 @@ def arrivals(
     return pack.unpack(start_ns, keys)
 
 
+def _shares(detect: F64, public: tuple[float, float, float]) -> F64:
+    """Per grid the share of its problems each channel reports, shape (grid, source)."""
+    share = np.empty((detect.size, len(SOURCES)), dtype=np.float64)
+    share[:, 0] = detect
+    for j in range(1, len(SOURCES)):
+        share[:, j] = (1.0 - detect) * public[j - 1]
+    return share
+
+
+def _channels(u: F64, terms: F64) -> I64:
+    """Each report's channel: the one whose stretch of the cumulative ``terms`` (rows,
+    one term per channel) holds ``u`` times their sum; a channel whose term is 0 is
+    never drawn."""
+    cum = np.cumsum(terms, axis=1)
+    target = u * cum[:, -1]
+    out: I64 = (cum <= target[:, None]).sum(axis=1).astype(np.int64)
+    # rounding can put the target on the last edge: the last channel with a term
+    last = terms.shape[1] - 1 - np.argmax(terms[:, ::-1] > 0, axis=1)
+    np.minimum(out, last, out=out)
+    return out
+
+
 class _CellKeys:
-    """The key of a (grid, category, channel) cell: the stream's root folded with the
-    hashes of the grid's code, the category's slug and the channel."""
+    """The key of a (grid, category) cell: the stream's root folded with the hashes of
+    the grid's code and the category's slug."""
 
     def __init__(self, seed: int, grids: tuple[str, ...], slugs: tuple[str, ...]) -> None:
         root = stream(seed, "arrivals")
         self.grid = fold(root, np.array([stable_hash(g) for g in grids], dtype=np.uint64))
         self.category = np.array([stable_hash(s) for s in slugs], dtype=np.uint64)
-        self.source = np.array([stable_hash(s) for s in SOURCES], dtype=np.uint64)
 
     def cells(self, lo: int, hi: int) -> U64:
-        """The keys of grids ``lo:hi``, shaped (grid, category, channel)."""
-        by_category = fold(self.grid[lo:hi, None], self.category[None, :])
-        return fold(by_category[:, :, None], self.source[None, None, :])
+        """The keys of grids ``lo:hi``, shaped (grid, category)."""
+        return fold(self.grid[lo:hi, None], self.category[None, :])
 
-    def of(self, g: I64, c: I64, s: I64) -> U64:
-        """The keys of the cells of reports (grid, category, channel)."""
-        return fold(fold(self.grid[g], self.category[c]), self.source[s])
+    def of(self, g: I64, c: I64) -> U64:
+        """The keys of the cells (grid, category) of reports."""
+        return fold(self.grid[g], self.category[c])
 
 
 class _Packing:
@@ -185,7 +210,7 @@ class _Packing:
             packed.sort()  # distinct keys: the canonical order
             sec, g, c, s, number = self._fields(packed)
             del packed
-        key = fold(keys.of(g, c, s), (number + 1).astype(np.uint64))
+        key = fold(keys.of(g, c), (number + 1).astype(np.uint64))
         reported = sec * 10**9
         reported += start_ns
         return Arrivals(g.astype(np.int32), c.astype(np.int32), s.astype(np.int8), reported, key)
