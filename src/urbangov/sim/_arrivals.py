@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from urbangov.sim._model import PROFILES, SOURCES
-from urbangov.sim._random import U64, fold, poisson, stable_hash, stream, uniform
+from urbangov.sim._random import U64, fold, poisson, stable_hashes, stream, uniform
 
 __all__ = ["Arrivals", "arrivals"]
 
@@ -144,8 +144,8 @@ class _CellKeys:
 
     def __init__(self, seed: int, grids: tuple[str, ...], slugs: tuple[str, ...]) -> None:
         root = stream(seed, "arrivals")
-        self.grid = fold(root, np.array([stable_hash(g) for g in grids], dtype=np.uint64))
-        self.category = np.array([stable_hash(s) for s in slugs], dtype=np.uint64)
+        self.grid = fold(root, stable_hashes(grids))
+        self.category = stable_hashes(slugs)
 
     def cells(self, lo: int, hi: int) -> U64:
         """The keys of grids ``lo:hi``, shaped (grid, category)."""

@@ -12,6 +12,7 @@ arithmetic (wrapping), and its top 53 bits give a uniform on (0, 1).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = [
     "lognormal",
     "poisson",
     "stable_hash",
+    "stable_hashes",
     "stream",
     "uniform",
 ]
@@ -62,6 +64,15 @@ def stable_hash(text: str) -> int:
         raise TypeError(f"stable_hash takes a str, not {type(text).__name__}")
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little")
+
+
+@functools.lru_cache(maxsize=8)
+def stable_hashes(texts: tuple[str, ...]) -> U64:
+    """:func:`stable_hash` of each text, as a read-only ``uint64`` array (kept for the
+    last few tuples asked: a city's grid codes are hashed once for all its runs)."""
+    out = np.fromiter((stable_hash(t) for t in texts), dtype=np.uint64, count=len(texts))
+    out.flags.writeable = False
+    return out
 
 
 def _mix(z: U64) -> U64:
