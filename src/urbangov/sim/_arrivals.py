@@ -96,16 +96,19 @@ def arrivals(
         del cell, count, rows, reps
         g, c = np.divmod(row, n_cat)
         del row
-        s = _channels(uniform(fold(key, np.uint64(3))), share[g] * scale[c])
+        s = _channels(uniform(fold(key, np.uint64(3))), share, scale, g, c)
         g += lo
         # the hour by inverting the channel's cumulative intensity, then the second
         u_hour = uniform(fold(key, np.uint64(1)))
         hour = np.empty(key.size, dtype=np.int64)
         pair = profile[c] * n_src + s
-        for k in np.unique(pair):
-            sel = np.flatnonzero(pair == k)
-            hour[sel] = np.searchsorted(flat[k], u_hour[sel], side="right")
-        del u_hour, pair
+        by_pair = np.argsort(pair, kind="stable")
+        edges = np.cumsum(np.bincount(pair, minlength=flat.shape[0]))
+        for k, (a, b) in enumerate(zip(edges - np.diff(edges, prepend=0), edges, strict=True)):
+            if b > a:
+                sel = by_pair[a:b]
+                hour[sel] = np.searchsorted(flat[k], u_hour[sel], side="right")
+        del u_hour, pair, by_pair
         np.minimum(hour, flat.shape[1] - 1, out=hour)
         sec = hour * 3600
         del hour
@@ -125,15 +128,25 @@ def _shares(detect: F64, public: tuple[float, float, float]) -> F64:
     return share
 
 
-def _channels(u: F64, terms: F64) -> I64:
-    """Each report's channel: the one whose stretch of the cumulative ``terms`` (rows,
-    one term per channel) holds ``u`` times their sum; a channel whose term is 0 is
-    never drawn."""
-    cum = np.cumsum(terms, axis=1)
-    target = u * cum[:, -1]
-    out: I64 = (cum <= target[:, None]).sum(axis=1).astype(np.int64)
+def _channels(u: F64, share: F64, scale: F64, g: I64, c: I64) -> I64:
+    """Each report's channel: the one whose stretch of the cumulative terms
+    ``share[g, s] × scale[c, s]`` (over the channels, in order) holds ``u`` times their
+    sum; a channel whose term is 0 is never drawn."""
+    n_src = share.shape[1]
+    terms = [share[g, k] * scale[c, k] for k in range(n_src)]
+    cum = terms[0].copy()
+    edges = [cum.copy()]
+    for t in terms[1:]:
+        cum += t
+        edges.append(cum.copy())
+    target = u * cum
+    out = np.zeros(u.size, dtype=np.int64)
+    for edge in edges:
+        out += edge <= target
     # rounding can put the target on the last edge: the last channel with a term
-    last = terms.shape[1] - 1 - np.argmax(terms[:, ::-1] > 0, axis=1)
+    last = np.zeros(u.size, dtype=np.int64)
+    for k in range(1, n_src):
+        last[terms[k] > 0] = k
     np.minimum(out, last, out=out)
     return out
 

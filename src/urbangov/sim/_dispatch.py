@@ -44,13 +44,20 @@ class Dispatcher:
         # codes extend their parent's by 3 digits below the district (6 digits), so the
         # ancestor at ``depth`` is usually a prefix; checked, else asked of the hierarchy
         width = 6 + 3 * (depth - int(Level.DISTRICT)) if depth >= int(Level.DISTRICT) else 0
+        at_depth: dict[str, bool] = {}  # is this prefix a unit at ``depth``?
         for i, code in enumerate(grids):
             unit = h.unit(code)
             rep_code = code[:width] if width else ""
             if int(unit.level) <= depth:
                 rep_code = code
-            elif not (rep_code in h and int(h.unit(rep_code).level) == depth):
-                rep_code = h.territory_of(unit, Level(depth)).code
+            else:
+                fits = at_depth.get(rep_code)
+                if fits is None:
+                    fits = at_depth[rep_code] = (
+                        rep_code in h and int(h.unit(rep_code).level) == depth
+                    )
+                if not fits:
+                    rep_code = h.territory_of(unit, Level(depth)).code
             rep_of[i] = reps.setdefault(rep_code, len(reps))
             listed[i] = unit.attributes.get("road_class") in CITY_ROADS
         self.rep_codes = tuple(reps)
@@ -60,22 +67,16 @@ class Dispatcher:
         self._duty: dict[tuple[str, bool], tuple[Domain, str | None]] = {}
         self._cache: dict[tuple[Domain, str | None, int], str] = {}
 
-    def lead(self, slug: str, rep: int, listed: bool) -> str:
-        """The lead department's code for category ``slug`` at representative ``rep``.
-
-        The duty matrix is asked once per (domain, asset kind, representative): the
-        categories that share a domain and an asset kind share their leads."""
-        duty = self._duty.get((slug, listed))
-        if duty is None:
+    def duty(self, slug: str, listed: bool) -> tuple[Domain, str | None]:
+        """The (domain, asset kind) the duty matrix is asked about for category ``slug``
+        (on a listed road or not): categories that share it share their leads."""
+        found = self._duty.get((slug, listed))
+        if found is None:
             category = self.taxonomy.resolve(slug, field="category")
             kind = category.asset_kind
             if listed and kind is not None and kind.startswith("road.") and self.knows_city_list:
                 kind = "road.city_list"
-            duty = self._duty[slug, listed] = (category.domain, kind)
-        key = (*duty, rep)
-        found = self._cache.get(key)
-        if found is None:
-            found = self._cache[key] = self.city.lead_for(duty[0], self.rep_codes[rep], duty[1])
+            found = self._duty[slug, listed] = (category.domain, kind)
         return found
 
     def leads(
@@ -86,19 +87,36 @@ class Dispatcher:
     ) -> tuple[tuple[str, ...], npt.NDArray[np.int32]]:
         """Per case (codes into ``slugs`` and the dispatcher's grids): the lead, as codes
         into the returned sorted tuple of department codes."""
+        # each (category, listed) pair's duty question, numbered
+        duties: dict[tuple[Domain, str | None], int] = {}
+        question = np.array(
+            [
+                duties.setdefault(self.duty(s, flag), len(duties))
+                for s in slugs
+                for flag in (False, True)
+            ],
+            dtype=np.int64,
+        )
         flag = self.listed[grid].astype(np.int64)
-        key = (category.astype(np.int64) * len(self.rep_codes) + self.rep_of[grid]) * 2 + flag
+        n_reps = len(self.rep_codes)
+        key = question[category.astype(np.int64) * 2 + flag] * n_reps + self.rep_of[grid]
         # the distinct keys, ascending, and each case's place among them: a count over
-        # the small space of keys (categories x representatives x 2), not a sort
-        space = len(slugs) * len(self.rep_codes) * 2
+        # the small space of keys (questions x representatives), not a sort; the duty
+        # matrix is asked once per (domain, asset kind, representative)
+        space = len(duties) * n_reps
         unique = np.flatnonzero(np.bincount(key, minlength=space))
         place = np.zeros(space, dtype=np.int64)
         place[unique] = np.arange(unique.size)
+        asked = list(duties)
         codes = []
         for k in unique.tolist():
-            cat, rest = divmod(k, len(self.rep_codes) * 2)
-            rep, listed = divmod(rest, 2)
-            codes.append(self.lead(slugs[cat], rep, bool(listed)))
+            q, rep = divmod(k, n_reps)
+            domain, kind = asked[q]
+            found = self._cache.get((domain, kind, rep))
+            if found is None:
+                found = self.city.lead_for(domain, self.rep_codes[rep], kind)
+                self._cache[domain, kind, rep] = found
+            codes.append(found)
         names = tuple(sorted(set(codes)))
         position = {c: i for i, c in enumerate(names)}
         per_key = np.array([position[c] for c in codes], dtype=np.int32)
