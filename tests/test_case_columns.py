@@ -219,6 +219,25 @@ def test_bad_arrays_name_the_field() -> None:
         _with(cols, at=cols.at + np.timedelta64(1, "ns")).to_cases()
 
 
+
+@pytest.mark.parametrize(
+    "ids", [("A", "A", "C", "D", "E"), ("E", "A", "C", "A", "D"), ("A", "B", "C", "D", "B")]
+)
+def test_duplicate_ids_are_an_error_in_any_order(ids: tuple[str, ...]) -> None:
+    cols = CaseColumns.from_cases(CASES)
+    with pytest.raises(CaseLogError, match="duplicate case ids") as info:
+        _with(cols, ids=ids)
+    assert info.value.field == "ids"
+    assert _with(cols, ids=("E", "A", "C", "B", "D")).ids == ("E", "A", "C", "B", "D")
+
+
+def test_ids_must_be_text() -> None:
+    cols = CaseColumns.from_cases(CASES)
+    with pytest.raises(CaseLogError, match=r"case 2's id 3 is not text \(a str\)") as info:
+        _with(cols, ids=("A", "B", 3, "D", "E"))
+    assert info.value.field == "ids"
+
+
 # ------------------------------------------------------------------ batch == scalar
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import itertools
+import operator
 import zoneinfo
 from collections.abc import Iterable
 from decimal import Decimal
@@ -220,7 +222,18 @@ class CaseColumns:
             raise CaseLogError("a case has no reported time", field="reported_at")
         if np.isnat(self.at).any():
             raise CaseLogError("an event has no time", field="at", hint="give every event a time")
-        if len(set(self.ids)) != n:
+        if not all(map(isinstance, self.ids, itertools.repeat(str))):
+            bad = next(i for i, v in enumerate(self.ids) if not isinstance(v, str))
+            raise CaseLogError(
+                f"case {bad}'s id {self.ids[bad]!r} is not text (a str)",
+                field="ids",
+                hint="give each case its id as text",
+            )
+        # ids in ascending order (the engine's and most logs') are distinct without a set
+        if (
+            not all(map(operator.lt, self.ids, itertools.islice(self.ids, 1, None)))
+            and len(set(self.ids)) != n
+        ):
             raise CaseLogError("duplicate case ids", field="ids", hint="give each case its own id")
         if m > 1 and (self.case[1:] < self.case[:-1]).any():
             order = np.argsort(self.case, kind="stable")
