@@ -219,7 +219,6 @@ def test_bad_arrays_name_the_field() -> None:
         _with(cols, at=cols.at + np.timedelta64(1, "ns")).to_cases()
 
 
-
 @pytest.mark.parametrize(
     "ids", [("A", "A", "C", "D", "E"), ("E", "A", "C", "A", "D"), ("A", "B", "C", "D", "B")]
 )

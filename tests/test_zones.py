@@ -24,6 +24,8 @@ from urbangov.policy import Policy
 from urbangov.sim import sample_city
 from urbangov.vocabulary import ZoneTier
 
+TIERS = list(ZoneTier)
+
 SH = ZoneInfo("Asia/Shanghai")
 
 
@@ -140,6 +142,13 @@ def test_zone_map_counts_pickles_and_names_missing_places() -> None:
     assert pickle.loads(pickle.dumps(m)) == m
     with pytest.raises(PolicyError, match="no such unit"):
         m.tier_of("999")
+    codes = [g.code for g in h.grids()][::-1]
+    rows = m.positions(codes)
+    assert [m.tier_of(c) for c in codes] == [TIERS[t] for t in m.tiers[rows]]
+    assert m.positions([]).tolist() == []
+    with pytest.raises(PolicyError, match="no such unit") as info:
+        m.positions([codes[0], "999", "998"])
+    assert info.value.field == "'999'"
 
 
 def test_bad_attributes_name_the_place_and_the_attribute() -> None:

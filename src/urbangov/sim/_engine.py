@@ -43,7 +43,7 @@ from urbangov.sim._queue import Queues, by_department, serve_all
 from urbangov.sim._random import exponential, fold, lognormal, stable_hash, uniform
 from urbangov.sim._result import Hooks, SimResult
 from urbangov.sim._synthetic import SyntheticCity
-from urbangov.vocabulary import Level, Urgency
+from urbangov.vocabulary import Level, Urgency, ZoneTier
 
 __all__ = ["Progress", "run"]
 
@@ -267,10 +267,9 @@ class _Run:
         )
         self.first_day = first_day
         zone_map = zones.classify(h, self.policy, on=first_day)
-        zone_code = {t: i for i, t in enumerate(CaseColumns.ZONES)}
-        self.grid_zone = np.array(
-            [zone_code[zone_map.tier_of(g)] for g in model.grids], dtype=np.int8
-        )
+        # the zone map's tier codes index ZoneTier; the case table's, CaseColumns.ZONES
+        to_case = np.array([CaseColumns.ZONES.index(t) for t in ZoneTier], dtype=np.int8)
+        self.grid_zone = to_case[zone_map.tiers[zone_map.positions(model.grids)]]
         plan = plan_of(h, self.policy, first_day)
         rounds, hourly = patrol_rounds(plan, model.grids)
         detect = 1.0 - np.exp(-b.patrol_detection * rounds)

@@ -15,7 +15,7 @@ The rule, for each unit and segment (``docs/zones.md`` explains it):
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -124,6 +124,22 @@ class ZoneMap:
                 hint="classify the hierarchy that holds it",
             )
         return found
+
+    def positions(self, codes: Sequence[str]) -> npt.NDArray[np.int64]:
+        """The rows of many places by code, in their order (``PolicyError`` naming the
+        first that is not in the map): ``zone_map.tiers[zone_map.positions(codes)]``
+        are their tiers' indexes into ``ZoneTier``.
+
+        >>> h = Hierarchy.from_rows([("320105", "示例区", "district", None)])
+        >>> classify(h, ZoneRules()).positions(["320105"]).tolist()
+        [0]
+        """
+        lookup = self._lookup()
+        found = [lookup.get(c, -1) if isinstance(c, str) else -1 for c in codes]
+        out = np.array(found, dtype=np.int64)
+        if out.size and out.min() < 0:
+            self.position(codes[int(np.argmin(out))])  # raises, naming it
+        return out
 
     def __getitem__(self, place: str | Unit | Segment) -> ZoneEntry:
         i = self.position(place)

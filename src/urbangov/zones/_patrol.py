@@ -14,6 +14,7 @@ needs ``staff / units_per_team`` per unit, so the staffing a rule change costs i
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 from collections.abc import Iterator
 from fractions import Fraction
@@ -205,8 +206,8 @@ def patrol_table(
     (['morning', 'day', 'evening', 'night'], [1, 1, 1, 1])
     """
     rows = _rows(hierarchy, policy, day, calendar, within)
-    used = np.unique(rows.unit)
-    units = tuple(rows.codes[i] for i in used)
+    used = np.flatnonzero(np.bincount(rows.unit, minlength=len(rows.codes)))
+    units = tuple(map(rows.codes.__getitem__, used.tolist()))
     shifts = rows.resolved.shifts  # every shift a rule names is one of them
     names = list(shifts)
     shift_of = np.array([names.index(s[0]) for s in rows.slots], dtype=np.int64)
@@ -272,8 +273,8 @@ def _rows(
         near[below] |= near[cols.parent[below]]
     key_mask = cols.near_mask(resolved.key_areas.near)
     all_leaves = np.flatnonzero(~has_child[:units])
-    inside = _within(cols.codes, all_leaves, within)
-    leaves = all_leaves[inside]
+    leaf = _Leaves(cols.codes, all_leaves)
+    leaves = all_leaves[leaf.within(within)]
     tier = zone_map.tiers[leaves]
     slots: list[_Slot] = []
     unit_parts: list[npt.NDArray[np.int64]] = []
@@ -313,12 +314,11 @@ def _rows(
         # the team's staff is shared by all of the street's units in the campaign's tiers,
         # whatever part of the city is planned
         wanted = np.array([TIERS[t] in campaign.tiers for t in range(len(TIERS))])
-        targets = all_leaves[
-            _within(cols.codes, all_leaves, street) & wanted[zone_map.tiers[all_leaves]]
-        ]
+        in_street = leaf.within(street) & wanted[zone_map.tiers[all_leaves]]
+        targets = all_leaves[in_street]
         if targets.size:
             staff = Fraction(campaign.staff, int(targets.size))
-            chosen = targets[_within(cols.codes, targets, within)].astype(np.int64)
+            chosen = all_leaves[in_street & leaf.within(within)].astype(np.int64)
             for t, zone in enumerate(TIERS):
                 at = chosen[zone_map.tiers[chosen] == t]
                 add((campaign.shift, PatrolKind.CAMPAIGN, 1, staff, zone, "zones.campaign"), at)
@@ -329,21 +329,32 @@ def _rows(
     shift_rank = np.array([order.get(s[0], len(order)) for s in slots], dtype=np.int64)
     names = sorted({s[1].value for s in slots})
     kind_rank = np.array([names.index(s[1].value) for s in slots], dtype=np.int64)
-    by_code = sorted(range(all_leaves.size), key=lambda i: cols.codes[all_leaves[i]])
     code_rank = np.empty(units, dtype=np.int64)
-    code_rank[all_leaves[by_code]] = np.arange(all_leaves.size)
+    code_rank[all_leaves[leaf.by_code]] = np.arange(all_leaves.size)
     sort = np.lexsort((kind_rank[slot], shift_rank[slot], code_rank[unit]))
     return _Rows(cols.codes, unit[sort], slot[sort], tuple(slots), resolved,
                  holiday or bool(events), holiday, events, street)  # fmt: skip
 
 
-def _within(
-    codes: tuple[str, ...], at: npt.NDArray[np.intp], prefix: str | None
-) -> npt.NDArray[np.bool_]:
-    """Which of the places ``at`` lie in the territory of ``prefix`` (all for ``None``)."""
-    if prefix is None:
-        return np.ones(at.size, dtype=np.bool_)
-    return np.array([codes[i].startswith(prefix) for i in at.tolist()], dtype=np.bool_)
+class _Leaves:
+    """The leaf units' codes in code order, so that a territory's leaves (codes extend
+    their parents') are found by bisection."""
+
+    def __init__(self, codes: tuple[str, ...], leaves: npt.NDArray[np.intp]) -> None:
+        mine = [codes[i] for i in leaves.tolist()]
+        self.by_code = np.array(sorted(range(len(mine)), key=mine.__getitem__), dtype=np.int64)
+        self.sorted = [mine[i] for i in self.by_code.tolist()]
+
+    def within(self, prefix: str | None) -> npt.NDArray[np.bool_]:
+        """Which leaves lie in the territory of ``prefix`` (all for ``None``)."""
+        out = np.zeros(len(self.sorted), dtype=np.bool_)
+        if prefix is None:
+            out[:] = True
+            return out
+        lo = bisect.bisect_left(self.sorted, prefix)
+        hi = bisect.bisect_left(self.sorted, prefix + "\U0010ffff", lo)
+        out[self.by_code[lo:hi]] = True
+        return out
 
 
 def _campaign(hierarchy: Hierarchy, rules: ZoneRules, day: _dt.date) -> str | None:
