@@ -172,6 +172,18 @@ def test_territory_of(h: Hierarchy) -> None:
         h.territory_of("320105001", Level.GRID)
 
 
+def test_territories_of_many_units_answer_like_territory_of(h: Hierarchy) -> None:
+    codes = [u.code for u in h.units if u.level >= Level.STREET]
+    for level in (Level.DISTRICT, Level.STREET):
+        assert h.territories_of(codes, level) == tuple(h.territory_of(c, level).code for c in codes)
+    assert h.territories_of([h.unit("320105001")], "street") == ("320105001",)
+    assert h.territories_of([], Level.GRID) == ()
+    with pytest.raises(HierarchyError, match="no grid above"):
+        h.territories_of(["320105001001001", "320105001"], Level.GRID)
+    with pytest.raises(HierarchyError, match="999"):
+        h.territories_of(["320105001", "999"], Level.STREET)
+
+
 def test_coordinator_of_grids_in_one_community_is_the_community(h: Hierarchy) -> None:
     assert h.coordinator(["320105001001001", "320105001001002"]).code == "320105001001"
 

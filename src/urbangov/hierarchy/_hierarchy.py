@@ -270,6 +270,29 @@ class Hierarchy:
             field=u.code,
         )
 
+    def territories_of(
+        self, codes: Iterable[str | Unit], level: Level | int | str
+    ) -> tuple[str, ...]:
+        """The code of :meth:`territory_of` ``level`` for each of many unit codes, in their
+        order (the same errors, for the first code that has none).
+
+        >>> h = Hierarchy.from_rows([("320105", "建邺区", "district", None),
+        ...                          ("320105001", "南湖街道", "street", "320105")])
+        >>> h.territories_of(["320105001", "320105"], "district")
+        ('320105', '320105')
+        """
+        wanted = Level.parse(level, field="level")
+        lines = self._index.lines
+        out: list[str] = []
+        for code in codes:
+            for a in lines.get(code, ()) if isinstance(code, str) else ():
+                if a.level is wanted:
+                    out.append(a.code)
+                    break
+            else:  # a Unit, or none there: territory_of answers or raises, naming it
+                out.append(self.territory_of(code, wanted).code)
+        return tuple(out)
+
     def coordinator(self, units: Iterable[str | Unit]) -> Unit:
         """The lowest unit covering all ``units``: their lowest common ancestor.
 

@@ -214,7 +214,7 @@ def group_codes(
         if "grid" not in times.groups:
             raise KpiError("these cases carry no grid codes", field=field)
         raw, grids = times.groups["grid"]
-        units = [hierarchy.territory_of(code, level).code for code in grids]
+        units = hierarchy.territories_of(grids, level)
         uniq_units = sorted(set(units))
         position = {u: j for j, u in enumerate(uniq_units)}
         mapping = np.array([position[u] for u in units] + [0], dtype=np.int64)

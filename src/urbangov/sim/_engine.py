@@ -401,28 +401,6 @@ class _Run:
         models = [self.model.department(d) for d in self.dept_names]
         verify_step = not self.policy.workflow.close_without_verification
         edf = self.policy.workflow.queue_discipline is QueueDiscipline.EARLIEST_DUE
-        key = arr.key[rows]
-        mean = np.array([self.model.categories[s].service_minutes for s in self.slugs])[
-            arr.category[rows]
-        ]
-        service = np.zeros((attempts, rows.size), dtype=np.int64)
-        verify = np.zeros((attempts, rows.size), dtype=np.int64)
-        fail = np.zeros((attempts, rows.size), dtype=np.bool_)
-        # attempt r + 1 happens only after a failed verification of attempt r: its draws
-        # are made for those cases alone (each draw is keyed by its case: the same values)
-        need: npt.NDArray[np.intp] | None = None  # None: every case
-        for r in range(attempts):
-            for part in chunks(rows.size) if need is None else (need,):
-                k = key[part]
-                service[r, part] = self._service(k, mean[part], r)
-                if verify_step:
-                    verify[r, part] = np.ceil(
-                        exponential(fold(k, _tag("verify", r)), b.verify_minutes)
-                    ).astype(np.int64)
-                    if r < attempts - 1:
-                        fail[r, part] = _draw(k, "rework", r) < b.rework
-            need = np.flatnonzero(fail[r]) if need is None else need[fail[r, need]]
-        del mean, need
         # positions on each department's working-time line (whole minutes)
         arrive = np.empty(rows.size, dtype=np.int64)
         due_key = np.empty(rows.size, dtype=np.int64)
@@ -446,10 +424,31 @@ class _Run:
         # each department's cases in arrival order (ties: canonical order), and from
         # here on every per-case array in that order
         grouped = by_department(dept, arrive)
-        rows, dept, key = rows[grouped], dept[grouped], key[grouped]
+        rows, dept = rows[grouped], dept[grouped]
         arrive, due_key = arrive[grouped], due_key[grouped]
-        service, verify, fail = service[:, grouped], verify[:, grouped], fail[:, grouped]
         del grouped
+        key = arr.key[rows]
+        mean = np.array([self.model.categories[s].service_minutes for s in self.slugs])[
+            arr.category[rows]
+        ]
+        service = np.zeros((attempts, rows.size), dtype=np.int64)
+        verify = np.zeros((attempts, rows.size), dtype=np.int64)
+        fail = np.zeros((attempts, rows.size), dtype=np.bool_)
+        # attempt r + 1 happens only after a failed verification of attempt r: its draws
+        # are made for those cases alone (each draw is keyed by its case: the same values)
+        need: npt.NDArray[np.intp] | None = None  # None: every case
+        for r in range(attempts):
+            for part in chunks(rows.size) if need is None else (need,):
+                k = key[part]
+                service[r, part] = self._service(k, mean[part], r)
+                if verify_step:
+                    verify[r, part] = np.ceil(
+                        exponential(fold(k, _tag("verify", r)), b.verify_minutes)
+                    ).astype(np.int64)
+                    if r < attempts - 1:
+                        fail[r, part] = _draw(k, "rework", r) < b.rework
+            need = np.flatnonzero(fail[r]) if need is None else need[fail[r, need]]
+        del mean, need
         bounds = np.searchsorted(dept, np.arange(len(self.dept_names) + 1))
         spans = tuple(
             (int(bounds[d]), int(bounds[d + 1]), models[d].servers)
