@@ -40,7 +40,15 @@ from urbangov.sim._dispatch import Dispatcher
 from urbangov.sim._model import PROFILES, SOURCES, DepartmentModel
 from urbangov.sim._patterns import intensities, patrol_rounds, plan_of
 from urbangov.sim._queue import Queues, by_department, serve_all
-from urbangov.sim._random import exponential, fold, lognormal, stable_hash, uniform
+from urbangov.sim._random import (
+    exponential,
+    fold,
+    lognormal,
+    prefold,
+    refold,
+    stable_hash,
+    uniform,
+)
 from urbangov.sim._result import Hooks, SimResult
 from urbangov.sim._synthetic import SyntheticCity
 from urbangov.vocabulary import Level, Urgency, ZoneTier
@@ -310,20 +318,34 @@ class _Run:
     ) -> dict[str, npt.NDArray[Any]]:
         """Intake of some cases: their flags and times (element-wise in the keys)."""
         b = self.behaviour
-        rejected = _draw(key, "reject_report") < reject_p
-        u = _draw(key, "filing")
+        base = prefold(key)  # every draw of intake folds the case's key with its stage
+
+        def draw(stage: str) -> npt.NDArray[np.float64]:
+            return uniform(refold(base, _tag(stage)))
+
+        def minutes(stage: str, mean: float) -> I64:
+            return _seconds(exponential(refold(base, _tag(stage)), mean))
+
+        rejected = draw("reject_report") < reject_p
+        u = draw("filing")
         not_filed = ~rejected & (u < b.reject_filing)
         voided = ~rejected & ~not_filed & (u < b.reject_filing + b.void)
         filed = ~rejected & ~not_filed & ~voided
-        t_accept = rep + _seconds(exponential(fold(key, _tag("accept")), b.accept_minutes))
-        t_file = t_accept + _seconds(exponential(fold(key, _tag("file")), b.file_minutes))
-        t_dispatch = t_file + _seconds(exponential(fold(key, _tag("dispatch")), b.dispatch_minutes))
-        urgent = _draw(key, "urgent") < b.urgent
-        suspended = filed & (_draw(key, "suspend") < b.suspend)
-        t_suspend = t_dispatch + _seconds(_draw(key, "suspend_at") * 60.0)
-        t_resume = t_suspend + _seconds(
-            exponential(fold(key, _tag("suspend_for")), b.suspend_hours * 60.0)
-        )
+        t_accept = rep + minutes("accept", b.accept_minutes)
+        t_file = t_accept + minutes("file", b.file_minutes)
+        t_dispatch = t_file + minutes("dispatch", b.dispatch_minutes)
+        urgent = draw("urgent") < b.urgent
+        suspended = filed & (draw("suspend") < b.suspend)
+        # when and how long the suspended cases are suspended (drawn for them alone)
+        held = np.flatnonzero(suspended)
+        t_suspend = np.full(key.size, NAT, dtype=np.int64)
+        t_resume = np.full(key.size, NAT, dtype=np.int64)
+        if held.size:
+            base_held = base[held]
+            at = uniform(refold(base_held, _tag("suspend_at")))
+            t_suspend[held] = t_dispatch[held] + _seconds(at * 60.0)
+            hours = exponential(refold(base_held, _tag("suspend_for")), b.suspend_hours * 60.0)
+            t_resume[held] = t_suspend[held] + _seconds(hours)
         t_queue = np.where(suspended, t_resume, t_dispatch)
         dispatched = filed & (t_dispatch < self.end_ns)
         queued = dispatched & (t_queue < self.end_ns)

@@ -26,6 +26,8 @@ __all__ = [
     "fold",
     "lognormal",
     "poisson",
+    "prefold",
+    "refold",
     "stable_hash",
     "stable_hashes",
     "stream",
@@ -90,6 +92,19 @@ def fold(key: Any, part: Any) -> U64:
     p = np.asarray(part, dtype=np.uint64)
     with np.errstate(over="ignore"):
         return _mix(_mix(k + _GOLDEN) ^ p)
+
+
+def prefold(key: Any) -> U64:
+    """The half of :func:`fold` that depends on the key alone: ``fold(key, p) ==
+    refold(prefold(key), p)``, so many draws of one key mix it once."""
+    k = np.asarray(key, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return _mix(k + _GOLDEN)
+
+
+def refold(base: U64, part: Any) -> U64:
+    """:func:`fold` from a :func:`prefold`."""
+    return _mix(base ^ np.asarray(part, dtype=np.uint64))
 
 
 def stream(seed: int, name: str) -> U64:
