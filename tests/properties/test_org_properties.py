@@ -278,3 +278,53 @@ def test_every_generated_organisation_validates(city: City) -> None:
     assert city.organisation.duties.problems(city.hierarchy) == []
     # rebuilding from plain data gives the same value
     assert Organisation.from_data(city.organisation.to_data()) == city.organisation
+
+
+def _reference_gaps(matrix: DutyMatrix, h: Hierarchy) -> tuple[tuple[Domain, str], ...]:
+    """``DutyMatrix.gaps`` as first written: every unit judged, top-down then bottom-up."""
+    by_level = sorted(h.units, key=lambda u: (u.level, u.code))
+    kids: dict[str, list[str]] = {}
+    for u in by_level:
+        if u.parent is not None:
+            kids.setdefault(u.parent, []).append(u.code)
+    roots = [u.code for u in h.units if u.parent is None]
+    found: list[tuple[Domain, str]] = []
+    for dom in Domain:
+        territories = {
+            r.territory for r in matrix.rules if r.domain is dom and r.asset_kind is None
+        }
+        inherited: dict[str, bool] = {}
+        for u in by_level:
+            above = inherited[u.parent] if u.parent is not None else False
+            inherited[u.code] = above or u.code in territories
+        ok: dict[str, bool] = {}
+        any_rule: dict[str, bool] = {}
+        for u in reversed(by_level):
+            below = kids.get(u.code, ())
+            ok[u.code] = inherited[u.code] or (bool(below) and all(ok[k] for k in below))
+            any_rule[u.code] = u.code in territories or any(any_rule[k] for k in below)
+        stack = sorted(roots, reverse=True)
+        while stack:
+            code = stack.pop()
+            if ok[code]:
+                continue
+            below = kids.get(code, ())
+            if not below or not any_rule[code]:
+                found.append((dom, code))
+            else:
+                stack.extend(sorted(below, reverse=True))
+    return tuple(found)
+
+
+@settings(max_examples=80, deadline=None)
+@given(hierarchies(), st.data())
+def test_gaps_are_those_of_judging_every_unit(h: Hierarchy, data: st.DataObject) -> None:
+    units = [u.code for u in h.units] + ["320199"]  # and a territory the city lacks
+    rules = {
+        (d, t): DutyRule(d, None, t, "d0")
+        for d, t in data.draw(
+            st.lists(st.tuples(st.sampled_from(list(Domain)), st.sampled_from(units)), max_size=25)
+        )
+    }
+    matrix = DutyMatrix(list(rules.values()))
+    assert matrix.gaps(h) == _reference_gaps(matrix, h)

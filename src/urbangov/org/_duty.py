@@ -331,35 +331,17 @@ class DutyMatrix:
         >>> len(DutyMatrix().gaps(h))
         12
         """
-        by_level = sorted(hierarchy.units, key=lambda u: (u.level, u.code))
         kids: dict[str, list[str]] = {}
-        for u in by_level:
+        parent: dict[str, str | None] = {}
+        for u in hierarchy.units:
+            parent[u.code] = u.parent
             if u.parent is not None:
                 kids.setdefault(u.parent, []).append(u.code)
         roots = [u.code for u in hierarchy.units if u.parent is None]
         found: list[tuple[Domain, str]] = []
         for dom in Domain:
             territories = {t for (d, k, t) in self._index if d is dom and k is None}
-            inherited: dict[str, bool] = {}
-            for u in by_level:  # parents are one level up: top-down sees them first
-                above = inherited[u.parent] if u.parent is not None else False
-                inherited[u.code] = above or u.code in territories
-            ok: dict[str, bool] = {}
-            any_rule: dict[str, bool] = {}
-            for u in reversed(by_level):  # bottom-up
-                below = kids.get(u.code, ())
-                ok[u.code] = inherited[u.code] or (bool(below) and all(ok[k] for k in below))
-                any_rule[u.code] = u.code in territories or any(any_rule[k] for k in below)
-            stack = sorted(roots, reverse=True)
-            while stack:
-                code = stack.pop()
-                if ok[code]:
-                    continue
-                below = kids.get(code, ())
-                if not below or not any_rule[code]:
-                    found.append((dom, code))
-                else:
-                    stack.extend(sorted(below, reverse=True))
+            found += ((dom, code) for code in _uncovered(territories, kids, parent, roots))
         return tuple(found)
 
     def problems(
@@ -436,6 +418,48 @@ class DutyMatrix:
         'office'
         """
         return BoundDutyMatrix(self, hierarchy)
+
+
+def _uncovered(
+    territories: set[str],
+    kids: dict[str, list[str]],
+    parent: dict[str, str | None],
+    roots: list[str],
+) -> list[str]:
+    """The gaps of one domain whose generic rules stand at ``territories`` (see
+    :meth:`DutyMatrix.gaps`): only subtrees with a rule in them are looked into."""
+    with_rule: set[str] = set()  # units with a rule at or below them
+    for t in territories:
+        code: str | None = t
+        while code is not None and code not in with_rule:
+            with_rule.add(code)
+            code = parent.get(code)
+    covered: dict[str, bool] = {}
+
+    def ok(code: str) -> bool:
+        """Every leaf below ``code`` (no rule above it) lies under a rule."""
+        if code in territories:
+            return True
+        if code not in with_rule:
+            return False
+        got = covered.get(code)
+        if got is None:
+            below = kids.get(code, ())
+            got = covered[code] = bool(below) and all(ok(k) for k in below)
+        return got
+
+    out: list[str] = []
+    stack = sorted(roots, reverse=True)
+    while stack:
+        code = stack.pop()
+        if ok(code):
+            continue
+        below = kids.get(code, ())
+        if not below or code not in with_rule:
+            out.append(code)
+        else:
+            stack.extend(sorted(below, reverse=True))
+    return out
 
 
 @attrs.frozen(repr=False)
