@@ -195,6 +195,21 @@ def test_between_batch_equals_scalar(name: str, pairs: list[tuple[datetime, date
     assert batch.view(np.int64).tolist() == scalar
 
 
+@settings(max_examples=60)
+@given(CALENDARS, instants(), st.lists(st.one_of(instants(), st.none()), min_size=2, max_size=20))
+def test_between_batch_from_one_instant_equals_the_pairs(
+    name: str, start: datetime, ends: list[datetime | None]
+) -> None:
+    # one start against many ends (its position found once) == the start repeated
+    cal = NAMED[name]
+    nat = np.datetime64("NaT", "ns")
+    b = np.array([nat if e is None else ns_array([e])[0] for e in ends])
+    one = cal.between_batch(ns_array([start]), b)
+    many = cal.between_batch(np.repeat(ns_array([start]), b.size), b)
+    assert one.shape == many.shape == b.shape
+    assert one.view(np.int64).tolist() == many.view(np.int64).tolist()
+
+
 @given(
     CALENDARS,
     instants(),

@@ -130,6 +130,8 @@ class ZoneMap:
         first that is not in the map): ``zone_map.tiers[zone_map.positions(codes)]``
         are their tiers' indexes into ``ZoneTier``.
 
+        >>> from urbangov.hierarchy import Hierarchy
+        >>> from urbangov.zones import ZoneRules, classify
         >>> h = Hierarchy.from_rows([("320105", "示例区", "district", None)])
         >>> classify(h, ZoneRules()).positions(["320105"]).tolist()
         [0]
