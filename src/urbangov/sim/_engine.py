@@ -413,7 +413,14 @@ class _Run:
             return self.cal
         if model.hours == "always":
             return None
-        return _shift_calendar(model.shift, self.cal.tz, self.cal.coverage, self.cal.provisional)
+        # the years the run and its due times touch (a clock compiles per year covered);
+        # a run outside the policy's calendar keeps all of it (and its errors)
+        first = self.start.year
+        last = (self.start + _dt.timedelta(days=self.days)).year + 1
+        years = tuple(y for y in self.cal.coverage if first <= y <= last)
+        if not set(range(first, last)) <= set(years):
+            years = self.cal.coverage
+        return _shift_calendar(model.shift, self.cal.tz, years, self.cal.provisional)
 
     def _queues(self, arr: Arrivals) -> None:
         b = self.behaviour

@@ -15,6 +15,7 @@ The rule, for each unit and segment (``docs/zones.md`` explains it):
 from __future__ import annotations
 
 import datetime as _dt
+import weakref
 from collections.abc import Iterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -199,9 +200,21 @@ def remember(rules: ZoneRules, key: tuple[Any, ...], owner: object, build: Any) 
     return value
 
 
+#: Each live hierarchy's places (they do not depend on the rules), by object identity;
+#: an entry goes when its hierarchy does.
+_PLACES: dict[int, tuple[weakref.ref[Hierarchy], Places]] = {}
+
+
 def places(rules: ZoneRules, hierarchy: Hierarchy) -> Places:
-    """The hierarchy's :class:`Places`, cached in ``rules``."""
-    return remember(rules, ("places", id(hierarchy)), hierarchy, lambda: places_of(hierarchy))  # type: ignore[no-any-return]
+    """The hierarchy's :class:`Places`, built once for every policy that classifies it
+    (``rules`` is not needed: kept for the callers' symmetry with the rules' caches)."""
+    key = id(hierarchy)
+    found = _PLACES.get(key)
+    if found is not None and found[0]() is hierarchy:
+        return found[1]
+    value = places_of(hierarchy)
+    _PLACES[key] = (weakref.ref(hierarchy, lambda _: _PLACES.pop(key, None)), value)
+    return value
 
 
 def classify(
