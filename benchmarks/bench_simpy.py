@@ -128,7 +128,7 @@ def simpy_queues(
     b = city.behaviour
     minutes = result.days * 1440
     start_ns = int(result.start.timestamp()) * 10**9
-    engine = types.SimpleNamespace(cal=policy.work_calendar())
+    engine = types.SimpleNamespace(cal=policy.work_calendar(), start=result.start, days=result.days)
     names = result.cases.departments
     lines: dict[tuple[str, str], Line] = {}
     line_of: list[Line] = []
