@@ -26,7 +26,6 @@ import math
 import os
 import statistics
 import time
-import types
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -35,7 +34,7 @@ from benchmarks._harness import fmt_time, print_table
 from urbangov.cases import CaseColumns, EventKind
 from urbangov.policy import Policy
 from urbangov.sim import Hooks, SimResult, SyntheticCity, run
-from urbangov.sim._engine import _Run
+from urbangov.sim._lines import clock_of
 
 SH = ZoneInfo("Asia/Shanghai")
 #: The model the peer implements: no escalation and no assessment hooks.
@@ -128,7 +127,7 @@ def simpy_queues(
     b = city.behaviour
     minutes = result.days * 1440
     start_ns = int(result.start.timestamp()) * 10**9
-    engine = types.SimpleNamespace(cal=policy.work_calendar(), start=result.start, days=result.days)
+    calendar = policy.work_calendar()
     names = result.cases.departments
     lines: dict[tuple[str, str], Line] = {}
     line_of: list[Line] = []
@@ -136,7 +135,8 @@ def simpy_queues(
         model = city.department(name)
         key = (model.hours, str(model.shift) if model.hours == "shifts" else "")
         if key not in lines:
-            lines[key] = Line(_Run._clock(engine, model), start_ns, minutes)  # type: ignore[arg-type]
+            clock = clock_of(model, calendar, result.start, result.days)
+            lines[key] = Line(clock, start_ns, minutes)
         line_of.append(lines[key])
     slugs = result.cases.categories
     mean = np.array([city.categories[s].service_minutes for s in slugs])[data["category"]]

@@ -16,7 +16,6 @@ holds the result; the department queues run in forked worker processes for large
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import os
 from collections.abc import Callable
 from typing import Any
@@ -27,7 +26,7 @@ import numpy.typing as npt
 
 from urbangov import deadlines, kpi, zones
 from urbangov._internal.instants import aware, to_ns
-from urbangov.calendar import WorkCalendar, WorkSchedule
+from urbangov.calendar import WorkCalendar
 from urbangov.cases import CaseColumns, EventKind, QueueDiscipline
 from urbangov.errors import SimulationError
 from urbangov.frozen import FrozenMap
@@ -37,7 +36,8 @@ from urbangov.sim._arrivals import Arrivals, arrivals
 from urbangov.sim._assessment import assess, assess_with
 from urbangov.sim._casetable import Slot, Statics, chunks, fill_events, sealed, table
 from urbangov.sim._dispatch import Dispatcher
-from urbangov.sim._model import PROFILES, SOURCES, DepartmentModel
+from urbangov.sim._lines import clock_of, instant, position
+from urbangov.sim._model import PROFILES, SOURCES
 from urbangov.sim._patterns import intensities, patrol_rounds, plan_of
 from urbangov.sim._queue import Queues, by_department, serve_all
 from urbangov.sim._random import (
@@ -408,20 +408,6 @@ class _Run:
             self.due_ns[part] = np.where(qp, due, NAT)
 
     # ----------------------------------------------------------------- queues
-    def _clock(self, model: DepartmentModel) -> WorkCalendar | None:
-        if model.hours == "office":
-            return self.cal
-        if model.hours == "always":
-            return None
-        # the years the run and its due times touch (a clock compiles per year covered);
-        # a run outside the policy's calendar keeps all of it (and its errors)
-        first = self.start.year
-        last = (self.start + _dt.timedelta(days=self.days)).year + 1
-        years = tuple(y for y in self.cal.coverage if first <= y <= last)
-        if not set(range(first, last)) <= set(years):
-            years = self.cal.coverage
-        return _shift_calendar(model.shift, self.cal.tz, years, self.cal.provisional)
-
     def _queues(self, arr: Arrivals) -> None:
         b = self.behaviour
         n, attempts = arr.n, b.max_attempts
@@ -443,13 +429,13 @@ class _Run:
         clocks: list[WorkCalendar | None] = []
         end_pos: list[int] = []
         for g, group in enumerate(lines):
-            clock = self._clock(models[group[0]])
+            clock = clock_of(models[group[0]], self.cal, self.start, self.days)
             sel = np.flatnonzero(line_of[dept] == g)
-            w_arr = self._position(clock, self.t_queue[rows[sel]])
+            w_arr = position(clock, self.start_ns, self.t_queue[rows[sel]])
             arrive[sel] = -(-w_arr // MIN)
-            due_key[sel] = self._position(clock, self.due_ns[rows[sel]])
+            due_key[sel] = position(clock, self.start_ns, self.due_ns[rows[sel]])
             clocks.append(clock)
-            end_pos.append(int(self._position(clock, np.array([self.end_ns]))[0]) // MIN)
+            end_pos.append(int(position(clock, self.start_ns, np.array([self.end_ns]))[0]) // MIN)
         # each department's cases in arrival order (ties: canonical order), and from
         # here on every per-case array in that order
         grouped = by_department(dept, arrive)
@@ -505,16 +491,16 @@ class _Run:
         for g, (clock, last) in enumerate(zip(clocks, end_pos, strict=True)):
             sel = np.flatnonzero(line == g)
             ext = sel[wants[sel] & (start[0, sel] <= last)]
-            self.t_extend[rows[ext]] = self._instant(clock, start[0, ext])
+            self.t_extend[rows[ext]] = instant(clock, self.start_ns, start[0, ext])
             for r in range(attempts):
                 fin = finish[r, sel]
                 ok = sel[(fin >= 0) & (fin <= last)]
-                self.t_handle[r, rows[ok]] = self._instant(clock, finish[r, ok])
+                self.t_handle[r, rows[ok]] = instant(clock, self.start_ns, finish[r, ok])
                 if verify_step:
                     ver = fin + verify[r, sel]
                     okv = sel[(fin >= 0) & (ver <= last)]
-                    self.t_verify[r, rows[okv]] = self._instant(
-                        clock, finish[r, okv] + verify[r, okv]
+                    self.t_verify[r, rows[okv]] = instant(
+                        clock, self.start_ns, finish[r, okv] + verify[r, okv]
                     )
 
     def _service(self, key: npt.NDArray[np.uint64], mean: npt.NDArray[np.float64], r: int) -> I64:
@@ -534,24 +520,6 @@ class _Run:
 
     def _tell_queues(self, done: float) -> None:
         self.tell("queues", 0.3 + 0.4 * done)
-
-    def _position(self, clock: WorkCalendar | None, t: I64) -> I64:
-        if clock is None:
-            out: I64 = t - self.start_ns
-            return out
-        epoch = np.array([self.start_ns], dtype=np.int64).view("datetime64[ns]")
-        found: I64 = clock.between_batch(epoch, t.view("datetime64[ns]")).view(np.int64)
-        return found
-
-    def _instant(self, clock: WorkCalendar | None, minutes: I64) -> I64:
-        if not minutes.size:
-            return np.zeros(0, dtype=np.int64)
-        if clock is None:
-            out: I64 = self.start_ns + minutes * MIN
-            return out
-        epoch = np.full(minutes.size, self.start_ns, dtype=np.int64).view("datetime64[ns]")
-        found: I64 = clock.add_batch(epoch, minutes, "working_minutes").view(np.int64)
-        return found
 
     # ----------------------------------------------------------------- the table
     def _case_table(self, arr: Arrivals, statics: Statics) -> CaseColumns:
@@ -621,21 +589,6 @@ class _Run:
             groups["street"] = Level.STREET
         groups.update(department="department", category="category", month=())
         return kpi.tables_from_columns(times, groups, **common)
-
-
-@functools.lru_cache(maxsize=16)
-def _shift_calendar(
-    shift: WorkSchedule, tz: str, years: tuple[int, ...], provisional: bool
-) -> WorkCalendar:
-    """The working time of stations and enforcement teams: ``shift`` every day, weekends
-    included (kept: a calendar builds its clock on first use, and replicates share it)."""
-    weekends = [
-        d
-        for y in sorted(years)
-        for d in (_dt.date(y, 1, 1) + _dt.timedelta(days=i) for i in range(366))
-        if d.year == y and d.weekday() >= 5
-    ]
-    return WorkCalendar(shift, tz, (), weekends, frozenset(years), provisional)
 
 
 def _evolve(result: SimResult, **changes: object) -> SimResult:
