@@ -485,6 +485,15 @@ def test_batch_units() -> None:
     assert CAL.add_batch(starts[:1], [30], unit="minutes")[0] == ns("2024-09-30T09:30")[0]
 
 
+def test_a_chain_needs_a_limit_and_takes_only_limits() -> None:
+    t = datetime(2024, 5, 6, 9, tzinfo=SH)
+    with pytest.raises(CalendarError, match="no limit to add") as info:
+        CAL.add_chain(t, [])
+    assert info.value.field == "limits"
+    with pytest.raises(CalendarError, match="is not a TimeLimit"):
+        CAL.add_chain(t, ["4 hours"], pauses=[(t, t)])  # type: ignore[list-item]
+
+
 def test_between_batch() -> None:
     out = CAL.between_batch(
         ns("2024-09-30T09:00", "NaT"), ns("2024-10-08T02:00", "2024-10-08T02:00")

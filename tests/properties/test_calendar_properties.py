@@ -236,6 +236,31 @@ def test_pauses_only_move_the_due_time_later(
         )
 
 
+@given(
+    CALENDARS,
+    instants(),
+    st.lists(
+        st.one_of(working_hours, working_days, st.integers(0, 500).map(TimeLimit.hours)),
+        min_size=1,
+        max_size=3,
+    ),
+    st.lists(st.tuples(st.integers(-3000, 20000), st.integers(0, 5000)), max_size=4),
+)
+def test_a_chain_of_limits_is_each_added_in_turn(
+    name: str, start: datetime, limits: list[TimeLimit], spans: list[tuple[int, int]]
+) -> None:
+    cal = NAMED[name]
+    pauses = [
+        (start + timedelta(minutes=a), start + timedelta(minutes=a + length)) for a, length in spans
+    ]
+    due = start
+    for limit in limits:
+        due = cal.add(due, limit, pauses=pauses)
+    chained = cal.add_chain(start, limits, pauses=iter(pauses))  # any iterable, once
+    assert chained == due
+    assert chained.tzinfo == due.tzinfo
+
+
 @given(any_limit)
 def test_time_limit_text_round_trips(limit: TimeLimit) -> None:
     assert TimeLimit.parse(str(limit)) == limit

@@ -236,10 +236,7 @@ def _due_time(
     pauses: Sequence[tuple[_dt.datetime, _dt.datetime]],
 ) -> _dt.datetime:
     """The limit from ``start``, then each extension from the due time, less pauses."""
-    due = calendar.add(start, limit, pauses=pauses)
-    for ext in extensions:
-        due = calendar.add(due, ext, pauses=pauses)
-    return due
+    return calendar.add_chain(start, (limit, *extensions), pauses=pauses)
 
 
 def due_at(
