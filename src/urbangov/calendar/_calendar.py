@@ -14,7 +14,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from urbangov._internal import documents as _files
 from urbangov._internal.instants import MAX_YEAR, MIN_YEAR, from_us, to_us
 from urbangov.calendar._batch import (
     COVERED,
@@ -24,12 +23,13 @@ from urbangov.calendar._batch import (
     batch_add,
     batch_between,
 )
-from urbangov.calendar._days import bundled, check_days, read_days
-from urbangov.calendar._exact import add_days, add_work, between, paused_work
+from urbangov.calendar._days import bundled
+from urbangov.calendar._exact import add_exact, between, paused_work
 from urbangov.calendar._fast import FastAdd, enabled
+from urbangov.calendar._files import calendar_file_problems, load_calendar
 from urbangov.calendar._schedule import WorkSchedule
-from urbangov.calendar._time import add_elapsed, date_of, days_arg, pauses_us, years_of, zone
-from urbangov.calendar._values import DayInfo, DayKind, TimeLimit, TimeUnit
+from urbangov.calendar._time import date_of, days_arg, pauses_us, years_of, zone
+from urbangov.calendar._values import DayInfo, DayKind, TimeLimit
 from urbangov.errors import CalendarCoverageError, CalendarError, UrbangovError
 from urbangov.frozen import FrozenMap
 
@@ -208,33 +208,9 @@ class WorkCalendar:
         CalendarError
             Naming the key, the file and the line of anything invalid.
         """
-        doc = _files.read_document(path, "calendar", CalendarError)
-        days = read_days(doc)
-        file_schedule = doc.data.get("schedule")
-        if schedule is None:
-            try:
-                schedule = (
-                    WorkSchedule.from_toml(file_schedule, field="schedule")
-                    if file_schedule is not None
-                    else DEFAULT_SCHEDULE
-                )
-            except CalendarError as exc:
-                raise exc.located(file=doc.file, line=doc.line_of(("schedule",))) from None
-        tz_name = tz if tz is not None else doc.data.get("tz", "Asia/Shanghai")
-        try:
-            if not isinstance(tz_name, str):
-                raise CalendarError(f"{tz_name!r} is not a time zone name", field="tz")
-            return cls(
-                schedule,
-                tz_name,
-                days.holidays,
-                days.workdays,
-                days.covers,
-                provisional,
-                days.chinese,
-            )
-        except CalendarError as exc:
-            raise exc.located(file=doc.file, line=doc.line_of(("tz",))) from None
+        return load_calendar(
+            cls, path, schedule=schedule, tz=tz, provisional=provisional, default=DEFAULT_SCHEDULE
+        )
 
     @classmethod
     def check_file(cls, path: str | Path) -> tuple[UrbangovError, ...]:
@@ -248,25 +224,7 @@ class WorkCalendar:
         >>> WorkCalendar.check_file("no/such/calendar.toml")[0].message[:20]
         'cannot read the file'
         """
-        try:
-            doc = _files.read_document(path, "calendar", CalendarError)
-        except CalendarError as exc:
-            return (exc,)
-        problems = check_days(doc)
-        file_schedule = doc.data.get("schedule")
-        if file_schedule is not None:
-            try:
-                WorkSchedule.from_toml(file_schedule, field="schedule")
-            except CalendarError as exc:
-                problems.append(exc.located(file=doc.file, line=doc.line_of(("schedule",))))
-        tz_name = doc.data.get("tz", "Asia/Shanghai")
-        try:
-            if not isinstance(tz_name, str):
-                raise CalendarError(f"{tz_name!r} is not a time zone name", field="tz")
-            zone(tz_name)
-        except CalendarError as exc:
-            problems.append(exc.located(file=doc.file, line=doc.line_of(("tz",))))
-        return tuple(problems)
+        return calendar_file_problems(path)
 
     def with_days(
         self,
@@ -548,7 +506,7 @@ class WorkCalendar:
         merged = pauses_us(pauses, t)
         for limit in limits:
             spans = [s for s in merged if s[1] > t]
-            t = _due_us(self._exact_us(t, limit, spans, paused=True), limit)
+            t = _due_us(add_exact(self._clock, t, limit, spans, paused=True), limit)
         return from_us(t, zone(self.tz))
 
     def _add_exact(
@@ -563,27 +521,8 @@ class WorkCalendar:
             raise CalendarError(f"{limit!r} is not a TimeLimit", field="limit")
         pauses = tuple(pauses)
         spans = pauses_us(pauses, t) if pauses else []
-        due = self._exact_us(t, limit, spans, paused=bool(pauses))
+        due = add_exact(self._clock, t, limit, spans, paused=bool(pauses))
         return from_us(_due_us(due, limit), zone(self.tz))
-
-    def _exact_us(
-        self, t: int, limit: TimeLimit, spans: list[tuple[int, int]], *, paused: bool
-    ) -> int:
-        """``limit`` from ``t`` (µs), skipping the pause ``spans`` (merged, those ending
-        after ``t``); ``paused``: pauses were given (even if none reaches past ``t``)."""
-        if not isinstance(limit, TimeLimit):
-            raise CalendarError(f"{limit!r} is not a TimeLimit", field="limit")
-        unit = limit.unit
-        if unit.working and unit is not TimeUnit.WORKING_DAYS and not paused:
-            return add_work(self._clock(), t, limit.working_us, ())
-        if unit is TimeUnit.WORKING_DAYS:
-            due = add_days(self._clock(), t, int(limit.amount))
-            if spans:
-                due = add_work(self._clock(), t, between(self._clock(), t, due), spans)
-            return due
-        if unit.working:
-            return add_work(self._clock(), t, limit.microseconds(), spans)
-        return add_elapsed(t, limit.microseconds(), spans)
 
     def working_time_between(
         self,

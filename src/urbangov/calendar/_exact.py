@@ -6,11 +6,14 @@ use; instants are integer microseconds since the epoch (UTC).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from urbangov.calendar._batch import Clock
+from urbangov.calendar._time import add_elapsed
+from urbangov.calendar._values import TimeLimit, TimeUnit
+from urbangov.errors import CalendarError
 
-__all__ = ["add_days", "add_work", "between", "paused_work"]
+__all__ = ["add_days", "add_exact", "add_work", "between", "paused_work"]
 
 
 def add_work(clock: Clock, t: int, amount: int, spans: Sequence[tuple[int, int]]) -> int:
@@ -69,3 +72,30 @@ def paused_work(clock: Clock, a: int, b: int, spans: list[tuple[int, int]]) -> i
         if lo < hi:
             total += between(clock, lo, hi)
     return total
+
+
+def add_exact(
+    clock_of: Callable[[], Clock],
+    t: int,
+    limit: TimeLimit,
+    spans: list[tuple[int, int]],
+    *,
+    paused: bool,
+) -> int:
+    """``limit`` from ``t`` (µs), skipping the pause ``spans`` (merged, those ending after
+    ``t``); ``paused``: pauses were given (even if none reaches past ``t``). ``clock_of``
+    builds the clock only for working units."""
+    if not isinstance(limit, TimeLimit):
+        raise CalendarError(f"{limit!r} is not a TimeLimit", field="limit")
+    unit = limit.unit
+    if unit.working and unit is not TimeUnit.WORKING_DAYS and not paused:
+        return add_work(clock_of(), t, limit.working_us, ())
+    if unit is TimeUnit.WORKING_DAYS:
+        clock = clock_of()
+        due = add_days(clock, t, int(limit.amount))
+        if spans:
+            due = add_work(clock, t, between(clock, t, due), spans)
+        return due
+    if unit.working:
+        return add_work(clock_of(), t, limit.microseconds(), spans)
+    return add_elapsed(t, limit.microseconds(), spans)
