@@ -40,10 +40,9 @@ from urbangov.params._structure import (
     did_you_mean,
     field_types,
     is_value_type,
-    resolve,
     structure,
-    unstructure,
 )
+from urbangov.params._unstructure import resolve, unstructure
 
 __all__ = [
     "Change",

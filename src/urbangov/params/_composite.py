@@ -19,7 +19,7 @@ from urbangov.errors import UrbangovError
 from urbangov.params._dated import Dated
 from urbangov.params._files import check_file, dumps, load, loads
 from urbangov.params._reform import reform
-from urbangov.params._structure import resolve
+from urbangov.params._unstructure import resolve
 
 __all__ = ["Composite"]
 

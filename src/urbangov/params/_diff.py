@@ -12,7 +12,7 @@ import attrs
 from urbangov.frozen import FrozenMap
 from urbangov.params._dated import Dated
 from urbangov.params._reform import is_section
-from urbangov.params._structure import unstructure
+from urbangov.params._unstructure import unstructure
 
 __all__ = ["Change", "diff"]
 

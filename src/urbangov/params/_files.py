@@ -14,7 +14,8 @@ import tomli_w
 
 from urbangov._internal.documents import check_header, decode, header, parse_toml
 from urbangov.errors import PolicyError, UrbangovError
-from urbangov.params._structure import structure, unstructure
+from urbangov.params._structure import structure
+from urbangov.params._unstructure import unstructure
 
 __all__ = ["check_file", "dumps", "load", "loads"]
 

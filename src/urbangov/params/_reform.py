@@ -22,8 +22,8 @@ from urbangov.params._structure import (
     is_value_type,
     optional_inner,
     structure,
-    unstructure,
 )
+from urbangov.params._unstructure import unstructure
 
 __all__ = ["is_section", "reform"]
 

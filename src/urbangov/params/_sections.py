@@ -9,7 +9,7 @@ from datetime import date
 from typing import ClassVar, Self
 
 from urbangov.errors import PolicyError
-from urbangov.params._structure import resolve
+from urbangov.params._unstructure import resolve
 
 __all__ = ["RuleSection"]
 
