@@ -27,6 +27,7 @@ def unstructure(value: Any) -> Any:
 
     ``None`` fields are left out; a :class:`Dated` that always holds is written plainly.
 
+    >>> from urbangov.params import Period
     >>> unstructure(Dated((Period(4), Period(2, start=date(2025, 1, 1)))))
     [{'value': 4}, {'value': 2, 'from': datetime.date(2025, 1, 1)}]
     """
@@ -72,6 +73,7 @@ def resolve(value: C, d: date, *, path: str = "") -> C:
 
     Sections use it to implement ``at``: ``def at(self, d): return resolve(self, d)``.
 
+    >>> from urbangov.params import Period
     >>> resolve(Dated((Period(4), Period(2, start=date(2025, 1, 1)))), date(2025, 2, 1))
     Dated(periods=(Period(value=2, start=None, until=None),))
     """
