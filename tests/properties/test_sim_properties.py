@@ -90,6 +90,44 @@ def test_poisson_draws_are_those_of_the_plain_inversion(means: list[float], seed
     assert got.tolist() == _poisson_reference(key, mean).tolist()
 
 
+@given(
+    st.lists(
+        st.lists(st.one_of(st.just(0.0), st.floats(1e-300, 1e3)), min_size=4, max_size=4).filter(
+            any
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.lists(st.sampled_from([2.0**-54, 0.25, 0.5, 1 - 2.0**-53]), min_size=1, max_size=30),
+)
+def test_a_reports_channel_is_one_whose_share_is_not_zero(
+    rows: list[list[float]], us: list[float]
+) -> None:
+    from urbangov.sim._arrivals import _channels
+
+    n = min(len(rows), len(us))
+    share = np.array(rows[:n])
+    scale = np.ones((1, 4))
+    u = np.array(us[:n])
+    got = _channels(u, share, scale, np.arange(n), np.zeros(n, dtype=np.int64))
+    assert ((got >= 0) & (got < 4)).all()
+    assert (share[np.arange(n), got] > 0).all()
+
+
+def test_channels_are_drawn_in_proportion_to_their_shares() -> None:
+    from urbangov.sim._arrivals import _channels
+
+    n = 200_000
+    u = uniform(fold(stream(3, "channels"), np.arange(n, dtype=np.uint64)))
+    share = np.array([[0.5, 0.0, 0.2, 0.3]])
+    got = _channels(
+        u, share, np.ones((1, 4)), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    )
+    seen = np.bincount(got, minlength=4) / n
+    # 5 standard errors of a proportion of 200,000 draws
+    assert np.all(np.abs(seen - share[0]) <= 5 * np.sqrt(share[0] * (1 - share[0]) / n))
+
+
 @settings(max_examples=40)
 @given(
     st.lists(st.tuples(st.integers(0, 500), st.integers(1, 60), st.integers(0, 800)),

@@ -102,12 +102,13 @@ def arrivals(
         u_hour = uniform(fold(key, np.uint64(1)))
         hour = np.empty(key.size, dtype=np.int64)
         pair = profile[c] * n_src + s
+        # the reports grouped by (profile, channel): one search per group
         by_pair = np.argsort(pair, kind="stable")
-        edges = np.cumsum(np.bincount(pair, minlength=flat.shape[0]))
-        for k, (a, b) in enumerate(zip(edges - np.diff(edges, prepend=0), edges, strict=True)):
-            if b > a:
-                sel = by_pair[a:b]
-                hour[sel] = np.searchsorted(flat[k], u_hour[sel], side="right")
+        counts = np.bincount(pair, minlength=flat.shape[0])
+        ends = np.cumsum(counts)
+        for k in np.flatnonzero(counts).tolist():
+            sel = by_pair[ends[k] - counts[k] : ends[k]]
+            hour[sel] = np.searchsorted(flat[k], u_hour[sel], side="right")
         del u_hour, pair, by_pair
         np.minimum(hour, flat.shape[1] - 1, out=hour)
         sec = hour * 3600
