@@ -329,7 +329,6 @@ class WorkCalendar:
                 ),
                 covered=self.coverage,
             )
-            self._cache["fast"] = FastAdd.build(clock) if enabled() else None
             self._cache["clock"] = clock
         return clock
 
@@ -462,9 +461,9 @@ class WorkCalendar:
         if not pauses and type(limit) is TimeLimit and limit.working_us:
             try:
                 fast = self._cache["fast"]
-            except KeyError:
-                self._clock()
-                fast = self._cache["fast"]
+            except KeyError:  # the scalar hot path's tables, built on its first use
+                fast = FastAdd.build(self._clock()) if enabled() else None
+                self._cache["fast"] = fast
             if fast is not None:  # working hours or minutes: the hot path
                 found: _dt.datetime | None = fast(start, limit.working_us)
                 if found is not None:
