@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Self
 
@@ -28,7 +28,6 @@ from urbangov._internal.documents import (
 from urbangov.errors import FindingsError, UrbangovError
 from urbangov.kpi import FIELDS
 from urbangov.params import did_you_mean
-from urbangov.scoring._convert import to_text
 from urbangov.scoring._findings import (
     AssessedUnit,
     Finding,
@@ -38,6 +37,20 @@ from urbangov.scoring._findings import (
     Tally,
     _date,
     _source,
+)
+from urbangov.scoring._findings_rows import (
+    ROWS,
+    TO_TOP,
+    TOP,
+    build,
+    to_assessedunit,
+    to_finding,
+    to_kpirecord,
+    to_mark,
+    to_period,
+    to_recordedtrigger,
+    to_standard,
+    to_tally,
 )
 
 __all__ = ["CSV_COLUMNS", "Findings"]
@@ -62,151 +75,6 @@ CSV_COLUMNS = (
     "unit_kind",
     "group",
 )
-
-_TOP = (
-    "standard",
-    "period",
-    "start",
-    "source",
-    "units",
-    "findings",
-    "kpis",
-    "tallies",
-    "marks",
-    "triggers",
-)
-_ROWS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
-    "units": (AssessedUnit, ("code", "name", "kind", "group", "no_data")),
-    "findings": (
-        Finding,
-        (
-            "unit",
-            "item",
-            "rule",
-            "stage",
-            "finder",
-            "outcome",
-            "case_source",
-            "source",
-            "count",
-            "id",
-            "date",
-            "note",
-        ),
-    ),
-    "kpis": (KpiRecord, ("unit", "subset", "source", "period", *FIELDS)),
-    "tallies": (Tally, ("unit", "name", "count", "of", "source", "period")),
-    "marks": (Mark, ("unit", "item", "value", "source", "note")),
-    "triggers": (RecordedTrigger, ("unit", "measure", "rule", "source")),
-}
-
-
-def _rows(cls: type[Any], table: str) -> Callable[[object], tuple[Any, ...]]:
-    def convert(value: object) -> tuple[Any, ...]:
-        if isinstance(value, str) or not isinstance(value, Iterable):
-            raise FindingsError(f"expected rows of {cls.__name__}, found {value!r}", field=table)
-        keys = _ROWS[table][1]
-        out = []
-        for i, row in enumerate(value):
-            if isinstance(row, cls):
-                out.append(row)
-            elif isinstance(row, Mapping):
-                unknown = [k for k in row if k not in keys and k not in ("counts", "line")]
-                if unknown:
-                    raise FindingsError(
-                        f"unknown key {unknown[0]!r} in {table}",
-                        field=f"{table}[{i}].{unknown[0]}",
-                        hint=did_you_mean(str(unknown[0]), keys),
-                    )
-                missing = [
-                    f.name
-                    for f in attrs.fields(cls)
-                    if f.default is attrs.NOTHING
-                    and f.name not in row
-                    and not (f.name == "counts" and cls is KpiRecord)
-                ]
-                if missing:
-                    raise FindingsError(
-                        f"missing key {missing[0]!r} in {table}",
-                        field=f"{table}[{i}]",
-                        hint=f"add {missing[0]} = …",
-                    )
-                try:
-                    out.append(_build(cls, dict(row)))
-                except UrbangovError as exc:
-                    where = f"{table}[{i}]" + (f".{exc.field}" if exc.field else "")
-                    raise FindingsError(exc.message, field=where, hint=exc.hint) from None
-            else:
-                raise FindingsError(f"{row!r} is not a {cls.__name__}", field=f"{table}[{i}]")
-        return tuple(out)
-
-    return convert
-
-
-def _build(cls: type[Any], row: dict[str, Any]) -> Any:
-    if cls is KpiRecord:
-        counts = {k: row.pop(k) for k in FIELDS if k in row}
-        row.setdefault("counts", counts)
-    return cls(**row)
-
-
-_TO_ASSESSEDUNIT = _rows(AssessedUnit, "units")
-
-
-def _to_assessedunit(value: object) -> tuple[AssessedUnit, ...]:
-    return _TO_ASSESSEDUNIT(value)
-
-
-_TO_FINDING = _rows(Finding, "findings")
-
-
-def _to_finding(value: object) -> tuple[Finding, ...]:
-    return _TO_FINDING(value)
-
-
-_TO_KPIRECORD = _rows(KpiRecord, "kpis")
-
-
-def _to_kpirecord(value: object) -> tuple[KpiRecord, ...]:
-    return _TO_KPIRECORD(value)
-
-
-_TO_TALLY = _rows(Tally, "tallies")
-
-
-def _to_tally(value: object) -> tuple[Tally, ...]:
-    return _TO_TALLY(value)
-
-
-_TO_MARK = _rows(Mark, "marks")
-
-
-def _to_mark(value: object) -> tuple[Mark, ...]:
-    return _TO_MARK(value)
-
-
-_TO_RECORDEDTRIGGER = _rows(RecordedTrigger, "triggers")
-
-
-def _to_recordedtrigger(value: object) -> tuple[RecordedTrigger, ...]:
-    return _TO_RECORDEDTRIGGER(value)
-
-
-_TO_PERIOD = to_text("period", error=FindingsError)
-
-
-def _to_period(value: object) -> str:
-    return _TO_PERIOD(value)
-
-
-_TO_STANDARD = to_text("standard", error=FindingsError)
-
-
-def _to_standard(value: object) -> str:
-    return _TO_STANDARD(value)
-
-
-_TO_TOP = {"period": _to_period, "standard": _to_standard}
 
 
 @attrs.frozen(kw_only=True)
@@ -239,15 +107,15 @@ class Findings:
     urbangov.errors.FindingsError: findings[0].unit: 'b' is no unit of the findings; ...
     """
 
-    units: tuple[AssessedUnit, ...] = attrs.field(default=(), converter=_to_assessedunit)
-    findings: tuple[Finding, ...] = attrs.field(default=(), converter=_to_finding)
-    kpis: tuple[KpiRecord, ...] = attrs.field(default=(), converter=_to_kpirecord)
-    tallies: tuple[Tally, ...] = attrs.field(default=(), converter=_to_tally)
-    marks: tuple[Mark, ...] = attrs.field(default=(), converter=_to_mark)
-    triggers: tuple[RecordedTrigger, ...] = attrs.field(default=(), converter=_to_recordedtrigger)
-    period: str = attrs.field(default="", converter=_to_period)
+    units: tuple[AssessedUnit, ...] = attrs.field(default=(), converter=to_assessedunit)
+    findings: tuple[Finding, ...] = attrs.field(default=(), converter=to_finding)
+    kpis: tuple[KpiRecord, ...] = attrs.field(default=(), converter=to_kpirecord)
+    tallies: tuple[Tally, ...] = attrs.field(default=(), converter=to_tally)
+    marks: tuple[Mark, ...] = attrs.field(default=(), converter=to_mark)
+    triggers: tuple[RecordedTrigger, ...] = attrs.field(default=(), converter=to_recordedtrigger)
+    period: str = attrs.field(default="", converter=to_period)
     start: _dt.date | None = attrs.field(default=None, converter=_date)
-    standard: str = attrs.field(default="", converter=_to_standard)
+    standard: str = attrs.field(default="", converter=to_standard)
     file: str | None = attrs.field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -335,7 +203,7 @@ class Findings:
             out["period"] = self.period
         if self.start is not None:
             out["start"] = self.start
-        for name in _ROWS:
+        for name in ROWS:
             rows = getattr(self, name)
             if rows:
                 out[name] = [_row_data(name, row) for row in rows]
@@ -360,7 +228,7 @@ def _fields(value: Findings) -> dict[str, Any]:
 
 
 def _row_data(table: str, row: Any) -> dict[str, Any]:
-    cls, keys = _ROWS[table]
+    cls, keys = ROWS[table]
     out: dict[str, Any] = {}
     defaults = {f.name: f.default for f in attrs.fields(cls)}
     for key in keys:
@@ -437,8 +305,8 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
         )
 
     for key in data:
-        if key not in _TOP:
-            problem((key,), f"unknown key {key!r} in a findings file", did_you_mean(key, _TOP))
+        if key not in TOP:
+            problem((key,), f"unknown key {key!r} in a findings file", did_you_mean(key, TOP))
     default_source = None
     if "source" in data:
         try:
@@ -447,7 +315,7 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
             problem(("source",), exc.message, exc.hint)
     tables: dict[str, list[Any]] = {}
     places: dict[str, list[int]] = {}  # each built row's index in its file table
-    for table, (cls, keys) in _ROWS.items():
+    for table, (cls, keys) in ROWS.items():
         raw = data.get(table, [])
         if not isinstance(raw, list):
             problem(
@@ -476,7 +344,7 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
             if "source" in keys and "source" not in values and default_source is not None:
                 values["source"] = default_source
             try:
-                rows.append(_build(cls, {**values, "line": doc.line_of(path)}))
+                rows.append(build(cls, {**values, "line": doc.line_of(path)}))
                 indexes.append(i)
             except TypeError:
                 missing = [
@@ -492,7 +360,7 @@ def _from_document(doc: TomlDocument) -> tuple[list[UrbangovError], Findings | N
     for key in ("period", "standard", "start"):
         if key in data:
             try:  # each converted here, so that a problem names its own key and line
-                top[key] = _date(data[key]) if key == "start" else _TO_TOP[key](data[key])
+                top[key] = _date(data[key]) if key == "start" else TO_TOP[key](data[key])
             except UrbangovError as exc:
                 problem((key,), exc.message, exc.hint)
     listed = tables.get("units", [])
